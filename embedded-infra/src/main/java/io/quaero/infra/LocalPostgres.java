@@ -1,0 +1,108 @@
+package io.quaero.infra;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 17 server run from this JVM (zonky's packaged binaries; as root it prefixes
+ * initdb and pg_ctl with {@code unshare -U} by itself, because initdb refuses to run as root).
+ *
+ * <p>Implementation notes: the data directory is kept between runs (the dev stack's history
+ * survives a restart, together with the broker's offsets). {@link #stop()} and {@link #start()}
+ * keep the port and the data, so tests can take the database away under load and bring it back,
+ * the way an outage looks to a service. The database is {@value #DATABASE}, user
+ * {@value #USER} with trust authentication on loopback.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String DATABASE = "quaero";
+    public static final String USER = "postgres";
+
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+
+    private final Path dataDir;
+    private final Path workDir;
+    private final int port;
+    private EmbeddedPostgres server;
+
+    private LocalPostgres(Path dataDir, Path workDir, int port) {
+        this.dataDir = dataDir;
+        this.workDir = workDir;
+        this.port = port;
+    }
+
+    /**
+     * Starts PostgreSQL with its data in {@code dataDir} (created if missing, reused otherwise).
+     *
+     * @param port TCP port on loopback, or 0 for a free one
+     */
+    public static LocalPostgres start(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir.getParent());
+        Path workDir = dataDir.resolveSibling(dataDir.getFileName() + "-binaries");
+        Files.createDirectories(workDir);
+        var pg = new LocalPostgres(dataDir, workDir, port == 0 ? FreePorts.pick() : port);
+        pg.start();
+        pg.createDatabaseIfMissing();
+        return pg;
+    }
+
+    /** (Re)starts the server on the same port and data directory. */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            return;
+        }
+        server = EmbeddedPostgres.builder()
+            .setPort(port)
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setOverrideWorkingDirectory(workDir.toFile())
+            .setRegisterShutdownHook(false)
+            .setPGStartupWait(Duration.ofSeconds(60))
+            // Enough for several services' pools plus tests' own connections.
+            .setServerConfig("max_connections", "300")
+            .start();
+        log.info("PostgreSQL up on 127.0.0.1:{} (data in {})", port, dataDir);
+    }
+
+    /** Stops the server (fast shutdown); the data stays for the next {@link #start()}. */
+    public synchronized void stop() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+    }
+
+    private void createDatabaseIfMissing() throws IOException {
+        String admin = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        try (var c = DriverManager.getConnection(admin, USER, "");
+             var s = c.createStatement()) {
+            var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+            if (!rs.next()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not create database " + DATABASE + " on port " + port, e);
+        }
+    }
+}
