@@ -1,0 +1,166 @@
+package io.quaero.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.JobState;
+import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.event.StepState;
+import io.quaero.infra.Endpoints;
+import io.quaero.infra.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** log-ingest-service against a real Kafka broker and a real PostgreSQL. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+    "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer"})
+class JobEventIngestTest {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        Endpoints e = TestInfrastructure.shared().endpoints();
+        registry.add("spring.kafka.bootstrap-servers", e::kafkaBootstrap);
+        registry.add("spring.datasource.url", e::jdbcUrl);
+        registry.add("spring.datasource.username", e::dbUser);
+        registry.add("spring.datasource.password", e::dbPassword);
+    }
+
+    private final EventCodec codec = new EventCodec();
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void logsOfAJobFirstSeenInEventsAreStoredWithGaplessLineNumbersInKafkaOrder() {
+        UUID job = UUID.randomUUID();
+        for (int i = 1; i <= 25; i++) {
+            send(log(job, "line " + i));
+        }
+        awaitLines(job, 25);
+        assertThat(jdbc.queryForList("SELECT message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
+            .containsExactly(java.util.stream.IntStream.rangeClosed(1, 25).mapToObj(i -> "line " + i).toArray(String[]::new));
+        assertThat(jdbc.queryForList("SELECT line FROM job_logs WHERE job_id = ? ORDER BY line", Long.class, job))
+            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM jobs WHERE id = ?", Long.class, job)).isOne();
+    }
+
+    @Test
+    void aRepeatedEventIdIsStoredOnceAndTakesNoLineNumber() {
+        UUID job = UUID.randomUUID();
+        LogEvent first = log(job, "first");
+        send(first);
+        send(first);
+        send(log(job, "second"));
+        awaitLines(job, 2);
+        assertThat(jdbc.queryForList("SELECT line || ':' || message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
+            .containsExactly("1:first", "2:second");
+    }
+
+    @Test
+    void statusEventsMergeIntoJobAndStepsInKafkaOrder() {
+        UUID job = UUID.randomUUID();
+        send(status(job, JobStatus.RUNNING, 10, new StepState("extract", "Extract Data", JobStatus.RUNNING)));
+        send(status(job, JobStatus.RUNNING, 60, new StepState("extract", null, JobStatus.COMPLETED),
+            new StepState("load", "Load", JobStatus.RUNNING)));
+        send(status(job, JobStatus.COMPLETED, 100, new StepState("load", "Load", JobStatus.COMPLETED)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(jdbc.queryForMap("SELECT status, progress FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "completed").containsEntry("progress", 100));
+        assertThat(jdbc.queryForList("SELECT step_id || ':' || name || ':' || status FROM job_steps WHERE job_id = ? ORDER BY first_offset", String.class, job))
+            .containsExactly("extract:Extract Data:completed", "load:Load:completed");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheGoodOnesAroundThemAreStored() {
+        UUID job = UUID.randomUUID();
+        String key = Topics.jobKey(job);
+        send(log(job, "before"));
+        kafka.send(Topics.JOB_EVENTS, key, "{not json".getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.JOB_EVENTS, key, new String(codec.encode(log(job, "x")), StandardCharsets.UTF_8)
+            .replace("\"level\":\"info\"", "\"level\":\"loud\"").getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.JOB_EVENTS, key, null);
+        send(log(job, "after"));
+        awaitLines(job, 2);
+        assertThat(jdbc.queryForList("SELECT message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
+            .containsExactly("before", "after");
+
+        List<ConsumerRecord<String, byte[]>> dead = deadLettersFor(key, 3);
+        assertThat(dead).extracting(r -> header(r, "kafka_dlt-exception-message"))
+            .anySatisfy(m -> assertThat(m).contains("malformed JSON"))
+            .anySatisfy(m -> assertThat(m).contains("level"))
+            .anySatisfy(m -> assertThat(m).contains("tombstone"));
+        assertThat(dead).allSatisfy(r -> assertThat(header(r, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS));
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLettersFor(String key, int expected) {
+        Map<String, Object> config = Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.shared().endpoints().kafkaBootstrap(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(Topics.DEAD_LETTER, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                }
+                return found.size() >= expected;
+            });
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private void awaitLines(UUID job, long lines) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE job_id = ?", Long.class, job)).isEqualTo(lines));
+    }
+
+    private void send(JobEvent event) {
+        kafka.send(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event)).join();
+    }
+
+    private static LogEvent log(UUID job, String message) {
+        return new LogEvent(UUID.randomUUID(), job, Instant.now().truncatedTo(ChronoUnit.MICROS), Level.INFO, message,
+            "extract", "Extract Data", "test");
+    }
+
+    private static StatusEvent status(UUID job, JobStatus status, int progress, StepState... steps) {
+        return new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(status, progress), List.of(steps));
+    }
+}
