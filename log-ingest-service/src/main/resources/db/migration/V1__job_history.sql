@@ -48,6 +48,8 @@ CREATE TABLE job_logs (
     CONSTRAINT job_logs_cursor_key UNIQUE (kafka_partition, kafka_offset)
 );
 CREATE INDEX job_logs_step_line ON job_logs (job_id, step_id, line);
+-- Resume: the entries of a job after a cursor.
+CREATE INDEX job_logs_job_offset ON job_logs (job_id, kafka_offset);
 CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops);
 
 -- The platform's own application logs (quaero.service-logs).

@@ -1,0 +1,239 @@
+package io.quaero.contracts.event;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Converts event records to and from their JSON wire form. Thread-safe; create one and share it.
+ *
+ * <p>The mapping is written out field by field rather than left to data binding, so that the wire
+ * format is visible in one place and cannot change because a record component was renamed.
+ * Decoding checks exactly the rules of the JSON Schemas in {@code /schemas}, plus one thing a
+ * schema cannot see: duplicate keys, which different JSON parsers resolve differently.
+ */
+public final class EventCodec {
+
+    /** The {@code schema} value of every job event. Bumped only for incompatible changes. */
+    public static final String JOB_EVENT_SCHEMA = "quaero.job-event/v1";
+
+    /** The {@code schema} value of every service log event. */
+    public static final String SERVICE_LOG_SCHEMA = "quaero.service-log/v1";
+
+    private static final Set<String> LOG_FIELDS = Set.of(
+            "schema", "type", "event_id", "job_id", "timestamp", "level", "message", "step_id", "step_name", "source");
+    private static final Set<String> STATUS_FIELDS =
+            Set.of("schema", "type", "event_id", "job_id", "timestamp", "job", "steps");
+    private static final Set<String> JOB_FIELDS = Set.of("status", "progress");
+    private static final Set<String> STEP_FIELDS = Set.of("id", "name", "status");
+    private static final Set<String> SERVICE_LOG_FIELDS = Set.of(
+            "schema", "event_id", "timestamp", "level", "message", "service", "instance", "logger", "job_id");
+
+    private final JsonMapper mapper = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // Exact decimals, so that 45.0000000000000001 is not mistaken for the integer 45.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    // ------------------------------------------------------------------ decoding
+
+    /**
+     * Decodes a value from {@link io.quaero.contracts.Topics#JOB_EVENTS}.
+     *
+     * @param json the raw Kafka value; {@code null} (a tombstone) is rejected like any bad input
+     * @throws InvalidEventException for any input that is not a valid job event
+     */
+    public JobEvent decodeJobEvent(byte @Nullable [] json) {
+        ObjectFields root = parseRoot(json, JOB_EVENT_SCHEMA);
+        String type = root.requiredString("type");
+        return guarded(() -> switch (type) {
+            case "log" -> decodeLog(root.allowOnly(LOG_FIELDS));
+            case "status" -> decodeStatus(root.allowOnly(STATUS_FIELDS));
+            default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'log' or 'status'");
+        });
+    }
+
+    /**
+     * Decodes a value from {@link io.quaero.contracts.Topics#SERVICE_LOGS}.
+     *
+     * @throws InvalidEventException for any input that is not a valid service log event
+     */
+    public ServiceLogEvent decodeServiceLog(byte @Nullable [] json) {
+        ObjectFields root = parseRoot(json, SERVICE_LOG_SCHEMA).allowOnly(SERVICE_LOG_FIELDS);
+        return guarded(() -> new ServiceLogEvent(
+                root.requiredUuid("event_id"),
+                root.requiredTimestamp("timestamp"),
+                root.requiredEnum("level", Level::fromWire),
+                root.requiredString("message"),
+                root.requiredText("service"),
+                root.requiredText("instance"),
+                root.optionalText("logger"),
+                root.optionalUuid("job_id")));
+    }
+
+    private static LogEvent decodeLog(ObjectFields root) {
+        return new LogEvent(
+                root.requiredUuid("event_id"),
+                root.requiredUuid("job_id"),
+                root.requiredTimestamp("timestamp"),
+                root.requiredEnum("level", Level::fromWire),
+                root.requiredString("message"),
+                root.optionalText("step_id"),
+                root.optionalText("step_name"),
+                root.optionalText("source"));
+    }
+
+    private static StatusEvent decodeStatus(ObjectFields root) {
+        UUID eventId = root.requiredUuid("event_id");
+        UUID jobId = root.requiredUuid("job_id");
+        Instant timestamp = root.requiredTimestamp("timestamp");
+        ObjectFields jobFields = root.optionalObject("job");
+        JobState job = jobFields == null ? null : decodeJob(jobFields.allowOnly(JOB_FIELDS));
+        List<StepState> steps = new ArrayList<>();
+        for (ObjectFields step : root.optionalObjects("steps")) {
+            step.allowOnly(STEP_FIELDS);
+            steps.add(new StepState(
+                    step.requiredText("id"), step.optionalText("name"), step.requiredEnum("status", JobStatus::fromWire)));
+        }
+        if (job == null && steps.isEmpty()) {
+            throw new InvalidEventException("$", "status event carries neither job nor steps");
+        }
+        return new StatusEvent(eventId, jobId, timestamp, job, steps);
+    }
+
+    private static JobState decodeJob(ObjectFields job) {
+        return new JobState(job.requiredEnum("status", JobStatus::fromWire), job.optionalPercent("progress"));
+    }
+
+    private ObjectFields parseRoot(byte @Nullable [] json, String expectedSchema) {
+        if (json == null) {
+            throw new InvalidEventException("$", "no content (a null value, e.g. a Kafka tombstone)");
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JacksonException e) {
+            throw new InvalidEventException("$", "malformed JSON: " + describe(e), e);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidEventException("$", "malformed JSON: no content");
+        }
+        ObjectFields root = ObjectFields.of(tree, "$");
+        // The schema is checked first: a document of another schema would fail for confusing reasons.
+        String schema = root.requiredString("schema");
+        if (!schema.equals(expectedSchema)) {
+            throw new InvalidEventException(
+                    "schema", "unsupported schema " + Wire.quote(schema) + ", expected '" + expectedSchema + "'");
+        }
+        return root;
+    }
+
+    private static String describe(JacksonException e) {
+        TokenStreamLocation at = e.getLocation();
+        String message = e.getOriginalMessage();
+        return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    /**
+     * The decoder validates every field before building records, so record constructors should
+     * never object; if one does anyway, the caller still gets the documented exception type.
+     */
+    private static <T> T guarded(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("$", String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ encoding
+
+    /** Encodes a job event for {@link io.quaero.contracts.Topics#JOB_EVENTS}; absent optional fields are omitted. */
+    public byte[] encode(JobEvent event) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("schema", JOB_EVENT_SCHEMA);
+        switch (event) {
+            case LogEvent log -> {
+                root.put("type", "log");
+                putIds(root, log);
+                root.put("level", log.level().wireName());
+                root.put("message", log.message());
+                putIfPresent(root, "step_id", log.stepId());
+                putIfPresent(root, "step_name", log.stepName());
+                putIfPresent(root, "source", log.source());
+            }
+            case StatusEvent status -> {
+                root.put("type", "status");
+                putIds(root, status);
+                JobState job = status.job();
+                if (job != null) {
+                    ObjectNode jobNode = root.putObject("job");
+                    jobNode.put("status", job.status().wireName());
+                    if (job.progress() != null) {
+                        jobNode.put("progress", job.progress().intValue());
+                    }
+                }
+                if (!status.steps().isEmpty()) {
+                    ArrayNode steps = root.putArray("steps");
+                    for (StepState step : status.steps()) {
+                        ObjectNode stepNode = steps.addObject();
+                        stepNode.put("id", step.id());
+                        putIfPresent(stepNode, "name", step.name());
+                        stepNode.put("status", step.status().wireName());
+                    }
+                }
+            }
+        }
+        return mapper.writeValueAsBytes(root);
+    }
+
+    /** Encodes a service log event for {@link io.quaero.contracts.Topics#SERVICE_LOGS}. */
+    public byte[] encode(ServiceLogEvent event) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("schema", SERVICE_LOG_SCHEMA);
+        root.put("event_id", event.eventId().toString());
+        root.put("timestamp", timestamp(event.timestamp()));
+        root.put("level", event.level().wireName());
+        root.put("message", event.message());
+        root.put("service", event.service());
+        root.put("instance", event.instance());
+        putIfPresent(root, "logger", event.logger());
+        if (event.jobId() != null) {
+            root.put("job_id", event.jobId().toString());
+        }
+        return mapper.writeValueAsBytes(root);
+    }
+
+    private static void putIds(ObjectNode root, JobEvent event) {
+        root.put("event_id", event.eventId().toString());
+        root.put("job_id", event.jobId().toString());
+        root.put("timestamp", timestamp(event.timestamp()));
+    }
+
+    /** Always UTC with "Z"; ISO_INSTANT prints 0, 3, 6 or 9 fraction digits, all valid RFC 3339. */
+    private static String timestamp(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
+    private static void putIfPresent(ObjectNode node, String name, @Nullable String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+}

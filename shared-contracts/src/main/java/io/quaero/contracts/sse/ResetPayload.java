@@ -1,0 +1,22 @@
+package io.quaero.contracts.sse;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@value SseEvents#RESET} event, the last one on a stream the server closes deliberately
+ * (shutdown, rebalance, slow client).
+ *
+ * @param reason why the stream was closed, for logs and the UI
+ * @param cursor where to resume; absent when the client should start over
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ResetPayload(
+        @JsonProperty("reason") String reason, @JsonProperty("cursor") @Nullable String cursor) {
+
+    public ResetPayload {
+        Objects.requireNonNull(reason, "reason");
+    }
+}

@@ -1,0 +1,40 @@
+package io.quaero.gateway.api;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Turns request problems into 4xx JSON before any stream starts. */
+@RestControllerAdvice(basePackages = "io.quaero.gateway")
+class ApiErrorHandler {
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> badParameter(BadParameterException e) {
+        return json(HttpStatus.BAD_REQUEST, new ApiError("bad_parameter", e.parameter(), e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return json(HttpStatus.BAD_REQUEST, new ApiError("bad_parameter", e.getName(),
+            e.getName() + " is malformed: '" + e.getValue() + "'"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> missing(MissingServletRequestParameterException e) {
+        return json(HttpStatus.BAD_REQUEST, new ApiError("bad_parameter", e.getParameterName(), e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> notFound(JobNotFoundException e) {
+        return json(HttpStatus.NOT_FOUND, new ApiError("not_found", "id", e.getMessage()));
+    }
+
+    private static ResponseEntity<ApiError> json(HttpStatus status, ApiError body) {
+        // Explicit type: the client may have asked for text/event-stream only.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

@@ -1,0 +1,53 @@
+package io.quaero.gateway.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the SSE streams ({@code quaero.stream.*}), validated once at startup.
+ *
+ * @param batchInterval  how long a connection collects entries before it writes them as one
+ *                       {@code logs} event. Default 150 ms.
+ * @param pingInterval   silence after which a {@code ping} is sent; it also bounds how long a
+ *                       vanished client goes unnoticed. Default 5 s.
+ * @param defaultLimit   entries in the initial {@code logs} event when the client gives no
+ *                       {@code limit}. Default 100.
+ * @param maxLimit       largest {@code limit} accepted, and the largest {@code logs} event sent
+ *                       (a bigger batch is split). Default 1000.
+ * @param bufferSize     events queued per connection between the Kafka tail and the connection
+ *                       loop; when full, the client gets {@code reset} and resumes from its
+ *                       cursor. At ~1 KB per event, 10,000 bound a connection to ~10 MB.
+ *                       Default 10000.
+ * @param maxReplay      most entries replayed from history on a resume ({@code since} or
+ *                       {@code Last-Event-ID}); further behind, the client gets {@code reset}.
+ *                       Default 100000.
+ */
+@ConfigurationProperties("quaero.stream")
+public record StreamProperties(
+    @DefaultValue("150ms") Duration batchInterval,
+    @DefaultValue("5s") Duration pingInterval,
+    @DefaultValue("100") int defaultLimit,
+    @DefaultValue("1000") int maxLimit,
+    @DefaultValue("10000") int bufferSize,
+    @DefaultValue("100000") int maxReplay) {
+
+    public StreamProperties {
+        require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
+            "quaero.stream.batch-interval must be within (0, 10s], was " + batchInterval);
+        require(pingInterval.compareTo(batchInterval) > 0 && pingInterval.toSeconds() <= 300,
+            "quaero.stream.ping-interval must be longer than batch-interval and at most 300s, was " + pingInterval);
+        require(maxLimit >= 1 && maxLimit <= 100_000, "quaero.stream.max-limit must be 1..100000, was " + maxLimit);
+        require(defaultLimit >= 1 && defaultLimit <= maxLimit,
+            "quaero.stream.default-limit must be 1..max-limit (" + maxLimit + "), was " + defaultLimit);
+        require(bufferSize >= 16 && bufferSize <= 1_000_000, "quaero.stream.buffer-size must be 16..1000000, was " + bufferSize);
+        require(maxReplay >= maxLimit, "quaero.stream.max-replay must be at least max-limit (" + maxLimit + "), was " + maxReplay);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

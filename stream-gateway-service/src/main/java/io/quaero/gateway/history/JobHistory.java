@@ -1,0 +1,146 @@
+package io.quaero.gateway.history;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.sse.JobView;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.StepView;
+import io.quaero.gateway.stream.LogFilter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Reads a job's stored state from the tables log-ingest-service writes. Every read a connection
+ * needs at start happens in one repeatable-read transaction, so the backlog, the counts and the
+ * high-water mark describe the same instant.
+ */
+@Component
+public class JobHistory {
+
+    private static final String COLUMNS =
+        "event_id, kafka_partition, kafka_offset, line, ts, level, message, step_id, step_name, source";
+
+    private static final RowMapper<LogEntry> ENTRY = JobHistory::entry;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate snapshotTx;
+
+    JobHistory(JdbcTemplate jdbc, PlatformTransactionManager txManager) {
+        this.jdbc = jdbc;
+        this.snapshotTx = new TransactionTemplate(txManager);
+        snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshotTx.setReadOnly(true);
+    }
+
+    /**
+     * The state a new connection starts from.
+     *
+     * @param since  resume point: entries after it, oldest first, up to {@code limit}; or null
+     *               for the newest {@code limit} matching entries
+     * @return empty when the job is unknown
+     */
+    public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, Cursor since, int limit) {
+        return snapshotTx.execute(status -> {
+            List<JobView> job = jdbc.query("SELECT status, progress FROM jobs WHERE id = ?",
+                (rs, i) -> new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)), jobId);
+            if (job.isEmpty()) {
+                return Optional.<JobSnapshot>empty();
+            }
+            List<StepView> steps = jdbc.query(
+                "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
+                (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3)), jobId);
+            long[] last = jdbc.query(
+                "SELECT line, kafka_offset FROM job_logs WHERE job_id = ? ORDER BY line DESC LIMIT 1",
+                rs -> rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, -1}, jobId);
+            var where = Predicate.of(jobId, filter);
+            List<LogEntry> entries;
+            if (since == null) {
+                entries = new ArrayList<>(jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
+                    + " ORDER BY line DESC LIMIT ?", ENTRY, where.argsWith(limit + 1)));
+                Collections.reverse(entries);
+            } else {
+                entries = jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
+                    + " AND kafka_offset > ? ORDER BY line LIMIT ?", ENTRY, where.argsWith(since.offset(), limit + 1));
+            }
+            boolean truncated = entries.size() > limit;
+            if (truncated) {
+                entries = since == null ? entries.subList(1, entries.size()) : entries.subList(0, limit);
+            }
+            long total = filter.stepId() == null ? last[0]
+                : count(Predicate.of(jobId, new LogFilter(filter.stepId(), null, null)));
+            long displayed = filter.narrowsMoreThanStep() ? count(where) : total;
+            return Optional.of(new JobSnapshot(job.getFirst(), steps, List.copyOf(entries), total, displayed,
+                last[0], last[1], truncated));
+        });
+    }
+
+    /** Stored entries after {@code after}, oldest first, at most {@code limit}: a resume page. */
+    public List<LogEntry> after(UUID jobId, LogFilter filter, long afterOffset, long upToOffset, int limit) {
+        var where = Predicate.of(jobId, filter);
+        return jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
+                + " AND kafka_offset > ? AND kafka_offset <= ? ORDER BY line LIMIT ?",
+            ENTRY, where.argsWith(afterOffset, upToOffset, limit));
+    }
+
+    private long count(Predicate where) {
+        // One indexed count per connection start, never per batch (invariant 4).
+        Long n = jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE " + where.sql(), Long.class, where.args());
+        return n == null ? 0 : n;
+    }
+
+    private static LogEntry entry(ResultSet rs, int row) throws SQLException {
+        return new LogEntry(
+            rs.getString("event_id"),
+            new Cursor(rs.getInt("kafka_partition"), rs.getLong("kafka_offset")).toString(),
+            rs.getLong("line"),
+            rs.getTimestamp("ts").toInstant(),
+            Level.values()[rs.getShort("level")].wireName(),
+            rs.getString("message"),
+            rs.getString("step_id"),
+            rs.getString("step_name"),
+            rs.getString("source"));
+    }
+
+    /** The WHERE clause of a filter, with its arguments in order. */
+    private record Predicate(String sql, Object[] args) {
+
+        static Predicate of(UUID jobId, LogFilter f) {
+            var sql = new StringBuilder("job_id = ?");
+            var args = new ArrayList<>();
+            args.add(jobId);
+            if (f.stepId() != null) {
+                sql.append(" AND step_id = ?");
+                args.add(f.stepId());
+            }
+            if (f.minLevel() != null) {
+                sql.append(" AND level >= ?");
+                args.add((short) f.minLevel().ordinal());
+            }
+            if (f.query() != null) {
+                // ILIKE is served by the pg_trgm index; %, _ and \ in the term are literal.
+                sql.append(" AND message ILIKE ? ESCAPE '\\'");
+                args.add("%" + f.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            }
+            return new Predicate(sql.toString(), args.toArray());
+        }
+
+        Object[] argsWith(Object... more) {
+            Object[] all = new Object[args.length + more.length];
+            System.arraycopy(args, 0, all, 0, args.length);
+            System.arraycopy(more, 0, all, args.length, more.length);
+            return all;
+        }
+    }
+}

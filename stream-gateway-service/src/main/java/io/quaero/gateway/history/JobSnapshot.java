@@ -1,0 +1,30 @@
+package io.quaero.gateway.history;
+
+import java.util.List;
+
+import io.quaero.contracts.sse.JobView;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.StepView;
+
+/**
+ * What Postgres knew about a job at one instant (one repeatable-read transaction): its status,
+ * the entries a client starts with, the counts, and how far the stored log reaches.
+ *
+ * @param entries        backlog in chronological order
+ * @param totalCount     entries of the job (of the step, when filtered by step)
+ * @param displayedCount entries matching the whole filter
+ * @param lastLine       line number of the job's last stored entry (0 if none)
+ * @param lastOffset     Kafka offset of the job's last stored entry (-1 if none); live events at
+ *                       or below it are already counted and, if they matched, already in entries
+ * @param truncated      true when {@code entries} stops before the end of the stored log
+ */
+public record JobSnapshot(
+    JobView job,
+    List<StepView> steps,
+    List<LogEntry> entries,
+    long totalCount,
+    long displayedCount,
+    long lastLine,
+    long lastOffset,
+    boolean truncated) {
+}

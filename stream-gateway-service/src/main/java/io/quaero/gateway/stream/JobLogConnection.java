@@ -1,0 +1,241 @@
+package io.quaero.gateway.stream;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobView;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsMeta;
+import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.PingPayload;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.contracts.sse.StepView;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.tail.Delivery;
+import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.Subscriber;
+
+/**
+ * One browser's stream of one job, run on the request's own virtual thread.
+ *
+ * <p>Implementation notes. This is the seed's Go {@code select} loop: wait on one bounded queue
+ * with a timeout that is the nearer of the next batch flush and the next ping; collect log entries;
+ * flush them as one {@code logs} event when the batch interval is up (or the batch is full); on a
+ * status change flush pending logs first, then send {@code status}, so a status is never seen
+ * before the logs that preceded it; ping after a silence. Every exit is a {@link Disconnect}.
+ *
+ * <p>The subscription was made before the snapshot was read, so an event may arrive both ways.
+ * The snapshot's high-water mark (the Kafka offset of the job's last stored entry; one job lives
+ * in one partition) separates them: a live event at or below it is already counted and, if it
+ * matched, already sent. Counts start from the snapshot and grow with live events, never with a
+ * query per batch. Line numbers of live entries continue from the last stored line by the rule
+ * ingest uses, so a line has one number in the stream and in the database.
+ */
+final class JobLogConnection {
+
+    private final Subscriber subscriber;
+    private final SseWriter out;
+    private final LogFilter filter;
+    private final StreamProperties props;
+
+    private final List<LogEntry> pending = new ArrayList<>();
+    private final Map<String, StepView> steps = new LinkedHashMap<>();
+    private JobView job;
+    private long highWaterOffset;
+    private long lastLine;
+    private long totalCount;
+    private long displayedCount;
+    private long sentCount;
+    /** SSE id of the last entry sent: the cursor this client would resume from. */
+    private String lastSentCursor;
+
+    JobLogConnection(Subscriber subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
+                     Cursor since) {
+        this.subscriber = subscriber;
+        this.out = out;
+        this.filter = filter;
+        this.props = props;
+        this.job = snapshot.job();
+        snapshot.steps().forEach(s -> steps.put(s.id(), s));
+        // A client may be ahead of the database (it saw live events ingest has not stored yet):
+        // what it already has must not come again.
+        this.highWaterOffset = since == null ? snapshot.lastOffset() : Math.max(snapshot.lastOffset(), since.offset());
+        this.lastLine = snapshot.lastLine();
+        this.totalCount = snapshot.totalCount();
+        this.displayedCount = snapshot.displayedCount();
+        this.lastSentCursor = since == null ? null : since.toString();
+    }
+
+    /** Sends the initial state and the backlog, then the live tail until the connection ends. */
+    Disconnect run(List<LogEntry> backlog, BacklogPager more) throws InterruptedException {
+        try {
+            sendStatus();
+            sendLogs(backlog, true);
+            for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
+                sendLogs(page, false);
+            }
+            if (more.exhausted()) {
+                return reset("too-far-behind", Disconnect.TOO_FAR_BEHIND);
+            }
+            return tail();
+        } catch (IOException clientGone) {
+            return Disconnect.CLIENT_GONE;
+        }
+    }
+
+    private Disconnect tail() throws IOException, InterruptedException {
+        long batchNanos = props.batchInterval().toNanos();
+        long pingNanos = props.pingInterval().toNanos();
+        long nextPing = System.nanoTime() + pingNanos;
+        long flushAt = Long.MAX_VALUE;
+        while (true) {
+            long now = System.nanoTime();
+            Delivery d = subscriber.poll(Math.min(flushAt, nextPing) - now);
+            while (d != null) {
+                if (d.event() instanceof StatusEvent status) {
+                    if (accept(d.cursor())) {
+                        flushLogs();
+                        merge(status);
+                        sendStatus();
+                        nextPing = System.nanoTime() + pingNanos;
+                    }
+                } else if (d.event() instanceof LogEvent log && accept(d.cursor())) {
+                    add(log, d.cursor());
+                    if (pending.size() == 1) {
+                        flushAt = System.nanoTime() + batchNanos;
+                    }
+                }
+                // Drain what is already queued without waiting, up to one full batch.
+                d = pending.size() < props.maxLimit() ? subscriber.poll(0) : null;
+            }
+            Disconnect ending = subscriber.ending();
+            if (ending != null) {
+                flushLogs();
+                return ending == Disconnect.OVERFLOW ? reset("overflow", ending) : goAway();
+            }
+            now = System.nanoTime();
+            if (!pending.isEmpty() && (now >= flushAt || pending.size() >= props.maxLimit())) {
+                flushLogs();
+                flushAt = Long.MAX_VALUE;
+                nextPing = now + pingNanos;
+            }
+            if (now >= nextPing) {
+                out.event(SseEvents.PING, null, new PingPayload(Instant.now()));
+                nextPing = now + pingNanos;
+            }
+        }
+    }
+
+    /** Live events at or below the high-water mark were already in the snapshot. */
+    private boolean accept(Cursor cursor) {
+        if (cursor.offset() <= highWaterOffset) {
+            return false;
+        }
+        highWaterOffset = cursor.offset();
+        return true;
+    }
+
+    private void add(LogEvent log, Cursor cursor) {
+        long line = ++lastLine;
+        if (filter.matchesStep(log)) {
+            totalCount++;
+        }
+        if (filter.matches(log)) {
+            displayedCount++;
+            pending.add(new LogEntry(log.eventId().toString(), cursor.toString(), line, log.timestamp(),
+                log.level().wireName(), log.message(), log.stepId(), log.stepName(), log.source()));
+        }
+    }
+
+    private void merge(StatusEvent status) {
+        if (status.job() != null) {
+            Integer progress = status.job().progress() != null ? status.job().progress() : job.progress();
+            job = new JobView(job.id(), status.job().status().wireName(), progress);
+        }
+        for (var step : status.steps()) {
+            StepView old = steps.get(step.id());
+            String name = step.name() != null ? step.name() : old != null ? old.name() : null;
+            steps.put(step.id(), new StepView(step.id(), name, step.status().wireName()));
+        }
+    }
+
+    private void flushLogs() throws IOException {
+        if (!pending.isEmpty()) {
+            sendLogs(pending, false);
+            pending.clear();
+        }
+    }
+
+    /**
+     * One {@code logs} event; its SSE id is the cursor of its last entry, which is where a
+     * reconnecting EventSource resumes ({@code Last-Event-ID}). An empty initial batch still goes
+     * out, so the client learns the counts at once.
+     */
+    private void sendLogs(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
+        if (entries.isEmpty() && !evenIfEmpty) {
+            return;
+        }
+        sentCount += entries.size();
+        String id = null;
+        if (!entries.isEmpty()) {
+            id = lastSentCursor = entries.getLast().cursor();
+        }
+        var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount,
+            entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id());
+        out.event(SseEvents.LOGS, id, new LogsPayload(List.copyOf(entries), meta, null));
+    }
+
+    private void sendStatus() throws IOException {
+        out.event(SseEvents.STATUS, null, new StatusPayload(job, List.copyOf(steps.values()), null));
+    }
+
+    /** Tells the client to reconnect from its cursor; nothing it has not seen was dropped silently. */
+    private Disconnect reset(String reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, new ResetPayload(reason, lastSentCursor));
+        return outcome;
+    }
+
+    /**
+     * Shutdown: ask the browser to come back after a random 1-5 s, so the clients of a stopping
+     * instance spread over the others instead of arriving all at once.
+     */
+    private Disconnect goAway() throws IOException {
+        out.retry(Duration.ofMillis(1_000 + ThreadLocalRandom.current().nextLong(4_000)));
+        return Disconnect.SHUTDOWN;
+    }
+
+    /** Further pages of a resume, read from history after the first one. */
+    interface BacklogPager {
+
+        /** No further pages: a fresh connection, or a resume that fit in its first page. */
+        BacklogPager NONE = new BacklogPager() {
+            @Override
+            public List<LogEntry> next() {
+                return List.of();
+            }
+
+            @Override
+            public boolean exhausted() {
+                return false;
+            }
+        };
+
+        /** The next page, oldest first; empty when the replay is over. */
+        List<LogEntry> next();
+
+        /** True when the replay stopped at its limit before reaching the end. */
+        boolean exhausted();
+    }
+}

@@ -1,0 +1,84 @@
+package io.quaero.gateway.stream;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import io.quaero.gateway.api.JobNotFoundException;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.history.JobHistory;
+import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.Viewers;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/jobs/{id}/logs/stream}: a job's status and logs as Server-Sent Events.
+ *
+ * <p>The request's thread is a virtual thread (spring.threads.virtual.enabled) and it stays with
+ * the connection for its whole life, writing straight to the servlet response: no async request,
+ * so no async timeout can cut the stream, and a write to a vanished client fails at once.
+ */
+@RestController
+class JobLogStreamController {
+
+    private static final Logger log = LoggerFactory.getLogger(JobLogStreamController.class);
+
+    private final Viewers viewers;
+    private final JobHistory history;
+    private final StreamProperties props;
+
+    JobLogStreamController(Viewers viewers, JobHistory history, StreamProperties props) {
+        this.viewers = viewers;
+        this.history = history;
+        this.props = props;
+    }
+
+    @GetMapping(path = "/api/jobs/{id}/logs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    void stream(@PathVariable UUID id,
+                @RequestParam(required = false) String step,
+                @RequestParam(required = false) String level,
+                @RequestParam(required = false) String q,
+                @RequestParam(required = false) String limit,
+                @RequestParam(required = false) String since,
+                @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                HttpServletResponse response) throws IOException, InterruptedException {
+        var request = StreamRequest.parse(step, level, q, limit, since, lastEventId, props);
+        // Subscribe before reading history: what happens in between arrives live and is
+        // de-duplicated by cursor, instead of falling between the two.
+        var subscriber = viewers.subscribe(id);
+        try {
+            int firstPage = request.since() == null ? request.limit() : props.maxLimit();
+            JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage)
+                .orElseThrow(() -> new JobNotFoundException(id));
+            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            // nginx and similar proxies must pass each event through at once.
+            response.setHeader("X-Accel-Buffering", "no");
+            var out = new SseWriter(response.getOutputStream());
+            out.comment("quaero stream of job " + id);
+            var connection = new JobLogConnection(subscriber, out, request.filter(), props, snapshot, request.since());
+            Disconnect end = connection.run(snapshot.entries(), pager(id, request, snapshot));
+            log.debug("stream of job {} ended: {}", id, end);
+        } catch (IOException clientGoneBeforeStart) {
+            log.debug("client of job {} left before the stream started", id);
+        } finally {
+            viewers.unsubscribe(subscriber);
+        }
+    }
+
+    private JobLogConnection.BacklogPager pager(UUID id, StreamRequest request, JobSnapshot snapshot) {
+        if (request.since() == null || !snapshot.truncated()) {
+            return JobLogConnection.BacklogPager.NONE;
+        }
+        return new ResumePager(history, id, request.filter(), snapshot, props.maxLimit(), props.maxReplay());
+    }
+}

@@ -1,0 +1,37 @@
+package io.quaero.gateway.stream;
+
+import java.util.Locale;
+
+import io.quaero.contracts.Level;
+import io.quaero.contracts.event.LogEvent;
+
+/**
+ * What a client asked to see: one step, a level at or above a threshold, a case-insensitive
+ * substring of the message. Null means "any". The SQL in {@code history} applies the same
+ * predicate, so live entries and stored ones are judged alike (the seed counted with one
+ * predicate and filtered with another; keep both in step if this changes).
+ */
+public record LogFilter(String stepId, Level minLevel, String query) {
+
+    public static final LogFilter ALL = new LogFilter(null, null, null);
+
+    public boolean matches(LogEvent log) {
+        return matchesStep(log)
+            && (minLevel == null || log.level().isAtLeast(minLevel))
+            && (query == null || containsIgnoreCase(log.message(), query));
+    }
+
+    /** Whether the entry counts towards {@code total_count}: the step filter alone. */
+    public boolean matchesStep(LogEvent log) {
+        return stepId == null || stepId.equals(log.stepId());
+    }
+
+    public boolean narrowsMoreThanStep() {
+        return minLevel != null || query != null;
+    }
+
+    private static boolean containsIgnoreCase(String text, String term) {
+        // Same semantics as SQL ILIKE '%term%' for the text Postgres and Java agree on.
+        return text.toLowerCase(Locale.ROOT).contains(term.toLowerCase(Locale.ROOT));
+    }
+}

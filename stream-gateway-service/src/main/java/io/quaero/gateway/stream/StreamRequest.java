@@ -1,0 +1,71 @@
+package io.quaero.gateway.stream;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.InvalidCursorException;
+import io.quaero.contracts.Level;
+import io.quaero.gateway.api.BadParameterException;
+import io.quaero.gateway.config.StreamProperties;
+
+/**
+ * The validated query of a log stream or fetch: every parameter is checked before any stream
+ * starts, and a bad one is a 400 naming it.
+ *
+ * @param since resume point ({@code since} parameter, else the {@code Last-Event-ID} header), or null
+ */
+record StreamRequest(LogFilter filter, int limit, Cursor since) {
+
+    /** Longest accepted {@code step} or {@code q}, in characters. */
+    static final int MAX_TEXT = 200;
+
+    static StreamRequest parse(String step, String level, String q, String limit, String since, String lastEventId,
+                               StreamProperties props) {
+        var filter = new LogFilter(text("step", step), level(level), text("q", q));
+        String resume = since != null && !since.isBlank() ? since : lastEventId;
+        return new StreamRequest(filter, limit(limit, props), cursor(since != null && !since.isBlank() ? "since" : "Last-Event-ID", resume));
+    }
+
+    private static String text(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > MAX_TEXT) {
+            throw new BadParameterException(name, name + " is longer than " + MAX_TEXT + " characters");
+        }
+        return value;
+    }
+
+    private static Level level(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return Level.tryParse(value).orElseThrow(() -> new BadParameterException("level",
+            "level must be one of debug, info, warn, error, fatal; was '" + value + "'"));
+    }
+
+    private static int limit(String value, StreamProperties props) {
+        if (value == null || value.isEmpty()) {
+            return props.defaultLimit();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new BadParameterException("limit", "limit must be a number, was '" + value + "'");
+        }
+        if (n < 1 || n > props.maxLimit()) {
+            throw new BadParameterException("limit", "limit must be 1.." + props.maxLimit() + ", was " + n);
+        }
+        return n;
+    }
+
+    private static Cursor cursor(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Cursor.parse(value);
+        } catch (InvalidCursorException e) {
+            throw new BadParameterException(name, name + " is not a cursor: " + e.getMessage());
+        }
+    }
+}

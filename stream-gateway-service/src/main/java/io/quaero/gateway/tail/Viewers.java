@@ -1,0 +1,61 @@
+package io.quaero.gateway.tail;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.quaero.contracts.Topics;
+import io.quaero.gateway.config.StreamProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which connections on this instance watch which job, keyed by the Kafka record key
+ * ({@link Topics#jobKey}) so the tail can drop events nobody here watches before decoding them.
+ */
+@Component
+public class Viewers {
+
+    private final ConcurrentHashMap<String, Set<Subscriber>> byKey = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final int bufferSize;
+    private volatile boolean closed;
+
+    Viewers(StreamProperties props) {
+        this.bufferSize = props.bufferSize();
+    }
+
+    /** Registers a connection for a job's live events; call before reading its history. */
+    public Subscriber subscribe(UUID jobId) {
+        var subscriber = new Subscriber(jobId, bufferSize);
+        byKey.computeIfAbsent(Topics.jobKey(jobId), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        connections.incrementAndGet();
+        if (closed) {
+            subscriber.end(Disconnect.SHUTDOWN);
+        }
+        return subscriber;
+    }
+
+    public void unsubscribe(Subscriber subscriber) {
+        byKey.computeIfPresent(Topics.jobKey(subscriber.jobId()), (k, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
+        });
+        connections.decrementAndGet();
+    }
+
+    /** The connections watching the job with this record key, or null if none. */
+    Set<Subscriber> watching(String key) {
+        return key == null ? null : byKey.get(key);
+    }
+
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Ends every subscription (now and later) with {@link Disconnect#SHUTDOWN}. */
+    void closeAll() {
+        closed = true;
+        byKey.values().forEach(set -> set.forEach(s -> s.end(Disconnect.SHUTDOWN)));
+    }
+}

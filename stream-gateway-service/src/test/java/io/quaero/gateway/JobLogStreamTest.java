@@ -1,0 +1,301 @@
+package io.quaero.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.JobState;
+import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.event.StepState;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.SseClient;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseFrame;
+import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.infra.Endpoints;
+import io.quaero.infra.TestInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The job log stream as a browser sees it, against a real broker and a real database. Ingest is
+ * not running here: the test stores events the way ingest would (same cursor, same line rule), so
+ * the gateway's own behaviour is what is checked.
+ */
+@SpringBootTest(classes = StreamGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.flyway.enabled=true")
+class JobLogStreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static KafkaProducer<String, byte[]> producer;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        Endpoints e = TestInfrastructure.shared().endpoints();
+        registry.add("spring.kafka.bootstrap-servers", e::kafkaBootstrap);
+        registry.add("spring.datasource.url", e::jdbcUrl);
+        registry.add("spring.datasource.username", e::dbUser);
+        registry.add("spring.datasource.password", e::dbPassword);
+    }
+
+    @BeforeAll
+    static void topic() throws Exception {
+        String bootstrap = TestInfrastructure.shared().endpoints().kafkaBootstrap();
+        try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 3, (short) 1))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+            new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        producer.close();
+    }
+
+    private final EventCodec codec = new EventCodec();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    JobEventTail tail;
+
+    @Test
+    void anUnknownJobIs404WithAJsonBodyNamingTheId() {
+        try (var sse = open(UUID.randomUUID(), "")) {
+            assertThat(sse.status()).isEqualTo(404);
+            assertThat(sse.body()).contains("\"parameter\":\"id\"").contains("not_found");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource({"level,loud", "limit,0", "limit,1001", "limit,ten", "since,yesterday", "since,3-"})
+    void aBadParameterIs400NamingItBeforeAnyStreamStarts(String parameter, String value) {
+        UUID job = UUID.randomUUID();
+        registerJob(job);
+        try (var sse = open(job, "?" + parameter + "=" + value)) {
+            assertThat(sse.status()).isEqualTo(400);
+            assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+            assertThat(sse.body()).contains("\"parameter\":\"" + parameter + "\"");
+        }
+    }
+
+    @Test
+    void aNewViewerGetsStatusThenTheNewestEntriesThenTheLiveTailWithStatusAfterThePrecedingLogs() throws Exception {
+        UUID job = UUID.randomUUID();
+        for (int i = 1; i <= 3; i++) {
+            store(log(job, Level.INFO, "stored " + i));
+        }
+        storeStatus(status(job, JobStatus.RUNNING, 20));
+        awaitTailing();
+
+        try (var sse = open(job, "?limit=2")) {
+            assertThat(sse.status()).isEqualTo(200);
+            assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(sse.response().headers().firstValue("X-Accel-Buffering")).hasValue("no");
+            assertThat(sse.response().headers().firstValue("Cache-Control")).hasValue("no-cache");
+
+            SseFrame first = sse.next(WAIT);
+            assertThat(first.event()).isEqualTo(SseEvents.STATUS);
+            StatusPayload status = first.data(StatusPayload.class);
+            assertThat(status.job().status()).isEqualTo("running");
+            assertThat(status.job().progress()).isEqualTo(20);
+
+            SseFrame backlog = sse.next(WAIT);
+            assertThat(backlog.event()).isEqualTo(SseEvents.LOGS);
+            LogsPayload initial = backlog.data(LogsPayload.class);
+            assertThat(initial.logs()).extracting(LogEntry::message).containsExactly("stored 2", "stored 3");
+            assertThat(initial.logs()).extracting(LogEntry::line).containsExactly(2L, 3L);
+            assertThat(backlog.id()).isEqualTo(initial.logs().getLast().cursor());
+            assertThat(initial.meta().totalCount()).isEqualTo(3);
+            assertThat(initial.meta().displayedCount()).isEqualTo(3);
+            assertThat(initial.meta().hasMore()).isTrue();
+
+            produce(log(job, Level.INFO, "live 1"));
+            produce(log(job, Level.WARN, "live 2"));
+            produce(status(job, JobStatus.COMPLETED, 100));
+
+            List<String> events = new ArrayList<>();
+            List<LogEntry> live = new ArrayList<>();
+            StatusPayload last = null;
+            while (last == null) {
+                SseFrame f = sse.next(WAIT);
+                assertThat(f).as("a frame within %s", WAIT).isNotNull();
+                events.add(f.event());
+                if (f.event().equals(SseEvents.LOGS)) {
+                    LogsPayload p = f.data(LogsPayload.class);
+                    live.addAll(p.logs());
+                    assertThat(f.id()).isEqualTo(p.logs().getLast().cursor());
+                    assertThat(p.meta().totalCount()).isEqualTo(2 + live.size() + 1);
+                } else if (f.event().equals(SseEvents.STATUS)) {
+                    last = f.data(StatusPayload.class);
+                }
+            }
+            assertThat(live).extracting(LogEntry::message).containsExactly("live 1", "live 2");
+            assertThat(live).extracting(LogEntry::line).containsExactly(4L, 5L);
+            assertThat(events.getLast()).isEqualTo(SseEvents.STATUS);
+            assertThat(last.job().status()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void filtersNarrowTheBacklogAndTheLiveTailAndTheCountsFollowTheSamePredicate() throws Exception {
+        UUID job = UUID.randomUUID();
+        store(log(job, "extract", Level.INFO, "reading file"));
+        store(log(job, "extract", Level.ERROR, "Disk FULL on read"));
+        store(log(job, "load", Level.ERROR, "disk full on write"));
+        store(log(job, "extract", Level.WARN, "slow disk"));
+        awaitTailing();
+
+        try (var sse = open(job, "?step=extract&level=warn&q=disk%20full")) {
+            LogsPayload initial = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(initial.logs()).extracting(LogEntry::message).containsExactly("Disk FULL on read");
+            assertThat(initial.meta().totalCount()).as("entries of the step").isEqualTo(3);
+            assertThat(initial.meta().displayedCount()).isEqualTo(1);
+            assertThat(initial.meta().hasMore()).isFalse();
+
+            produce(log(job, "extract", Level.DEBUG, "disk full (debug)"));
+            produce(log(job, "load", Level.FATAL, "disk full (other step)"));
+            produce(log(job, "extract", Level.FATAL, "DISK full, giving up"));
+            LogsPayload live = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(live.logs()).extracting(LogEntry::message).containsExactly("DISK full, giving up");
+            assertThat(live.logs()).extracting(LogEntry::line).containsExactly(7L);
+            assertThat(live.meta().totalCount()).isEqualTo(5);
+            assertThat(live.meta().displayedCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aReconnectWithLastEventIdGetsExactlyTheEntriesAfterItFromHistoryAndLive() throws Exception {
+        UUID job = UUID.randomUUID();
+        for (int i = 1; i <= 5; i++) {
+            store(log(job, Level.INFO, "line " + i));
+        }
+        awaitTailing();
+        String resumeFrom;
+        try (var sse = open(job, "?limit=3")) {
+            LogsPayload initial = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(initial.logs()).extracting(LogEntry::line).containsExactly(3L, 4L, 5L);
+            resumeFrom = initial.logs().get(1).cursor();
+        }
+        // While the client is away: two entries get stored, one is still only in Kafka's future.
+        store(log(job, Level.INFO, "line 6"));
+        store(log(job, Level.INFO, "line 7"));
+
+        try (var sse = SseClient.open(uri(job, "?limit=1"), Map.of("Last-Event-ID", resumeFrom))) {
+            LogsPayload replay = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(replay.logs()).extracting(LogEntry::line).containsExactly(5L, 6L, 7L);
+            produce(log(job, Level.INFO, "line 8"));
+            LogsPayload live = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(live.logs()).extracting(LogEntry::message).containsExactly("line 8");
+            assertThat(live.logs()).extracting(LogEntry::line).containsExactly(8L);
+        }
+    }
+
+    @Test
+    void aQuietStreamIsKeptAliveWithPings() throws Exception {
+        UUID job = UUID.randomUUID();
+        registerJob(job);
+        try (var sse = open(job, "")) {
+            assertThat(sse.next(SseEvents.PING, Duration.ofSeconds(8))).isNotNull();
+        }
+    }
+
+    private void awaitTailing() {
+        await().atMost(Duration.ofSeconds(30)).until(tail::isTailing);
+    }
+
+    private SseClient open(UUID job, String query) {
+        return SseClient.open(uri(job, query));
+    }
+
+    private URI uri(UUID job, String query) {
+        return URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job + "/logs/stream" + query);
+    }
+
+    private void registerJob(UUID job) {
+        jdbc.update("INSERT INTO jobs (id) VALUES (?) ON CONFLICT DO NOTHING", job);
+    }
+
+    private Cursor produce(JobEvent event) throws Exception {
+        var meta = producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event))).get();
+        return new Cursor(meta.partition(), meta.offset());
+    }
+
+    /** Produces the event and stores it as ingest would: same cursor, next line of its job. */
+    private void store(LogEvent log) throws Exception {
+        Cursor cursor = produce(log);
+        registerJob(log.jobId());
+        long line = jdbc.queryForObject("UPDATE jobs SET last_line = last_line + 1 WHERE id = ? RETURNING last_line", Long.class, log.jobId());
+        jdbc.update("""
+            INSERT INTO job_logs (job_id, line, event_id, kafka_partition, kafka_offset, ts, level, step_id, step_name, source, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            log.jobId(), line, log.eventId(), cursor.partition(), cursor.offset(), Timestamp.from(log.timestamp()),
+            (short) log.level().ordinal(), log.stepId(), log.stepName(), log.source(), log.message());
+    }
+
+    private void storeStatus(StatusEvent status) throws Exception {
+        Cursor cursor = produce(status);
+        registerJob(status.jobId());
+        jdbc.update("UPDATE jobs SET status = ?, progress = ?, status_offset = ? WHERE id = ?",
+            status.job().status().wireName(), status.job().progress(), cursor.offset(), status.jobId());
+    }
+
+    private static LogEvent log(UUID job, Level level, String message) {
+        return log(job, null, level, message);
+    }
+
+    private static LogEvent log(UUID job, String step, Level level, String message) {
+        return new LogEvent(UUID.randomUUID(), job, Instant.now().truncatedTo(ChronoUnit.MICROS), level, message,
+            step, step == null ? null : "Step " + step, "test");
+    }
+
+    private static StatusEvent status(UUID job, JobStatus status, int progress) {
+        return new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(status, progress),
+            List.of(new StepState("extract", "Extract", status)));
+    }
+}
