@@ -47,6 +47,23 @@ public enum Level {
         };
     }
 
+    /**
+     * The number that stands for this level in storage (0 debug .. 4 fatal), so that "at or
+     * above" is a range in SQL. Stored rows depend on it: never reorder or renumber the levels.
+     */
+    public int severity() {
+        return ordinal();
+    }
+
+    /** The level stored as {@code severity}; see {@link #severity()}. */
+    public static Level fromSeverity(int severity) {
+        Level[] all = values();
+        if (severity < 0 || severity >= all.length) {
+            throw new IllegalArgumentException("severity must be 0.." + (all.length - 1) + ", was " + severity);
+        }
+        return all[severity];
+    }
+
     /** Whether this level is {@code threshold} or more severe, e.g. for "warnings and worse" filters. */
     public boolean isAtLeast(Level threshold) {
         return compareTo(threshold) >= 0;

@@ -54,4 +54,15 @@ class LevelTest {
         assertThat(Level.WARN.isAtLeast(Level.WARN)).isTrue();
         assertThat(Level.INFO.isAtLeast(Level.WARN)).isFalse();
     }
+
+    @Test
+    void storedSeverityNumbersAreFixedAndRoundTrip() {
+        assertThat(Level.DEBUG.severity()).isZero();
+        assertThat(Level.FATAL.severity()).isEqualTo(4);
+        for (Level l : Level.values()) {
+            assertThat(Level.fromSeverity(l.severity())).isEqualTo(l);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Level.fromSeverity(5))
+            .hasMessageContaining("severity must be 0..4");
+    }
 }

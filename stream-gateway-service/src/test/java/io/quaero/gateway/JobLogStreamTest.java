@@ -275,7 +275,7 @@ class JobLogStreamTest {
             INSERT INTO job_logs (job_id, line, event_id, kafka_partition, kafka_offset, ts, level, step_id, step_name, source, message)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             log.jobId(), line, log.eventId(), cursor.partition(), cursor.offset(), Timestamp.from(log.timestamp()),
-            (short) log.level().ordinal(), log.stepId(), log.stepName(), log.source(), log.message());
+            (short) log.level().severity(), log.stepId(), log.stepName(), log.source(), log.message());
     }
 
     private void storeStatus(StatusEvent status) throws Exception {

@@ -94,7 +94,7 @@ class JobHistoryWriter {
             numbered.put(log.jobId(), line);
             rows.add(new Object[] {
                 log.jobId(), line, log.eventId(), p.cursor().partition(), p.cursor().offset(),
-                Timestamp.from(log.timestamp()), (short) log.level().ordinal(),
+                Timestamp.from(log.timestamp()), (short) log.level().severity(),
                 log.stepId(), log.stepName(), log.source(), log.message()});
         }
         jdbc.batchUpdate("""

@@ -56,7 +56,7 @@ class ServiceLogListener {
     private static Object[] row(ServiceLogEvent e, ConsumerRecord<?, ?> record) {
         return new Object[] {
             e.eventId(), record.partition(), record.offset(), Timestamp.from(e.timestamp()),
-            (short) e.level().ordinal(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()};
+            (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()};
     }
 
     private void insert(List<Object[]> rows) {

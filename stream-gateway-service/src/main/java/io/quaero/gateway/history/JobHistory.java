@@ -106,7 +106,7 @@ public class JobHistory {
             new Cursor(rs.getInt("kafka_partition"), rs.getLong("kafka_offset")).toString(),
             rs.getLong("line"),
             rs.getTimestamp("ts").toInstant(),
-            Level.values()[rs.getShort("level")].wireName(),
+            Level.fromSeverity(rs.getShort("level")).wireName(),
             rs.getString("message"),
             rs.getString("step_id"),
             rs.getString("step_name"),
@@ -126,7 +126,7 @@ public class JobHistory {
             }
             if (f.minLevel() != null) {
                 sql.append(" AND level >= ?");
-                args.add((short) f.minLevel().ordinal());
+                args.add((short) f.minLevel().severity());
             }
             if (f.query() != null) {
                 // ILIKE is served by the pg_trgm index; %, _ and \ in the term are literal.
