@@ -71,13 +71,8 @@ public final class DevStack {
     }
 
     private static Map<String, Object> springProperties(Infrastructure infra, int httpPort) {
-        var e = infra.endpoints();
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>(infra.endpoints().springProperties());
         p.put("server.port", httpPort);
-        p.put("spring.kafka.bootstrap-servers", e.kafkaBootstrap());
-        p.put("spring.datasource.url", e.jdbcUrl());
-        p.put("spring.datasource.username", e.dbUser());
-        p.put("spring.datasource.password", e.dbPassword());
         return p;
     }
 

@@ -22,7 +22,7 @@ import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.infra.Endpoints;
+import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,26 +33,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole flow, as in the dev stack: an event produced to Kafka is stored by log-ingest and
  * reaches a browser-like SSE client through the stream gateway, all real, one origin.
  */
 @SpringBootTest(classes = DevStackApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = RealInfrastructure.class)
 class ThinSliceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        Endpoints e = TestInfrastructure.shared().endpoints();
-        registry.add("spring.kafka.bootstrap-servers", e::kafkaBootstrap);
-        registry.add("spring.datasource.url", e::jdbcUrl);
-        registry.add("spring.datasource.username", e::dbUser);
-        registry.add("spring.datasource.password", e::dbPassword);
-    }
 
     private final EventCodec codec = new EventCodec();
 

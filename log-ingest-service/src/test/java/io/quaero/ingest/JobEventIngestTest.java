@@ -21,7 +21,7 @@ import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
-import io.quaero.infra.Endpoints;
+import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,22 +34,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.ContextConfiguration;
 
 /** log-ingest-service against a real Kafka broker and a real PostgreSQL. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer"})
+@ContextConfiguration(initializers = RealInfrastructure.class)
 class JobEventIngestTest {
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        Endpoints e = TestInfrastructure.shared().endpoints();
-        registry.add("spring.kafka.bootstrap-servers", e::kafkaBootstrap);
-        registry.add("spring.datasource.url", e::jdbcUrl);
-        registry.add("spring.datasource.username", e::dbUser);
-        registry.add("spring.datasource.password", e::dbPassword);
-    }
 
     private final EventCodec codec = new EventCodec();
 

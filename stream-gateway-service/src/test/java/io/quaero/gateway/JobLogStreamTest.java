@@ -30,7 +30,7 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.infra.Endpoints;
+import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -48,8 +48,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The job log stream as a browser sees it, against a real broker and a real database. Ingest is
@@ -58,19 +57,12 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = StreamGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "spring.flyway.enabled=true")
+@ContextConfiguration(initializers = RealInfrastructure.class)
 class JobLogStreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static KafkaProducer<String, byte[]> producer;
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        Endpoints e = TestInfrastructure.shared().endpoints();
-        registry.add("spring.kafka.bootstrap-servers", e::kafkaBootstrap);
-        registry.add("spring.datasource.url", e::jdbcUrl);
-        registry.add("spring.datasource.username", e::dbUser);
-        registry.add("spring.datasource.password", e::dbPassword);
-    }
 
     @BeforeAll
     static void topic() throws Exception {
