@@ -1,5 +1,5 @@
--- Job history, written by log-ingest-service (the only writer of these columns) and read by the
--- stream gateways. Ownership per column is listed in docs/ARCHITECTURE.md.
+-- Job history. log-ingest-service is the only writer of these tables today; the stream gateways
+-- read them. Column ownership is listed in docs/ARCHITECTURE.md.
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -9,10 +9,14 @@ CREATE TABLE jobs (
     id            uuid        PRIMARY KEY,
     status        text        NOT NULL DEFAULT 'pending',
     progress      smallint    CHECK (progress BETWEEN 0 AND 100),
-    -- Kafka offset of the last status event merged in; an older event never overwrites a newer state.
+    -- Kafka offset of the last status event merged in; an older event never overwrites a newer
+    -- state (all events of a job are in one partition, so offsets order them).
     status_offset bigint,
     -- Highest line number given to a log of this job: lines are 1-based and gapless per job.
     last_line     bigint      NOT NULL DEFAULT 0,
+    -- Kafka offset of the job's last stored log: a redelivered record at or below it is a no-op,
+    -- and it is the high-water mark a gateway joins its live tail to.
+    last_offset   bigint      NOT NULL DEFAULT -1,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
@@ -29,6 +33,10 @@ CREATE TABLE job_steps (
     PRIMARY KEY (job_id, step_id)
 );
 
+-- One row per log line, partitioned by the day it was stored (UTC) so that retention drops whole
+-- partitions instead of deleting rows. Partitioning by storage time, not by the producer's
+-- timestamp, means a skewed worker clock can never make an insert miss its partition.
+-- Partitions are created ahead and dropped by io.quaero.ingest.retention.LogPartitions.
 CREATE TABLE job_logs (
     job_id          uuid        NOT NULL,
     line            bigint      NOT NULL,
@@ -36,25 +44,43 @@ CREATE TABLE job_logs (
     kafka_partition integer     NOT NULL,
     kafka_offset    bigint      NOT NULL,
     ts              timestamptz NOT NULL,
-    -- Level ordinal (0 debug .. 4 fatal) so "at or above" is a range.
+    -- Level.severity(): 0 debug .. 4 fatal, so "at or above" is a range.
     level           smallint    NOT NULL,
     step_id         text,
     step_name       text,
     source          text,
     message         text        NOT NULL,
-    PRIMARY KEY (job_id, line),
-    -- A producer retry repeats the event id; a consumer redelivery repeats the position.
-    CONSTRAINT job_logs_event_id_key UNIQUE (event_id),
-    CONSTRAINT job_logs_cursor_key UNIQUE (kafka_partition, kafka_offset)
-);
-CREATE INDEX job_logs_step_line ON job_logs (job_id, step_id, line);
--- Resume: the entries of a job after a cursor.
-CREATE INDEX job_logs_job_offset ON job_logs (job_id, kafka_offset);
-CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops);
+    stored_at       timestamptz NOT NULL DEFAULT now()
+) PARTITION BY RANGE (stored_at);
 
--- The platform's own application logs (quaero.service-logs).
+-- Within a job the Kafka offset orders lines exactly as the line number does, and it is what a
+-- cursor names, so one ordering serves newest-N, "after cursor" and "before cursor".
+CREATE INDEX job_logs_job_offset ON job_logs (job_id, kafka_offset);
+CREATE INDEX job_logs_job_step_offset ON job_logs (job_id, step_id, kafka_offset);
+-- "warn and above" / "error and above" without walking every info line of a chatty job.
+CREATE INDEX job_logs_job_warn_offset ON job_logs (job_id, kafka_offset) WHERE level >= 2;
+CREATE INDEX job_logs_job_error_offset ON job_logs (job_id, kafka_offset) WHERE level >= 3;
+-- Case-insensitive substring search (ILIKE '%term%').
+CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops);
+-- A producer that retries with a new session repeats an event id at a new offset. (A partitioned
+-- table cannot hold a unique index without the partition key; ingest de-duplicates under the
+-- job's row lock, which this index makes cheap.)
+CREATE INDEX job_logs_event_id ON job_logs (event_id);
+
+-- Per job, step and level: how many lines are stored. Maintained in the same transaction as the
+-- lines (one upsert per key per batch), so total_count / displayed_count for any step and level
+-- filter is a sum over at most five rows per step, never a scan. step_id '' = no step.
+CREATE TABLE job_log_counts (
+    job_id  uuid     NOT NULL,
+    step_id text     NOT NULL,
+    level   smallint NOT NULL,
+    lines   bigint   NOT NULL,
+    PRIMARY KEY (job_id, step_id, level)
+);
+
+-- The platform's own application logs (quaero.service-logs), partitioned like job_logs.
 CREATE TABLE service_logs (
-    event_id        uuid        PRIMARY KEY,
+    event_id        uuid        NOT NULL,
     kafka_partition integer     NOT NULL,
     kafka_offset    bigint      NOT NULL,
     ts              timestamptz NOT NULL,
@@ -64,6 +90,8 @@ CREATE TABLE service_logs (
     logger          text,
     job_id          uuid,
     message         text        NOT NULL,
-    CONSTRAINT service_logs_cursor_key UNIQUE (kafka_partition, kafka_offset)
-);
+    stored_at       timestamptz NOT NULL DEFAULT now()
+) PARTITION BY RANGE (stored_at);
 CREATE INDEX service_logs_ts ON service_logs (ts);
+CREATE INDEX service_logs_cursor ON service_logs (kafka_partition, kafka_offset);
+CREATE INDEX service_logs_event_id ON service_logs (event_id);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,13 +29,11 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.ingest.LogIngestApplication;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -51,12 +48,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The job log stream as a browser sees it, against a real broker and a real database. Ingest is
- * not running here: the test stores events the way ingest would (same cursor, same line rule), so
- * the gateway's own behaviour is what is checked.
+ * The job log stream as a browser sees it, against a real broker and a real database, with the
+ * real log-ingest-service storing what the test produces.
  */
-@SpringBootTest(classes = StreamGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "spring.flyway.enabled=true")
+@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class JobLogStreamTest {
 
@@ -65,17 +61,9 @@ class JobLogStreamTest {
 
 
     @BeforeAll
-    static void topic() throws Exception {
-        String bootstrap = TestInfrastructure.shared().endpoints().kafkaBootstrap();
-        try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 3, (short) 1))).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
-            new StringSerializer(), new ByteArraySerializer());
+    static void producer() {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
+            "acks", "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
@@ -258,23 +246,17 @@ class JobLogStreamTest {
         return new Cursor(meta.partition(), meta.offset());
     }
 
-    /** Produces the event and stores it as ingest would: same cursor, next line of its job. */
+    /** Produces the event and waits until ingest has stored it. */
     private void store(LogEvent log) throws Exception {
-        Cursor cursor = produce(log);
-        registerJob(log.jobId());
-        long line = jdbc.queryForObject("UPDATE jobs SET last_line = last_line + 1 WHERE id = ? RETURNING last_line", Long.class, log.jobId());
-        jdbc.update("""
-            INSERT INTO job_logs (job_id, line, event_id, kafka_partition, kafka_offset, ts, level, step_id, step_name, source, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            log.jobId(), line, log.eventId(), cursor.partition(), cursor.offset(), Timestamp.from(log.timestamp()),
-            (short) log.level().severity(), log.stepId(), log.stepName(), log.source(), log.message());
+        produce(log);
+        await().atMost(WAIT).until(() ->
+            jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE event_id = ?", Long.class, log.eventId()) == 1);
     }
 
     private void storeStatus(StatusEvent status) throws Exception {
         Cursor cursor = produce(status);
-        registerJob(status.jobId());
-        jdbc.update("UPDATE jobs SET status = ?, progress = ?, status_offset = ? WHERE id = ?",
-            status.job().status().wireName(), status.job().progress(), cursor.offset(), status.jobId());
+        await().atMost(WAIT).until(() -> jdbc.queryForObject(
+            "SELECT coalesce(status_offset, -1) FROM jobs WHERE id = ?", Long.class, status.jobId()) >= cursor.offset());
     }
 
     private static LogEvent log(UUID job, Level level, String message) {

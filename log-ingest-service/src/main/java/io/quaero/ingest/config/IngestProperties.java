@@ -1,29 +1,51 @@
 package io.quaero.ingest.config;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of log-ingest-service, validated once at startup.
+ * Settings of log-ingest-service ({@code quaero.ingest.*}), validated once at startup.
  *
- * @param maxMessageBytes largest log message accepted, in UTF-8 bytes; a larger one goes to the
- *                        dead-letter topic. Default 65536 (64 KiB).
- * @param topicPartitions partitions of the job-events and service-logs topics when this service
- *                        creates them; ingest instances scale up to this number. Default 6.
+ * @param maxMessageBytes  largest log message accepted, in UTF-8 bytes; a larger one goes to the
+ *                         dead-letter topic. Default 65536 (64 KiB).
+ * @param topicPartitions  partitions of the job-events and service-logs topics when this service
+ *                         creates them; ingest instances scale up to this number. Default 6.
+ * @param maxPollRecords   records per poll, hence per database transaction. Larger batches
+ *                         amortise the ~7 statements a batch costs. Default 2000.
+ * @param retentionDays    days of logs kept; older daily partitions are dropped. Default 30.
+ * @param partitionsAhead  daily partitions created in advance. Default 2.
+ * @param retryMaxInterval longest wait between retries of a batch the database refused (outage);
+ *                         retries start at 500 ms and double. Default 30 s.
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
     @DefaultValue("65536") int maxMessageBytes,
-    @DefaultValue("6") int topicPartitions) {
+    @DefaultValue("6") int topicPartitions,
+    @DefaultValue("2000") int maxPollRecords,
+    @DefaultValue("30") int retentionDays,
+    @DefaultValue("2") int partitionsAhead,
+    @DefaultValue("30s") Duration retryMaxInterval) {
 
     public IngestProperties {
-        if (maxMessageBytes < 1 || maxMessageBytes > 1 << 20) {
-            throw new IllegalArgumentException(
-                "quaero.ingest.max-message-bytes must be 1..1048576, was " + maxMessageBytes);
-        }
-        if (topicPartitions < 1 || topicPartitions > 1000) {
-            throw new IllegalArgumentException(
-                "quaero.ingest.topic-partitions must be 1..1000, was " + topicPartitions);
+        require(maxMessageBytes >= 1 && maxMessageBytes <= 1 << 20,
+            "quaero.ingest.max-message-bytes must be 1..1048576, was " + maxMessageBytes);
+        require(topicPartitions >= 1 && topicPartitions <= 1000,
+            "quaero.ingest.topic-partitions must be 1..1000, was " + topicPartitions);
+        require(maxPollRecords >= 1 && maxPollRecords <= 50_000,
+            "quaero.ingest.max-poll-records must be 1..50000, was " + maxPollRecords);
+        require(retentionDays >= 1 && retentionDays <= 3650,
+            "quaero.ingest.retention-days must be 1..3650, was " + retentionDays);
+        require(partitionsAhead >= 1 && partitionsAhead <= 31,
+            "quaero.ingest.partitions-ahead must be 1..31, was " + partitionsAhead);
+        require(retryMaxInterval.toMillis() >= 500 && retryMaxInterval.toMinutes() <= 10,
+            "quaero.ingest.retry-max-interval must be 500ms..10m, was " + retryMaxInterval);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
     }
 }

@@ -1,72 +1,88 @@
 package io.quaero.ingest.servicelogs;
 
-import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
-import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
+import io.quaero.ingest.intake.IngestMetrics;
+import io.quaero.ingest.intake.RecordDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores each poll of {@link Topics#SERVICE_LOGS} in one transaction; a repeated event id is a
- * no-op. Poison records go to the dead-letter topic the same way as job events.
+ * Stores each poll of {@link Topics#SERVICE_LOGS} in one transaction. A repeated event id is a
+ * no-op: the transaction first takes an advisory lock per source partition, so two instances that
+ * briefly share a partition during a rebalance write one after the other, and the second sees the
+ * first one's rows. Poison records go to the dead-letter topic as for job events.
  */
 @Component
 class ServiceLogListener {
 
-    /** Stateless and thread-safe; one per listener is as good as a shared one. */
-    private final EventCodec codec = new EventCodec();
+    private final RecordDecoder decoder;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final IngestMetrics metrics;
 
-    ServiceLogListener(JdbcTemplate jdbc, TransactionTemplate tx) {
+    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, TransactionTemplate tx, IngestMetrics metrics) {
+        this.decoder = decoder;
         this.jdbc = jdbc;
         this.tx = tx;
+        this.metrics = metrics;
+    }
+
+    /** A decoded service log and where it was read. */
+    private record Read(ServiceLogEvent event, int partition, long offset) {
     }
 
     @KafkaListener(id = "ingest-service-logs", topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        List<Object[]> rows = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            var record = records.get(i);
-            try {
-                if (record.value() == null) {
-                    throw new InvalidEventException("$", "record has no value (tombstone)");
-                }
-                rows.add(row(codec.decodeServiceLog(record.value()), record));
-            } catch (InvalidEventException e) {
-                insert(rows);
-                throw new BatchListenerFailedException(Topics.SERVICE_LOGS + "-" + record.partition()
-                    + "@" + record.offset() + ": " + e.getMessage(), e, i);
-            }
-        }
-        insert(rows);
+        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> insert(RecordDecoder.decodeAll(records,
+            r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()), this::insert)));
     }
 
-    private static Object[] row(ServiceLogEvent e, ConsumerRecord<?, ?> record) {
-        return new Object[] {
-            e.eventId(), record.partition(), record.offset(), Timestamp.from(e.timestamp()),
-            (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()};
-    }
-
-    private void insert(List<Object[]> rows) {
-        if (rows.isEmpty()) {
+    private void insert(List<Read> batch) {
+        if (batch.isEmpty()) {
             return;
         }
-        tx.executeWithoutResult(status -> jdbc.batchUpdate("""
-            INSERT INTO service_logs (event_id, kafka_partition, kafka_offset, ts, level, service,
-                                      instance, logger, job_id, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING""", rows));
+        tx.executeWithoutResult(status -> {
+            batch.stream().mapToInt(Read::partition).distinct().sorted().forEach(p ->
+                jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?), ?)", Object.class, Topics.SERVICE_LOGS, p));
+            Set<UUID> seen = stored(batch);
+            List<Object[]> rows = new ArrayList<>(batch.size());
+            for (Read r : batch) {
+                ServiceLogEvent e = r.event();
+                if (seen.add(e.eventId())) {
+                    rows.add(new Object[] {
+                        e.eventId(), r.partition(), r.offset(), java.sql.Timestamp.from(e.timestamp()),
+                        (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()});
+                }
+            }
+            jdbc.batchUpdate("""
+                INSERT INTO service_logs (event_id, kafka_partition, kafka_offset, ts, level, service,
+                                          instance, logger, job_id, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        });
+    }
+
+    private Set<UUID> stored(List<Read> batch) {
+        UUID[] ids = batch.stream().map(r -> r.event().eventId()).toArray(UUID[]::new);
+        Set<UUID> found = new HashSet<>();
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT event_id FROM service_logs WHERE event_id = ANY(?)");
+            ps.setArray(1, con.createArrayOf("uuid", ids));
+            return ps;
+        }, rs -> {
+            found.add(rs.getObject(1, UUID.class));
+        });
+        return found;
     }
 }

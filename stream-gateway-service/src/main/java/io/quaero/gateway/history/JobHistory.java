@@ -53,49 +53,71 @@ public class JobHistory {
      */
     public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, Cursor since, int limit) {
         return snapshotTx.execute(status -> {
-            List<JobView> job = jdbc.query("SELECT status, progress FROM jobs WHERE id = ?",
-                (rs, i) -> new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)), jobId);
+            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, last_offset FROM jobs WHERE id = ?",
+                (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
+                    rs.getLong(3), rs.getLong(4)), jobId);
             if (job.isEmpty()) {
                 return Optional.<JobSnapshot>empty();
             }
             List<StepView> steps = jdbc.query(
                 "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
                 (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3)), jobId);
-            long[] last = jdbc.query(
-                "SELECT line, kafka_offset FROM job_logs WHERE job_id = ? ORDER BY line DESC LIMIT 1",
-                rs -> rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, -1}, jobId);
             var where = Predicate.of(jobId, filter);
             List<LogEntry> entries;
             if (since == null) {
                 entries = new ArrayList<>(jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
-                    + " ORDER BY line DESC LIMIT ?", ENTRY, where.argsWith(limit + 1)));
+                    + " ORDER BY kafka_offset DESC LIMIT ?", ENTRY, where.argsWith(limit + 1)));
                 Collections.reverse(entries);
             } else {
                 entries = jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
-                    + " AND kafka_offset > ? ORDER BY line LIMIT ?", ENTRY, where.argsWith(since.offset(), limit + 1));
+                    + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?", ENTRY, where.argsWith(since.offset(), limit + 1));
             }
             boolean truncated = entries.size() > limit;
             if (truncated) {
                 entries = since == null ? entries.subList(1, entries.size()) : entries.subList(0, limit);
             }
-            long total = filter.stepId() == null ? last[0]
-                : count(Predicate.of(jobId, new LogFilter(filter.stepId(), null, null)));
-            long displayed = filter.narrowsMoreThanStep() ? count(where) : total;
-            return Optional.of(new JobSnapshot(job.getFirst(), steps, List.copyOf(entries), total, displayed,
-                last[0], last[1], truncated));
+            long total = counted(jobId, filter.stepId(), null);
+            long displayed = filter.query() != null ? count(where)
+                : filter.minLevel() != null ? counted(jobId, filter.stepId(), filter.minLevel()) : total;
+            JobRow row = job.getFirst();
+            return Optional.of(new JobSnapshot(row.view(), steps, List.copyOf(entries), total, displayed,
+                row.lastLine(), row.lastOffset(), truncated));
         });
+    }
+
+    private record JobRow(JobView view, long lastLine, long lastOffset) {
     }
 
     /** Stored entries after {@code after}, oldest first, at most {@code limit}: a resume page. */
     public List<LogEntry> after(UUID jobId, LogFilter filter, long afterOffset, long upToOffset, int limit) {
         var where = Predicate.of(jobId, filter);
         return jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
-                + " AND kafka_offset > ? AND kafka_offset <= ? ORDER BY line LIMIT ?",
+                + " AND kafka_offset > ? AND kafka_offset <= ? ORDER BY kafka_offset LIMIT ?",
             ENTRY, where.argsWith(afterOffset, upToOffset, limit));
     }
 
+    /**
+     * Lines stored for the job (one step of it, when given) at or above a level, from the counters
+     * ingest maintains: a sum over at most five rows per step, never a scan (invariant 4).
+     */
+    private long counted(UUID jobId, String stepId, Level minLevel) {
+        var sql = new StringBuilder("SELECT coalesce(sum(lines), 0) FROM job_log_counts WHERE job_id = ?");
+        var args = new ArrayList<Object>(List.of(jobId));
+        if (stepId != null) {
+            sql.append(" AND step_id = ?");
+            args.add(stepId);
+        }
+        if (minLevel != null) {
+            sql.append(" AND level >= ?");
+            args.add((short) minLevel.severity());
+        }
+        Long n = jdbc.queryForObject(sql.toString(), Long.class, args.toArray());
+        return n == null ? 0 : n;
+    }
+
     private long count(Predicate where) {
-        // One indexed count per connection start, never per batch (invariant 4).
+        // A search term has no counter: one indexed count when a connection starts, then live
+        // increments; never a count per batch (invariant 4).
         Long n = jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE " + where.sql(), Long.class, where.args());
         return n == null ? 0 : n;
     }
