@@ -30,6 +30,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,6 +53,9 @@ class JobEventIngestTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void logsOfAJobFirstSeenInEventsAreStoredWithGaplessLineNumbersInKafkaOrder() {
@@ -91,29 +97,59 @@ class JobEventIngestTest {
             .containsExactly("extract:Extract Data:completed", "load:Load:completed");
     }
 
-    @Test
-    void poisonRecordsGoToTheDeadLetterTopicAndTheGoodOnesAroundThemAreStored() {
+    /** A kind of bad record: what the producer sends, and what the dead letter must say. */
+    record Poison(String kind, boolean wrongKey, String value, String reasonContains) {
+        @Override
+        public String toString() {
+            return kind;
+        }
+    }
+
+    static List<Poison> poisons() {
+        String good = "{\"schema\":\"quaero.job-event/v1\",\"type\":\"log\",\"event_id\":\"%s\",\"job_id\":\"%s\","
+            + "\"timestamp\":\"2026-11-23T10:30:00Z\",\"level\":\"info\",\"message\":\"%s\"}";
+        return List.of(
+            new Poison("broken JSON", false, "{\"schema\": \"quaero.job-event/v1\", oops", "malformed JSON"),
+            new Poison("not an object", false, "[1, 2, 3]", "$"),
+            new Poison("unknown schema", false, good.replace("job-event/v1", "job-event/v9"), "schema"),
+            new Poison("missing field", false, good.replace(",\"message\":\"%s\"", "%s"), "message"),
+            new Poison("wrong type", false, good.replace("\"level\":\"info\"", "\"level\":5"), "level"),
+            new Poison("oversized message", false, good.replace("%s\"}", "x".repeat(70_000) + "%s\"}"), "longer than 65536 bytes"),
+            new Poison("NUL in message", false, good.replace("\"message\":\"%s\"", "\"message\":\"a\\u0000b%s\""), "NUL"),
+            new Poison("key is not the job id", true, good, "job_id"),
+            new Poison("tombstone", false, null, "tombstone"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("poisons")
+    void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndTheGoodOnesAroundItAreStored(Poison poison) {
         UUID job = UUID.randomUUID();
-        String key = Topics.jobKey(job);
+        String key = poison.wrongKey() ? Topics.jobKey(UUID.randomUUID()) : Topics.jobKey(job);
+        double deadBefore = deadLetterCount();
         send(log(job, "before"));
-        kafka.send(Topics.JOB_EVENTS, key, "{not json".getBytes(StandardCharsets.UTF_8));
-        kafka.send(Topics.JOB_EVENTS, key, new String(codec.encode(log(job, "x")), StandardCharsets.UTF_8)
-            .replace("\"level\":\"info\"", "\"level\":\"loud\"").getBytes(StandardCharsets.UTF_8));
-        kafka.send(Topics.JOB_EVENTS, key, null);
+        byte[] value = poison.value() == null ? null
+            : poison.value().formatted(UUID.randomUUID(), job, "").getBytes(StandardCharsets.UTF_8);
+        var sent = kafka.send(Topics.JOB_EVENTS, key, value).join().getRecordMetadata();
         send(log(job, "after"));
+
         awaitLines(job, 2);
         assertThat(jdbc.queryForList("SELECT message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
             .containsExactly("before", "after");
-
-        List<ConsumerRecord<String, byte[]>> dead = deadLettersFor(key, 3);
-        assertThat(dead).extracting(r -> header(r, "kafka_dlt-exception-message"))
-            .anySatisfy(m -> assertThat(m).contains("malformed JSON"))
-            .anySatisfy(m -> assertThat(m).contains("level"))
-            .anySatisfy(m -> assertThat(m).contains("tombstone"));
-        assertThat(dead).allSatisfy(r -> assertThat(header(r, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS));
+        ConsumerRecord<String, byte[]> dead = deadLetterOf(sent.partition(), sent.offset());
+        assertThat(header(dead, "kafka_dlt-exception-message")).contains(poison.reasonContains());
+        assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS);
+        assertThat(dead.key()).isEqualTo(key);
+        assertThat(dead.value()).isEqualTo(value);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterCount() >= deadBefore + 1);
     }
 
-    private List<ConsumerRecord<String, byte[]>> deadLettersFor(String key, int expected) {
+    private double deadLetterCount() {
+        var counter = meters.find("quaero.ingest.dead.letters").tag("topic", Topics.JOB_EVENTS).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The dead letter of the record produced at this partition and offset. */
+    private ConsumerRecord<String, byte[]> deadLetterOf(int partition, long offset) {
         Map<String, Object> config = Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.shared().endpoints().kafkaBootstrap(),
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -123,14 +159,18 @@ class JobEventIngestTest {
             consumer.seekToBeginning(consumer.assignment());
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(r.key())) {
+                    // spring-kafka writes these two headers as big-endian int and long.
+                    var p = r.headers().lastHeader("kafka_dlt-original-partition");
+                    var o = r.headers().lastHeader("kafka_dlt-original-offset");
+                    if (p != null && o != null && java.nio.ByteBuffer.wrap(p.value()).getInt() == partition
+                        && java.nio.ByteBuffer.wrap(o.value()).getLong() == offset) {
                         found.add(r);
                     }
                 }
-                return found.size() >= expected;
+                return !found.isEmpty();
             });
         }
-        return found;
+        return found.getFirst();
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
