@@ -37,12 +37,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /** log-ingest-service against a real Kafka broker and a real PostgreSQL. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer"})
 @ContextConfiguration(initializers = RealInfrastructure.class)
+// Closed after the class, so its listeners leave the consumer group before IngestResilienceTest.
+@DirtiesContext
 class JobEventIngestTest {
 
 
@@ -69,6 +72,25 @@ class JobEventIngestTest {
         assertThat(jdbc.queryForList("SELECT line FROM job_logs WHERE job_id = ? ORDER BY line", Long.class, job))
             .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM jobs WHERE id = ?", Long.class, job)).isOne();
+    }
+
+    @Test
+    void aBurstIsWrittenInBatchesNotOneTransactionPerRecord() {
+        UUID job = UUID.randomUUID();
+        double batchesBefore = batches();
+        for (int i = 0; i < 3_000; i++) {
+            kafka.send(Topics.JOB_EVENTS, Topics.jobKey(job), codec.encode(log(job, "burst " + i)));
+        }
+        kafka.flush();
+        awaitLines(job, 3_000);
+        var size = meters.find("quaero.ingest.batch.size").tag("topic", Topics.JOB_EVENTS).summary();
+        assertThat(size.max()).as("largest batch").isGreaterThan(1);
+        assertThat(batches() - batchesBefore).as("transactions for 3000 records").isLessThan(3_000);
+    }
+
+    private double batches() {
+        var size = meters.find("quaero.ingest.batch.size").tag("topic", Topics.JOB_EVENTS).summary();
+        return size == null ? 0 : size.count();
     }
 
     @Test

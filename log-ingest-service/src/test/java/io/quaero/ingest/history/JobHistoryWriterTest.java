@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -29,6 +30,8 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ContextConfiguration(initializers = RealInfrastructure.class)
+// Closed after the class, so its listeners leave the consumer group before IngestResilienceTest.
+@DirtiesContext
 class JobHistoryWriterTest {
 
     /** Fake Kafka positions far above anything the real topic reaches in a test run. */
