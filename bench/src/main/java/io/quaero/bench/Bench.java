@@ -1,0 +1,22 @@
+package io.quaero.bench;
+
+import java.util.Arrays;
+
+/** {@code bench/run <name> [args]}: the benchmarks of this repository. */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (name) {
+            case "ingest" -> IngestBenchmark.main(rest);
+            default -> {
+                System.out.println("usage: bench/run ingest [events]");
+                System.exit(name.equals("help") ? 0 : 2);
+            }
+        }
+    }
+}
