@@ -14,9 +14,8 @@ CREATE TABLE jobs (
     status_offset bigint,
     -- Highest line number given to a log of this job: lines are 1-based and gapless per job.
     last_line     bigint      NOT NULL DEFAULT 0,
-    -- Kafka offset of the job's last stored log: a redelivered record at or below it is a no-op,
-    -- and it is the high-water mark a gateway joins its live tail to.
-    last_offset   bigint      NOT NULL DEFAULT -1,
+    -- The quaero.job-events partition the job's events are in (all of them: key = job id).
+    kafka_partition integer,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
@@ -61,7 +60,8 @@ CREATE INDEX job_logs_job_step_offset ON job_logs (job_id, step_id, kafka_offset
 CREATE INDEX job_logs_job_warn_offset ON job_logs (job_id, kafka_offset) WHERE level >= 2;
 CREATE INDEX job_logs_job_error_offset ON job_logs (job_id, kafka_offset) WHERE level >= 3;
 -- Case-insensitive substring search (ILIKE '%term%').
-CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops);
+-- Its pending list takes inserts cheaply and is merged in bulk (measured in docs/BENCHMARKS.md).
+CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops) WITH (gin_pending_list_limit = 32768);
 -- A producer that retries with a new session repeats an event id at a new offset. (A partitioned
 -- table cannot hold a unique index without the partition key; ingest de-duplicates under the
 -- job's row lock, which this index makes cheap.)
@@ -76,6 +76,16 @@ CREATE TABLE job_log_counts (
     level   smallint NOT NULL,
     lines   bigint   NOT NULL,
     PRIMARY KEY (job_id, step_id, level)
+);
+
+-- How far each source partition is stored: every record of (topic, partition) below next_offset
+-- is in the database (or was dead-lettered). Written in the same transaction as the rows, so a
+-- gateway's snapshot knows exactly where history ends and the Kafka log must take over.
+CREATE TABLE ingest_progress (
+    topic           text    NOT NULL,
+    kafka_partition integer NOT NULL,
+    next_offset     bigint  NOT NULL,
+    PRIMARY KEY (topic, kafka_partition)
 );
 
 -- The platform's own application logs (quaero.service-logs), partitioned like job_logs.

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
@@ -69,35 +70,54 @@ class JobHistoryWriter {
                 mergeStatus(status, p.cursor().offset());
             }
         }
+        recordProgress(batch);
+    }
+
+    /** Everything of these partitions below the batch's last offset + 1 is now stored. */
+    private void recordProgress(List<Positioned<JobEvent>> batch) {
+        Map<Integer, Long> next = new TreeMap<>();
+        for (var p : batch) {
+            next.merge(p.cursor().partition(), p.cursor().offset() + 1, Math::max);
+        }
+        List<Object[]> rows = new ArrayList<>();
+        next.forEach((partition, offset) -> rows.add(new Object[] {Topics.JOB_EVENTS, partition, offset}));
+        jdbc.batchUpdate("""
+            INSERT INTO ingest_progress (topic, kafka_partition, next_offset) VALUES (?, ?, ?)
+            ON CONFLICT (topic, kafka_partition) DO UPDATE
+               SET next_offset = GREATEST(ingest_progress.next_offset, EXCLUDED.next_offset)""", rows);
     }
 
     /** A job's numbering state while the batch is written. */
     private static final class JobCursor {
         long lastLine;
-        long lastOffset;
         boolean changed;
 
-        JobCursor(long lastLine, long lastOffset) {
+        JobCursor(long lastLine) {
             this.lastLine = lastLine;
-            this.lastOffset = lastOffset;
         }
     }
 
     private Map<UUID, JobCursor> registerAndLock(List<Positioned<JobEvent>> batch) {
-        UUID[] ids = batch.stream().map(p -> p.event().jobId()).distinct().sorted().toArray(UUID[]::new);
+        Map<UUID, Integer> partitions = new TreeMap<>();
+        batch.forEach(p -> partitions.putIfAbsent(p.event().jobId(), p.cursor().partition()));
+        UUID[] ids = partitions.keySet().toArray(UUID[]::new);
         Map<UUID, JobCursor> jobs = new HashMap<>();
         jdbc.execute((ConnectionCallback<Void>) con -> {
             Array idArray = con.createArrayOf("uuid", ids);
-            try (var insert = con.prepareStatement("INSERT INTO jobs (id) SELECT unnest(?) ORDER BY 1 ON CONFLICT (id) DO NOTHING")) {
+            try (var insert = con.prepareStatement("""
+                INSERT INTO jobs (id, kafka_partition) SELECT * FROM unnest(?::uuid[], ?::int[]) ORDER BY 1
+                ON CONFLICT (id) DO UPDATE SET kafka_partition = EXCLUDED.kafka_partition
+                 WHERE jobs.kafka_partition IS NULL""")) {
                 insert.setArray(1, idArray);
+                insert.setArray(2, con.createArrayOf("int4", partitions.values().toArray()));
                 insert.executeUpdate();
             }
             try (var lock = con.prepareStatement(
-                "SELECT id, last_line, last_offset FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                "SELECT id, last_line FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
                 lock.setArray(1, idArray);
                 try (var rs = lock.executeQuery()) {
                     while (rs.next()) {
-                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getLong(2), rs.getLong(3)));
+                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getLong(2)));
                     }
                 }
             }
@@ -128,7 +148,6 @@ class JobHistoryWriter {
                 continue;
             }
             long line = ++job.lastLine;
-            job.lastOffset = Math.max(job.lastOffset, p.cursor().offset());
             job.changed = true;
             rows.add(log.jobId()).add(line).add(log.eventId()).add(p.cursor().partition()).add(p.cursor().offset())
                 .add(log.timestamp()).add(log.level().severity()).add(log.stepId()).add(log.stepName())
@@ -211,22 +230,19 @@ class JobHistoryWriter {
     private void updateJobs(Map<UUID, JobCursor> jobs) {
         List<Object> ids = new ArrayList<>();
         List<Object> lastLines = new ArrayList<>();
-        List<Object> lastOffsets = new ArrayList<>();
         jobs.forEach((id, c) -> {
             if (c.changed) {
                 ids.add(id);
                 lastLines.add(c.lastLine);
-                lastOffsets.add(c.lastOffset);
             }
         });
         jdbc.execute((ConnectionCallback<Void>) con -> {
             try (var ps = con.prepareStatement("""
-                UPDATE jobs j SET last_line = v.last_line, last_offset = v.last_offset, updated_at = now()
-                FROM unnest(?::uuid[], ?::bigint[], ?::bigint[]) AS v(id, last_line, last_offset)
+                UPDATE jobs j SET last_line = v.last_line, updated_at = now()
+                FROM unnest(?::uuid[], ?::bigint[]) AS v(id, last_line)
                 WHERE j.id = v.id""")) {
                 ps.setArray(1, array(con, "uuid", ids));
                 ps.setArray(2, array(con, "int8", lastLines));
-                ps.setArray(3, array(con, "int8", lastOffsets));
                 ps.executeUpdate();
             }
             return null;

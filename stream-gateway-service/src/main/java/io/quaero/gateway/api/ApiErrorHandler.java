@@ -1,5 +1,8 @@
 package io.quaero.gateway.api;
 
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.quaero.gateway.tail.TooManyConnectionsException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +29,16 @@ class ApiErrorHandler {
     @ExceptionHandler
     ResponseEntity<ApiError> missing(MissingServletRequestParameterException e) {
         return json(HttpStatus.BAD_REQUEST, new ApiError("bad_parameter", e.getParameterName(), e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> full(TooManyConnectionsException e) {
+        // Jittered, so the clients turned away do not all come back in the same second.
+        long retryAfterSeconds = 1 + ThreadLocalRandom.current().nextLong(5);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header("Retry-After", String.valueOf(retryAfterSeconds))
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ApiError("too_many_connections", null, e.getMessage()));
     }
 
     @ExceptionHandler

@@ -23,6 +23,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxReplay      most entries replayed from history on a resume ({@code since} or
  *                       {@code Last-Event-ID}); further behind, the client gets {@code reset}.
  *                       Default 100000.
+ * @param maxConnections streams this instance serves at once; beyond it a new one gets 503 with
+ *                       {@code Retry-After} (the balancer or the browser tries again, elsewhere).
+ *                       Default 5000.
+ * @param maxBridgeScan  most Kafka records read to bridge the window between what is stored and
+ *                       the live tail (the database lagging behind Kafka); beyond it the client
+ *                       gets {@code reset} and retries. Default 1000000.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -31,7 +37,9 @@ public record StreamProperties(
     @DefaultValue("100") int defaultLimit,
     @DefaultValue("1000") int maxLimit,
     @DefaultValue("10000") int bufferSize,
-    @DefaultValue("100000") int maxReplay) {
+    @DefaultValue("100000") int maxReplay,
+    @DefaultValue("5000") int maxConnections,
+    @DefaultValue("1000000") int maxBridgeScan) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -43,6 +51,9 @@ public record StreamProperties(
             "quaero.stream.default-limit must be 1..max-limit (" + maxLimit + "), was " + defaultLimit);
         require(bufferSize >= 16 && bufferSize <= 1_000_000, "quaero.stream.buffer-size must be 16..1000000, was " + bufferSize);
         require(maxReplay >= maxLimit, "quaero.stream.max-replay must be at least max-limit (" + maxLimit + "), was " + maxReplay);
+        require(maxConnections >= 1 && maxConnections <= 100_000,
+            "quaero.stream.max-connections must be 1..100000, was " + maxConnections);
+        require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
     }
 
     private static void require(boolean ok, String message) {

@@ -1,7 +1,5 @@
 package io.quaero.gateway.history;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,12 +8,12 @@ import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.StepView;
-import io.quaero.gateway.stream.LogFilter;
+import io.quaero.gateway.filter.LogFilter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -28,11 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class JobHistory {
-
-    private static final String COLUMNS =
-        "event_id, kafka_partition, kafka_offset, line, ts, level, message, step_id, step_name, source";
-
-    private static final RowMapper<LogEntry> ENTRY = JobHistory::entry;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshotTx;
@@ -49,28 +42,30 @@ public class JobHistory {
      *
      * @param since  resume point: entries after it, oldest first, up to {@code limit}; or null
      *               for the newest {@code limit} matching entries
+     * @param partitionIfUnknown the job's partition when no event of it was stored yet (the
+     *               producers' partitioner decides; the gateway can only compute the default one)
      * @return empty when the job is unknown
      */
-    public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, Cursor since, int limit) {
+    public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, Cursor since, int limit, int partitionIfUnknown) {
         return snapshotTx.execute(status -> {
-            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, last_offset FROM jobs WHERE id = ?",
+            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition FROM jobs WHERE id = ?",
                 (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
-                    rs.getLong(3), rs.getLong(4)), jobId);
+                    rs.getLong(3), (Integer) rs.getObject(4)), jobId);
             if (job.isEmpty()) {
                 return Optional.<JobSnapshot>empty();
             }
             List<StepView> steps = jdbc.query(
                 "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
                 (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3)), jobId);
-            var where = Predicate.of(jobId, filter);
+            var where = LogRows.Predicate.of(jobId, filter);
             List<LogEntry> entries;
             if (since == null) {
-                entries = new ArrayList<>(jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
-                    + " ORDER BY kafka_offset DESC LIMIT ?", ENTRY, where.argsWith(limit + 1)));
+                entries = new ArrayList<>(jdbc.query("SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql()
+                    + " ORDER BY kafka_offset DESC LIMIT ?", LogRows.ENTRY, where.argsWith(limit + 1)));
                 Collections.reverse(entries);
             } else {
-                entries = jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
-                    + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?", ENTRY, where.argsWith(since.offset(), limit + 1));
+                entries = jdbc.query("SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql()
+                    + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?", LogRows.ENTRY, where.argsWith(since.offset(), limit + 1));
             }
             boolean truncated = entries.size() > limit;
             if (truncated) {
@@ -80,20 +75,23 @@ public class JobHistory {
             long displayed = filter.query() != null ? count(where)
                 : filter.minLevel() != null ? counted(jobId, filter.stepId(), filter.minLevel()) : total;
             JobRow row = job.getFirst();
+            int partition = row.partition() != null ? row.partition() : since != null ? since.partition() : partitionIfUnknown;
+            Long next = jdbc.query("SELECT next_offset FROM ingest_progress WHERE topic = ? AND kafka_partition = ?",
+                rs -> rs.next() ? rs.getLong(1) : null, Topics.JOB_EVENTS, partition);
             return Optional.of(new JobSnapshot(row.view(), steps, List.copyOf(entries), total, displayed,
-                row.lastLine(), row.lastOffset(), truncated));
+                row.lastLine(), partition, next == null ? -1 : next - 1, truncated));
         });
     }
 
-    private record JobRow(JobView view, long lastLine, long lastOffset) {
+    private record JobRow(JobView view, long lastLine, Integer partition) {
     }
 
     /** Stored entries after {@code after}, oldest first, at most {@code limit}: a resume page. */
     public List<LogEntry> after(UUID jobId, LogFilter filter, long afterOffset, long upToOffset, int limit) {
-        var where = Predicate.of(jobId, filter);
-        return jdbc.query("SELECT " + COLUMNS + " FROM job_logs WHERE " + where.sql()
+        var where = LogRows.Predicate.of(jobId, filter);
+        return jdbc.query("SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql()
                 + " AND kafka_offset > ? AND kafka_offset <= ? ORDER BY kafka_offset LIMIT ?",
-            ENTRY, where.argsWith(afterOffset, upToOffset, limit));
+            LogRows.ENTRY, where.argsWith(afterOffset, upToOffset, limit));
     }
 
     /**
@@ -115,54 +113,10 @@ public class JobHistory {
         return n == null ? 0 : n;
     }
 
-    private long count(Predicate where) {
+    private long count(LogRows.Predicate where) {
         // A search term has no counter: one indexed count when a connection starts, then live
         // increments; never a count per batch (invariant 4).
         Long n = jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE " + where.sql(), Long.class, where.args());
         return n == null ? 0 : n;
-    }
-
-    private static LogEntry entry(ResultSet rs, int row) throws SQLException {
-        return new LogEntry(
-            rs.getString("event_id"),
-            new Cursor(rs.getInt("kafka_partition"), rs.getLong("kafka_offset")).toString(),
-            rs.getLong("line"),
-            rs.getTimestamp("ts").toInstant(),
-            Level.fromSeverity(rs.getShort("level")).wireName(),
-            rs.getString("message"),
-            rs.getString("step_id"),
-            rs.getString("step_name"),
-            rs.getString("source"));
-    }
-
-    /** The WHERE clause of a filter, with its arguments in order. */
-    private record Predicate(String sql, Object[] args) {
-
-        static Predicate of(UUID jobId, LogFilter f) {
-            var sql = new StringBuilder("job_id = ?");
-            var args = new ArrayList<>();
-            args.add(jobId);
-            if (f.stepId() != null) {
-                sql.append(" AND step_id = ?");
-                args.add(f.stepId());
-            }
-            if (f.minLevel() != null) {
-                sql.append(" AND level >= ?");
-                args.add((short) f.minLevel().severity());
-            }
-            if (f.query() != null) {
-                // ILIKE is served by the pg_trgm index; %, _ and \ in the term are literal.
-                sql.append(" AND message ILIKE ? ESCAPE '\\'");
-                args.add("%" + f.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            }
-            return new Predicate(sql.toString(), args.toArray());
-        }
-
-        Object[] argsWith(Object... more) {
-            Object[] all = new Object[args.length + more.length];
-            System.arraycopy(args, 0, all, 0, args.length);
-            System.arraycopy(more, 0, all, args.length, more.length);
-            return all;
-        }
     }
 }

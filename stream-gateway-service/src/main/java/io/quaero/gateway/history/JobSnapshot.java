@@ -14,8 +14,9 @@ import io.quaero.contracts.sse.StepView;
  * @param totalCount     entries of the job (of the step, when filtered by step)
  * @param displayedCount entries matching the whole filter
  * @param lastLine       line number of the job's last stored entry (0 if none)
- * @param lastOffset     Kafka offset of the job's last stored entry (-1 if none); live events at
- *                       or below it are already counted and, if they matched, already in entries
+ * @param partition      the job's partition of {@code quaero.job-events}
+ * @param storedUpTo     every record of that partition at or below this offset is stored (-1:
+ *                       none); later ones must come from Kafka: the live tail or the bridge
  * @param truncated      true when {@code entries} stops before the end of the stored log
  */
 public record JobSnapshot(
@@ -25,6 +26,7 @@ public record JobSnapshot(
     long totalCount,
     long displayedCount,
     long lastLine,
-    long lastOffset,
+    int partition,
+    long storedUpTo,
     boolean truncated) {
 }

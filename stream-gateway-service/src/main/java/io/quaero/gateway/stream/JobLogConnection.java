@@ -22,9 +22,11 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.tail.Delivery;
 import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
@@ -36,12 +38,15 @@ import io.quaero.gateway.tail.Subscriber;
  * status change flush pending logs first, then send {@code status}, so a status is never seen
  * before the logs that preceded it; ping after a silence. Every exit is a {@link Disconnect}.
  *
- * <p>The subscription was made before the snapshot was read, so an event may arrive both ways.
- * The snapshot's high-water mark (the Kafka offset of the job's last stored entry; one job lives
- * in one partition) separates them: a live event at or below it is already counted and, if it
- * matched, already sent. Counts start from the snapshot and grow with live events, never with a
- * query per batch. Line numbers of live entries continue from the last stored line by the rule
- * ingest uses, so a line has one number in the stream and in the database.
+ * <p>Where each event comes from. The subscription was made before the snapshot was read; the
+ * snapshot says up to which offset of the job's partition everything is stored
+ * ({@code storedUpTo}); the Kafka bridge brings the job's events from there up to where the live
+ * tail was when we subscribed; the queue brings the rest. Events can arrive twice across these
+ * sources, so every event at or below the highest offset already handled is dropped: one job is
+ * one partition, and its offsets are its order. Events the client already has (at or below its
+ * resume cursor) are numbered and counted but not sent again. Counts start from the snapshot and
+ * grow with each new event, never with a query per batch. Line numbers continue from the last
+ * stored line by ingest's rule, so a line has one number in the stream and in the database.
  */
 final class JobLogConnection {
 
@@ -53,7 +58,10 @@ final class JobLogConnection {
     private final List<LogEntry> pending = new ArrayList<>();
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private JobView job;
-    private long highWaterOffset;
+    /** Highest offset handled: the snapshot's stored end, then each event's. */
+    private long handledUpTo;
+    /** The client's resume cursor offset: events up to it are counted, not sent. */
+    private final long clientHas;
     private long lastLine;
     private long totalCount;
     private long displayedCount;
@@ -69,17 +77,19 @@ final class JobLogConnection {
         this.props = props;
         this.job = snapshot.job();
         snapshot.steps().forEach(s -> steps.put(s.id(), s));
-        // A client may be ahead of the database (it saw live events ingest has not stored yet):
-        // what it already has must not come again.
-        this.highWaterOffset = since == null ? snapshot.lastOffset() : Math.max(snapshot.lastOffset(), since.offset());
+        this.handledUpTo = snapshot.storedUpTo();
+        this.clientHas = since == null ? -1 : since.offset();
         this.lastLine = snapshot.lastLine();
         this.totalCount = snapshot.totalCount();
         this.displayedCount = snapshot.displayedCount();
         this.lastSentCursor = since == null ? null : since.toString();
     }
 
-    /** Sends the initial state and the backlog, then the live tail until the connection ends. */
-    Disconnect run(List<LogEntry> backlog, BacklogPager more) throws InterruptedException {
+    /**
+     * Sends the initial state, the stored backlog and the bridged window, then the live tail
+     * until the connection ends.
+     */
+    Disconnect run(List<LogEntry> backlog, BacklogPager more, Bridge bridge) throws InterruptedException {
         try {
             sendStatus();
             sendLogs(backlog, true);
@@ -89,6 +99,14 @@ final class JobLogConnection {
             if (more.exhausted()) {
                 return reset("too-far-behind", Disconnect.TOO_FAR_BEHIND);
             }
+            KafkaBridge.Result window = bridge.open();
+            if (window.resetReason() != null) {
+                return reset(window.resetReason(), Disconnect.TOO_FAR_BEHIND);
+            }
+            for (Delivery d : window.events()) {
+                handle(d);
+            }
+            flushLogs();
             return tail();
         } catch (IOException clientGone) {
             return Disconnect.CLIENT_GONE;
@@ -101,21 +119,14 @@ final class JobLogConnection {
         long nextPing = System.nanoTime() + pingNanos;
         long flushAt = Long.MAX_VALUE;
         while (true) {
-            long now = System.nanoTime();
-            Delivery d = subscriber.poll(Math.min(flushAt, nextPing) - now);
+            Delivery d = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
             while (d != null) {
-                if (d.event() instanceof StatusEvent status) {
-                    if (accept(d.cursor())) {
-                        flushLogs();
-                        merge(status);
-                        sendStatus();
-                        nextPing = System.nanoTime() + pingNanos;
-                    }
-                } else if (d.event() instanceof LogEvent log && accept(d.cursor())) {
-                    add(log, d.cursor());
-                    if (pending.size() == 1) {
-                        flushAt = System.nanoTime() + batchNanos;
-                    }
+                boolean wasEmpty = pending.isEmpty();
+                if (handle(d)) {
+                    nextPing = System.nanoTime() + pingNanos;
+                }
+                if (wasEmpty && !pending.isEmpty()) {
+                    flushAt = System.nanoTime() + batchNanos;
                 }
                 // Drain what is already queued without waiting, up to one full batch.
                 d = pending.size() < props.maxLimit() ? subscriber.poll(0) : null;
@@ -125,7 +136,7 @@ final class JobLogConnection {
                 flushLogs();
                 return ending == Disconnect.OVERFLOW ? reset("overflow", ending) : goAway();
             }
-            now = System.nanoTime();
+            long now = System.nanoTime();
             if (!pending.isEmpty() && (now >= flushAt || pending.size() >= props.maxLimit())) {
                 flushLogs();
                 flushAt = Long.MAX_VALUE;
@@ -138,24 +149,37 @@ final class JobLogConnection {
         }
     }
 
-    /** Live events at or below the high-water mark were already in the snapshot. */
-    private boolean accept(Cursor cursor) {
-        if (cursor.offset() <= highWaterOffset) {
+    /** Takes one event into the stream; returns true when it wrote a {@code status} event. */
+    private boolean handle(Delivery d) throws IOException {
+        long offset = d.cursor().offset();
+        if (offset <= handledUpTo) {
             return false;
         }
-        highWaterOffset = cursor.offset();
-        return true;
+        handledUpTo = offset;
+        if (d.event() instanceof LogEvent log) {
+            add(log, d.cursor(), offset > clientHas);
+            return false;
+        }
+        if (d.event() instanceof StatusEvent status) {
+            flushLogs();
+            merge(status);
+            sendStatus();
+            return true;
+        }
+        return false;
     }
 
-    private void add(LogEvent log, Cursor cursor) {
+    private void add(LogEvent log, Cursor cursor, boolean send) {
         long line = ++lastLine;
         if (filter.matchesStep(log)) {
             totalCount++;
         }
         if (filter.matches(log)) {
             displayedCount++;
-            pending.add(new LogEntry(log.eventId().toString(), cursor.toString(), line, log.timestamp(),
-                log.level().wireName(), log.message(), log.stepId(), log.stepName(), log.source()));
+            if (send) {
+                pending.add(new LogEntry(log.eventId().toString(), cursor.toString(), line, log.timestamp(),
+                    log.level().wireName(), log.message(), log.stepId(), log.stepName(), log.source()));
+            }
         }
     }
 
@@ -237,5 +261,13 @@ final class JobLogConnection {
 
         /** True when the replay stopped at its limit before reaching the end. */
         boolean exhausted();
+    }
+
+    /** The window between the stored history and the live tail, read when the backlog is out. */
+    @FunctionalInterface
+    interface Bridge {
+
+        /** The job's events in the window, oldest first, or the reason it cannot be bridged. */
+        KafkaBridge.Result open() throws InterruptedException;
     }
 }

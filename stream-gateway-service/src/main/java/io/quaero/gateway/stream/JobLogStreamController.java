@@ -1,13 +1,20 @@
 package io.quaero.gateway.stream;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Topics;
+import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Viewers;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -32,11 +39,16 @@ class JobLogStreamController {
     private static final Logger log = LoggerFactory.getLogger(JobLogStreamController.class);
 
     private final Viewers viewers;
+    private final JobEventTail tail;
+    private final KafkaBridge kafkaBridge;
     private final JobHistory history;
     private final StreamProperties props;
 
-    JobLogStreamController(Viewers viewers, JobHistory history, StreamProperties props) {
+    JobLogStreamController(Viewers viewers, JobEventTail tail, KafkaBridge kafkaBridge, JobHistory history,
+                           StreamProperties props) {
         this.viewers = viewers;
+        this.tail = tail;
+        this.kafkaBridge = kafkaBridge;
         this.history = history;
         this.props = props;
     }
@@ -50,14 +62,20 @@ class JobLogStreamController {
                 @RequestParam(required = false) String since,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                 HttpServletResponse response) throws IOException, InterruptedException {
-        var request = StreamRequest.parse(step, level, q, limit, since, lastEventId, props);
-        // Subscribe before reading history: what happens in between arrives live and is
-        // de-duplicated by cursor, instead of falling between the two.
+        var request = LogQuery.parse(step, level, q, limit, since, lastEventId, props);
+        String key = Topics.jobKey(id);
+        // Subscribe before reading history: what happens in between arrives live, or through the
+        // bridge, and is de-duplicated by cursor, instead of falling between the two.
         var subscriber = viewers.subscribe(id);
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
-            JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage)
+            JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage, tail.partitionFor(key))
                 .orElseThrow(() -> new JobNotFoundException(id));
+            if (request.since() != null && request.since().partition() != snapshot.partition()) {
+                throw new BadParameterException(since != null && !since.isBlank() ? "since" : "Last-Event-ID",
+                    "cursor " + request.since() + " is not in this job's partition " + snapshot.partition());
+            }
+            long liveFrom = tail.dispatchedUpTo(snapshot.partition());
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
@@ -66,7 +84,8 @@ class JobLogStreamController {
             var out = new SseWriter(response.getOutputStream());
             out.comment("quaero stream of job " + id);
             var connection = new JobLogConnection(subscriber, out, request.filter(), props, snapshot, request.since());
-            Disconnect end = connection.run(snapshot.entries(), pager(id, request, snapshot));
+            Disconnect end = connection.run(snapshot.entries(), pager(id, request, snapshot),
+                () -> bridge(key, snapshot, request.since(), liveFrom));
             log.debug("stream of job {} ended: {}", id, end);
         } catch (IOException clientGoneBeforeStart) {
             log.debug("client of job {} left before the stream started", id);
@@ -75,7 +94,21 @@ class JobLogStreamController {
         }
     }
 
-    private JobLogConnection.BacklogPager pager(UUID id, StreamRequest request, JobSnapshot snapshot) {
+    /**
+     * The job's events that are neither stored (in the snapshot) nor sure to come live: from the
+     * end of what is stored up to where the tail was when we subscribed.
+     */
+    private KafkaBridge.Result bridge(String key, JobSnapshot snapshot, Cursor since, long liveFrom)
+        throws InterruptedException {
+        long reached = Math.max(snapshot.storedUpTo(), liveFrom);
+        if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(snapshot.partition())) {
+            // A cursor beyond the end of the log: from a recreated topic, or made up.
+            return new KafkaBridge.Result(List.of(), "unknown-cursor");
+        }
+        return kafkaBridge.read(key, snapshot.partition(), snapshot.storedUpTo() + 1, liveFrom);
+    }
+
+    private JobLogConnection.BacklogPager pager(UUID id, LogQuery request, JobSnapshot snapshot) {
         if (request.since() == null || !snapshot.truncated()) {
             return JobLogConnection.BacklogPager.NONE;
         }

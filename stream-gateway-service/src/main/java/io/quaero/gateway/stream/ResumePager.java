@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.LogEntry;
+import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
 
@@ -29,7 +30,7 @@ final class ResumePager implements JobLogConnection.BacklogPager {
         this.history = history;
         this.jobId = jobId;
         this.filter = filter;
-        this.upToOffset = snapshot.lastOffset();
+        this.upToOffset = snapshot.storedUpTo();
         this.pageSize = pageSize;
         this.maxReplay = maxReplay;
         this.afterOffset = offsetOf(snapshot.entries().getLast());

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.lang.invoke.VarHandle;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
@@ -17,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -47,6 +51,12 @@ public class JobEventTail implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean tailing;
     private Thread thread;
+    /**
+     * Per partition, the offset of the record being dispatched (or last dispatched). Written
+     * before the viewers are looked up, read by a connection after it subscribed: see
+     * {@link #dispatchedUpTo}.
+     */
+    private volatile AtomicLongArray dispatched = new AtomicLongArray(0);
 
     JobEventTail(KafkaProperties kafka, Viewers viewers) {
         this.kafka = kafka;
@@ -86,6 +96,36 @@ public class JobEventTail implements SmartLifecycle {
         return running;
     }
 
+    /**
+     * The offset up to which this tail may already have passed a partition's records by, so a
+     * connection that subscribed before calling this gets every later record live and must read
+     * the records up to here (and after what is stored) from Kafka itself.
+     *
+     * <p>Why it is exact: the tail writes the offset, fences, then looks up the viewers; the
+     * connection registers, fences, then reads the offset. Either the tail saw the registration
+     * (the record comes live) or the connection sees the record's offset here (it is bridged);
+     * a record seen both ways is dropped by cursor.
+     */
+    public long dispatchedUpTo(int partition) {
+        var d = dispatched;
+        return partition < d.length() ? d.get(partition) : -1;
+    }
+
+    /**
+     * The partition Kafka's default partitioner (murmur2 of the key, as every Java producer uses)
+     * puts a job in: the best guess for a job none of whose events is stored yet. Producers with
+     * another partitioner still keep a job's order; only this guess would be wrong.
+     */
+    public int partitionFor(String key) {
+        int n = partitionCount();
+        return n == 0 ? 0 : Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n;
+    }
+
+    /** The partitions of the topic, or 0 before the tail is positioned. */
+    public int partitionCount() {
+        return dispatched.length();
+    }
+
     /** True once every partition is assigned and positioned: from then on no event is missed. */
     public boolean isTailing() {
         return tailing;
@@ -108,6 +148,8 @@ public class JobEventTail implements SmartLifecycle {
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
+        dispatched.set(record.partition(), record.offset());
+        VarHandle.fullFence();
         Set<Subscriber> watching = viewers.watching(record.key());
         if (watching == null || watching.isEmpty() || record.value() == null) {
             return;
@@ -134,8 +176,11 @@ public class JobEventTail implements SmartLifecycle {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 c.assign(partitions);
                 c.seekToEnd(partitions);
-                // Resolve the end positions now, so events produced from here on are all seen.
-                partitions.forEach(c::position);
+                // Resolve the end positions now, so events produced from here on are all seen;
+                // everything before them is history (database, or the bridge from Kafka).
+                var positions = new AtomicLongArray(partitions.size());
+                partitions.forEach(tp -> positions.set(tp.partition(), c.position(tp) - 1));
+                dispatched = positions;
                 tailing = true;
                 log.info("tailing {} partitions of {}", partitions.size(), Topics.JOB_EVENTS);
                 return;

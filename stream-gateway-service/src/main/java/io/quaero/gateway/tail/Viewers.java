@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import java.lang.invoke.VarHandle;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,17 +20,28 @@ public class Viewers {
     private final ConcurrentHashMap<String, Set<Subscriber>> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final int bufferSize;
+    private final int maxConnections;
     private volatile boolean closed;
 
     Viewers(StreamProperties props) {
         this.bufferSize = props.bufferSize();
+        this.maxConnections = props.maxConnections();
     }
 
-    /** Registers a connection for a job's live events; call before reading its history. */
+    /**
+     * Registers a connection for a job's live events; call before reading its history.
+     *
+     * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
+     */
     public Subscriber subscribe(UUID jobId) {
+        if (connections.incrementAndGet() > maxConnections) {
+            connections.decrementAndGet();
+            throw new TooManyConnectionsException(maxConnections);
+        }
         var subscriber = new Subscriber(jobId, bufferSize);
         byKey.computeIfAbsent(Topics.jobKey(jobId), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        connections.incrementAndGet();
+        // Pairs with the fence in JobEventTail.dispatch; see JobEventTail.dispatchedUpTo.
+        VarHandle.fullFence();
         if (closed) {
             subscriber.end(Disconnect.SHUTDOWN);
         }

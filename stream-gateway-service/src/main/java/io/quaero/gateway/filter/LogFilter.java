@@ -1,4 +1,4 @@
-package io.quaero.gateway.stream;
+package io.quaero.gateway.filter;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.quaero.gateway.stream;
+package io.quaero.gateway.filter;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.InvalidCursorException;
@@ -8,20 +8,21 @@ import io.quaero.gateway.config.StreamProperties;
 
 /**
  * The validated query of a log stream or fetch: every parameter is checked before any stream
- * starts, and a bad one is a 400 naming it.
+ * starts, and a bad one is a 400 naming it. Streams and fetches share it, so the same parameters
+ * mean the same thing everywhere.
  *
  * @param since resume point ({@code since} parameter, else the {@code Last-Event-ID} header), or null
  */
-record StreamRequest(LogFilter filter, int limit, Cursor since) {
+public record LogQuery(LogFilter filter, int limit, Cursor since) {
 
     /** Longest accepted {@code step} or {@code q}, in characters. */
-    static final int MAX_TEXT = 200;
+    public static final int MAX_TEXT = 200;
 
-    static StreamRequest parse(String step, String level, String q, String limit, String since, String lastEventId,
+    public static LogQuery parse(String step, String level, String q, String limit, String since, String lastEventId,
                                StreamProperties props) {
         var filter = new LogFilter(text("step", step), level(level), text("q", q));
         String resume = since != null && !since.isBlank() ? since : lastEventId;
-        return new StreamRequest(filter, limit(limit, props), cursor(since != null && !since.isBlank() ? "since" : "Last-Event-ID", resume));
+        return new LogQuery(filter, limit(limit, props), cursor(since != null && !since.isBlank() ? "since" : "Last-Event-ID", resume));
     }
 
     private static String text(String name, String value) {
@@ -58,7 +59,8 @@ record StreamRequest(LogFilter filter, int limit, Cursor since) {
         return n;
     }
 
-    private static Cursor cursor(String name, String value) {
+    /** A cursor parameter, or null when absent; a malformed one is a 400 naming {@code name}. */
+    public static Cursor cursor(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -1,0 +1,154 @@
+package io.quaero.gateway.tail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.gateway.config.StreamProperties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a job's events straight from its Kafka partition, for the window between what the
+ * database holds and what the live tail hands over: after a restart of ingest, or whenever
+ * Postgres lags behind Kafka. Exact resume must not depend on ingest having caught up.
+ *
+ * <p>Implementation notes. A bridge is a seek and a short scan of one partition, filtered by key
+ * (the value of other jobs' records is never decoded). At most {@value #CONCURRENT_BRIDGES} run at
+ * once on reusable consumers (not in a group); a connection that cannot get one within
+ * {@value #PERMIT_WAIT_MS} ms is told to reset and retry rather than queue without bound. A window
+ * longer than {@code max-bridge-scan} records, or one that starts before the partition's log
+ * start (Kafka already deleted it), cannot be bridged exactly and says so.
+ */
+@Component
+public class KafkaBridge implements DisposableBean {
+
+    /** Bridges running at once; each holds one consumer and its fetch buffers (~1 MB). */
+    static final int CONCURRENT_BRIDGES = 4;
+    /** How long a connection waits for a free bridge. */
+    static final long PERMIT_WAIT_MS = 5_000;
+    /** How long one bridge may take to read its window. */
+    static final Duration READ_DEADLINE = Duration.ofSeconds(15);
+
+    /** What a bridge brought back: the events in order, or why the window cannot be bridged. */
+    public record Result(List<Delivery> events, String resetReason) {
+        static Result reset(String reason) {
+            return new Result(List.of(), reason);
+        }
+    }
+
+    private final KafkaProperties kafka;
+    private final int maxScan;
+    private final EventCodec codec = new EventCodec();
+    private final Semaphore permits = new Semaphore(CONCURRENT_BRIDGES);
+    private final BlockingQueue<KafkaConsumer<String, byte[]>> idle = new ArrayBlockingQueue<>(CONCURRENT_BRIDGES);
+
+    KafkaBridge(KafkaProperties kafka, StreamProperties props) {
+        this.kafka = kafka;
+        this.maxScan = props.maxBridgeScan();
+    }
+
+    /** The job's events at offsets {@code from..to} (inclusive) of {@code partition}, oldest first. */
+    public Result read(String key, int partition, long from, long to) throws InterruptedException {
+        if (from > to) {
+            return new Result(List.of(), null);
+        }
+        if (to - from + 1 > maxScan) {
+            return Result.reset("too-far-behind");
+        }
+        if (!permits.tryAcquire(PERMIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            return Result.reset("busy");
+        }
+        KafkaConsumer<String, byte[]> consumer = idle.poll();
+        try {
+            if (consumer == null) {
+                consumer = newConsumer();
+            }
+            var tp = new TopicPartition(Topics.JOB_EVENTS, partition);
+            consumer.assign(List.of(tp));
+            long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
+            if (logStart > from) {
+                return Result.reset("cursor-expired");
+            }
+            consumer.seek(tp, from);
+            List<Delivery> events = new ArrayList<>();
+            long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+            while (consumer.position(tp) <= to) {
+                if (System.nanoTime() > deadline) {
+                    return Result.reset("busy");
+                }
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() > to || !key.equals(record.key()) || record.value() == null) {
+                        continue;
+                    }
+                    try {
+                        events.add(new Delivery(codec.decodeJobEvent(record.value()), new Cursor(partition, record.offset())));
+                    } catch (InvalidEventException poison) {
+                        // Ingest dead-letters it; the stream skips it, as the live tail does.
+                    }
+                }
+            }
+            return new Result(events, null);
+        } finally {
+            if (consumer != null) {
+                consumer.unsubscribe();
+                if (!idle.offer(consumer)) {
+                    consumer.close(Duration.ofSeconds(1));
+                }
+            }
+            permits.release();
+        }
+    }
+
+    /** The partition's next offset: a cursor at or beyond it does not belong to this log. */
+    public long endOffset(int partition) throws InterruptedException {
+        if (!permits.tryAcquire(PERMIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            return Long.MAX_VALUE;
+        }
+        KafkaConsumer<String, byte[]> consumer = idle.poll();
+        try {
+            if (consumer == null) {
+                consumer = newConsumer();
+            }
+            var tp = new TopicPartition(Topics.JOB_EVENTS, partition);
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        } finally {
+            if (consumer != null && !idle.offer(consumer)) {
+                consumer.close(Duration.ofSeconds(1));
+            }
+            permits.release();
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-bridge");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void destroy() {
+        KafkaConsumer<String, byte[]> c;
+        while ((c = idle.poll()) != null) {
+            c.close(Duration.ofSeconds(1));
+        }
+    }
+}
