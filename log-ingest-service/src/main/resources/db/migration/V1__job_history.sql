@@ -60,8 +60,7 @@ CREATE INDEX job_logs_job_step_offset ON job_logs (job_id, step_id, kafka_offset
 CREATE INDEX job_logs_job_warn_offset ON job_logs (job_id, kafka_offset) WHERE level >= 2;
 CREATE INDEX job_logs_job_error_offset ON job_logs (job_id, kafka_offset) WHERE level >= 3;
 -- Case-insensitive substring search (ILIKE '%term%').
--- Its pending list takes inserts cheaply and is merged in bulk (measured in docs/BENCHMARKS.md).
-CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops) WITH (gin_pending_list_limit = 32768);
+CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops);
 -- A producer that retries with a new session repeats an event id at a new offset. (A partitioned
 -- table cannot hold a unique index without the partition key; ingest de-duplicates under the
 -- job's row lock, which this index makes cheap.)
@@ -102,6 +101,15 @@ CREATE TABLE service_logs (
     message         text        NOT NULL,
     stored_at       timestamptz NOT NULL DEFAULT now()
 ) PARTITION BY RANGE (stored_at);
-CREATE INDEX service_logs_ts ON service_logs (ts);
-CREATE INDEX service_logs_cursor ON service_logs (kafka_partition, kafka_offset);
+-- quaero.service-logs has one partition (low volume, total order): the offset is the cursor.
+CREATE INDEX service_logs_offset ON service_logs (kafka_offset);
+CREATE INDEX service_logs_warn_offset ON service_logs (kafka_offset) WHERE level >= 2;
+CREATE INDEX service_logs_error_offset ON service_logs (kafka_offset) WHERE level >= 3;
+CREATE INDEX service_logs_message_trgm ON service_logs USING gin (message gin_trgm_ops);
 CREATE INDEX service_logs_event_id ON service_logs (event_id);
+
+-- Service log lines per level, maintained with the lines (same reason as job_log_counts).
+CREATE TABLE service_log_counts (
+    level smallint PRIMARY KEY,
+    lines bigint   NOT NULL
+);

@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxMessageBytes  largest log message accepted, in UTF-8 bytes; a larger one goes to the
  *                         dead-letter topic. Default 65536 (64 KiB).
- * @param topicPartitions  partitions of the job-events and service-logs topics when this service
- *                         creates them; ingest instances scale up to this number. Default 6.
+ * @param topicPartitions  partitions of the job-events topic when this service creates it;
+ *                         ingest instances scale up to this number. Default 6. (service-logs
+ *                         has one partition, for a total order.)
  * @param maxPollRecords   records per poll, hence per database transaction. Larger batches
  *                         amortise the ~7 statements a batch costs. Default 2000.
  * @param retentionDays    days of logs kept; older daily partitions are dropped. Default 30.

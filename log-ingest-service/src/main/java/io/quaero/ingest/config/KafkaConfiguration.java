@@ -57,7 +57,9 @@ public class KafkaConfiguration {
         int partitions = props.topicPartitions();
         return new KafkaAdmin.NewTopics(
             TopicBuilder.name(Topics.JOB_EVENTS).partitions(partitions).replicas(1).build(),
-            TopicBuilder.name(Topics.SERVICE_LOGS).partitions(partitions).replicas(1).build(),
+            // One partition: the platform's own logs are few, and a total order gives the
+            // service-logs stream an exact cursor (the offset), like a job's stream.
+            TopicBuilder.name(Topics.SERVICE_LOGS).partitions(1).replicas(1).build(),
             TopicBuilder.name(Topics.DEAD_LETTER).partitions(1).replicas(1).build());
     }
 

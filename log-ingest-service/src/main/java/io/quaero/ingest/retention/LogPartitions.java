@@ -121,6 +121,10 @@ public class LogPartitions implements InitializingBean, DisposableBean {
                           FROM %s GROUP BY 1, 2, 3) d
                     WHERE c.job_id = d.job_id AND c.step_id = d.step_id AND c.level = d.level""".formatted(name));
                 jdbc.update("DELETE FROM job_log_counts WHERE lines <= 0");
+            } else {
+                jdbc.update("""
+                    UPDATE service_log_counts c SET lines = c.lines - d.n
+                    FROM (SELECT level, count(*) AS n FROM %s GROUP BY 1) d WHERE c.level = d.level""".formatted(name));
             }
             jdbc.execute("DROP TABLE " + name);
             log.info("dropped {} (stored before {}, retention {} days)", name, cutoff, retentionDays);

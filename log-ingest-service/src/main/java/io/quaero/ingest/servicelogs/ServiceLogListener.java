@@ -3,6 +3,8 @@ package io.quaero.ingest.servicelogs;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.UUID;
 
@@ -70,6 +72,13 @@ class ServiceLogListener {
                 INSERT INTO service_logs (event_id, kafka_partition, kafka_offset, ts, level, service,
                                           instance, logger, job_id, message)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+            // One upsert per level per batch keeps the counts without a scan.
+            Map<Short, Long> perLevel = new TreeMap<>();
+            rows.forEach(r -> perLevel.merge((Short) r[4], 1L, Long::sum));
+            jdbc.batchUpdate("""
+                INSERT INTO service_log_counts (level, lines) VALUES (?, ?)
+                ON CONFLICT (level) DO UPDATE SET lines = service_log_counts.lines + EXCLUDED.lines""",
+                perLevel.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList());
         });
     }
 

@@ -1,13 +1,10 @@
 package io.quaero.gateway.stream;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.LogEvent;
@@ -16,7 +13,6 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.LogsPayload;
-import io.quaero.contracts.sse.PingPayload;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.StatusPayload;
@@ -24,19 +20,18 @@ import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Delivery;
 import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
- * One browser's stream of one job, run on the request's own virtual thread.
- *
- * <p>Implementation notes. This is the seed's Go {@code select} loop: wait on one bounded queue
- * with a timeout that is the nearer of the next batch flush and the next ping; collect log entries;
- * flush them as one {@code logs} event when the batch interval is up (or the batch is full); on a
- * status change flush pending logs first, then send {@code status}, so a status is never seen
- * before the logs that preceded it; ping after a silence. Every exit is a {@link Disconnect}.
+ * One browser's stream of one job, run on the request's own virtual thread: initial state,
+ * stored backlog, the bridged window, then the live tail through {@link StreamLoop}. On a status
+ * change pending logs are flushed first, then {@code status} is sent, so a status is never seen
+ * before the logs that preceded it.
  *
  * <p>Where each event comes from. The subscription was made before the snapshot was read; the
  * snapshot says up to which offset of the job's partition everything is stored
@@ -50,7 +45,7 @@ import io.quaero.gateway.tail.Subscriber;
  */
 final class JobLogConnection {
 
-    private final Subscriber subscriber;
+    private final Subscriber<Delivery> subscriber;
     private final SseWriter out;
     private final LogFilter filter;
     private final StreamProperties props;
@@ -69,7 +64,7 @@ final class JobLogConnection {
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
 
-    JobLogConnection(Subscriber subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
+    JobLogConnection(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
                      Cursor since) {
         this.subscriber = subscriber;
         this.out = out;
@@ -107,46 +102,35 @@ final class JobLogConnection {
                 handle(d);
             }
             flushLogs();
-            return tail();
+            return StreamLoop.run(subscriber, sink(), out, props);
         } catch (IOException clientGone) {
             return Disconnect.CLIENT_GONE;
         }
     }
 
-    private Disconnect tail() throws IOException, InterruptedException {
-        long batchNanos = props.batchInterval().toNanos();
-        long pingNanos = props.pingInterval().toNanos();
-        long nextPing = System.nanoTime() + pingNanos;
-        long flushAt = Long.MAX_VALUE;
-        while (true) {
-            Delivery d = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
-            while (d != null) {
-                boolean wasEmpty = pending.isEmpty();
-                if (handle(d)) {
-                    nextPing = System.nanoTime() + pingNanos;
-                }
-                if (wasEmpty && !pending.isEmpty()) {
-                    flushAt = System.nanoTime() + batchNanos;
-                }
-                // Drain what is already queued without waiting, up to one full batch.
-                d = pending.size() < props.maxLimit() ? subscriber.poll(0) : null;
+    /** The live tail's view of this connection. */
+    private StreamLoop.Sink<Delivery> sink() {
+        return new StreamLoop.Sink<>() {
+            @Override
+            public boolean accept(Delivery d) throws IOException {
+                return handle(d);
             }
-            Disconnect ending = subscriber.ending();
-            if (ending != null) {
+
+            @Override
+            public int pending() {
+                return pending.size();
+            }
+
+            @Override
+            public void flush() throws IOException {
                 flushLogs();
-                return ending == Disconnect.OVERFLOW ? reset("overflow", ending) : goAway();
             }
-            long now = System.nanoTime();
-            if (!pending.isEmpty() && (now >= flushAt || pending.size() >= props.maxLimit())) {
-                flushLogs();
-                flushAt = Long.MAX_VALUE;
-                nextPing = now + pingNanos;
+
+            @Override
+            public Disconnect reset(String reason, Disconnect outcome) throws IOException {
+                return JobLogConnection.this.reset(reason, outcome);
             }
-            if (now >= nextPing) {
-                out.event(SseEvents.PING, null, new PingPayload(Instant.now()));
-                nextPing = now + pingNanos;
-            }
-        }
+        };
     }
 
     /** Takes one event into the stream; returns true when it wrote a {@code status} event. */
@@ -229,15 +213,6 @@ final class JobLogConnection {
     private Disconnect reset(String reason, Disconnect outcome) throws IOException {
         out.event(SseEvents.RESET, null, new ResetPayload(reason, lastSentCursor));
         return outcome;
-    }
-
-    /**
-     * Shutdown: ask the browser to come back after a random 1-5 s, so the clients of a stopping
-     * instance spread over the others instead of arriving all at once.
-     */
-    private Disconnect goAway() throws IOException {
-        out.retry(Duration.ofMillis(1_000 + ThreadLocalRandom.current().nextLong(4_000)));
-        return Disconnect.SHUTDOWN;
     }
 
     /** Further pages of a resume, read from history after the first one. */

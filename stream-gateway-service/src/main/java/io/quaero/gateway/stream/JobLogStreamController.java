@@ -12,6 +12,8 @@ import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.KafkaBridge;
@@ -42,10 +44,12 @@ class JobLogStreamController {
     private final JobEventTail tail;
     private final KafkaBridge kafkaBridge;
     private final JobHistory history;
+    private final LogPages pages;
     private final StreamProperties props;
 
     JobLogStreamController(Viewers viewers, JobEventTail tail, KafkaBridge kafkaBridge, JobHistory history,
-                           StreamProperties props) {
+                           LogPages pages, StreamProperties props) {
+        this.pages = pages;
         this.viewers = viewers;
         this.tail = tail;
         this.kafkaBridge = kafkaBridge;
@@ -112,6 +116,6 @@ class JobLogStreamController {
         if (request.since() == null || !snapshot.truncated()) {
             return JobLogConnection.BacklogPager.NONE;
         }
-        return new ResumePager(history, id, request.filter(), snapshot, props.maxLimit(), props.maxReplay());
+        return new ResumePager(pages, id, request.filter(), snapshot, props.maxLimit(), props.maxReplay());
     }
 }

@@ -6,7 +6,7 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.filter.LogFilter;
-import io.quaero.gateway.history.JobHistory;
+import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.history.JobSnapshot;
 
 /**
@@ -16,7 +16,7 @@ import io.quaero.gateway.history.JobSnapshot;
  */
 final class ResumePager implements JobLogConnection.BacklogPager {
 
-    private final JobHistory history;
+    private final LogPages pages;
     private final UUID jobId;
     private final LogFilter filter;
     private final long upToOffset;
@@ -26,8 +26,8 @@ final class ResumePager implements JobLogConnection.BacklogPager {
     private int replayed;
     private boolean exhausted;
 
-    ResumePager(JobHistory history, UUID jobId, LogFilter filter, JobSnapshot snapshot, int pageSize, int maxReplay) {
-        this.history = history;
+    ResumePager(LogPages pages, UUID jobId, LogFilter filter, JobSnapshot snapshot, int pageSize, int maxReplay) {
+        this.pages = pages;
         this.jobId = jobId;
         this.filter = filter;
         this.upToOffset = snapshot.storedUpTo();
@@ -40,10 +40,10 @@ final class ResumePager implements JobLogConnection.BacklogPager {
     @Override
     public List<LogEntry> next() {
         if (replayed >= maxReplay) {
-            exhausted = !history.after(jobId, filter, afterOffset, upToOffset, 1).isEmpty();
+            exhausted = !pages.between(jobId, filter, afterOffset, upToOffset, 1).isEmpty();
             return List.of();
         }
-        List<LogEntry> page = history.after(jobId, filter, afterOffset, upToOffset, Math.min(pageSize, maxReplay - replayed));
+        List<LogEntry> page = pages.between(jobId, filter, afterOffset, upToOffset, Math.min(pageSize, maxReplay - replayed));
         if (!page.isEmpty()) {
             replayed += page.size();
             afterOffset = offsetOf(page.getLast());

@@ -150,7 +150,7 @@ public class JobEventTail implements SmartLifecycle {
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         dispatched.set(record.partition(), record.offset());
         VarHandle.fullFence();
-        Set<Subscriber> watching = viewers.watching(record.key());
+        Set<Subscriber<Delivery>> watching = viewers.watching(record.key());
         if (watching == null || watching.isEmpty() || record.value() == null) {
             return;
         }
@@ -162,7 +162,7 @@ public class JobEventTail implements SmartLifecycle {
             return;
         }
         var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));
-        for (Subscriber s : watching) {
+        for (Subscriber<Delivery> s : watching) {
             s.offer(delivery);
         }
     }

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Viewers {
 
-    private final ConcurrentHashMap<String, Set<Subscriber>> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Subscriber<Delivery>>> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final int bufferSize;
     private final int maxConnections;
@@ -33,13 +33,13 @@ public class Viewers {
      *
      * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
      */
-    public Subscriber subscribe(UUID jobId) {
+    public Subscriber<Delivery> subscribe(UUID jobId) {
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();
             throw new TooManyConnectionsException(maxConnections);
         }
-        var subscriber = new Subscriber(jobId, bufferSize);
-        byKey.computeIfAbsent(Topics.jobKey(jobId), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize);
+        byKey.computeIfAbsent(subscriber.key(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
         // Pairs with the fence in JobEventTail.dispatch; see JobEventTail.dispatchedUpTo.
         VarHandle.fullFence();
         if (closed) {
@@ -48,8 +48,8 @@ public class Viewers {
         return subscriber;
     }
 
-    public void unsubscribe(Subscriber subscriber) {
-        byKey.computeIfPresent(Topics.jobKey(subscriber.jobId()), (k, set) -> {
+    public void unsubscribe(Subscriber<Delivery> subscriber) {
+        byKey.computeIfPresent(subscriber.key(), (k, set) -> {
             set.remove(subscriber);
             return set.isEmpty() ? null : set;
         });
@@ -57,7 +57,7 @@ public class Viewers {
     }
 
     /** The connections watching the job with this record key, or null if none. */
-    Set<Subscriber> watching(String key) {
+    Set<Subscriber<Delivery>> watching(String key) {
         return key == null ? null : byKey.get(key);
     }
 

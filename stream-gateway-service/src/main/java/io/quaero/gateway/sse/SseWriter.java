@@ -1,4 +1,4 @@
-package io.quaero.gateway.stream;
+package io.quaero.gateway.sse;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,27 +11,27 @@ import io.quaero.contracts.sse.SseJson;
  * Writes SSE frames to one response. Every method flushes, because an event that sits in a
  * buffer is an event the browser does not see. Any {@link IOException} means the client is gone.
  */
-final class SseWriter {
+public final class SseWriter {
 
     private final OutputStream out;
 
-    SseWriter(OutputStream out) {
+    public SseWriter(OutputStream out) {
         this.out = out;
     }
 
-    void event(String name, String id, Object payload) throws IOException {
+    public void event(String name, String id, Object payload) throws IOException {
         out.write(SseJson.frame(name, id, payload));
         out.flush();
     }
 
     /** A comment line: ignored by EventSource, but it pushes the headers out and proves the pipe. */
-    void comment(String text) throws IOException {
+    public void comment(String text) throws IOException {
         out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     /** Tells EventSource how long to wait before it reconnects. */
-    void retry(Duration delay) throws IOException {
+    public void retry(Duration delay) throws IOException {
         out.write(("retry: " + delay.toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }

@@ -1,0 +1,54 @@
+package io.quaero.gateway.fetch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.history.LogPages;
+
+/**
+ * Writes a job's filtered log as text, one keyset page of {@code pageSize} entries at a time, so
+ * a log of any length costs one page of memory. It ends at {@code upToOffset}, the end of the log
+ * when the request came: a running job's download is the log as of that moment, and a job that
+ * writes faster than the client reads cannot keep it going for ever.
+ */
+final class LogDownload {
+
+    private final LogPages pages;
+    private final UUID jobId;
+    private final LogFilter filter;
+    private final long upToOffset;
+    private final int pageSize;
+
+    LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset, int pageSize) {
+        this.pages = pages;
+        this.jobId = jobId;
+        this.filter = filter;
+        this.upToOffset = upToOffset;
+        this.pageSize = pageSize;
+    }
+
+    /** Writes every matching entry; an {@link IOException} means the client is gone. */
+    void writeTo(OutputStream out) throws IOException {
+        Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        long after = -1;
+        List<LogEntry> page;
+        do {
+            page = pages.between(jobId, filter, after, upToOffset, pageSize);
+            for (LogEntry e : page) {
+                text.write(TextLine.of(e));
+            }
+            if (!page.isEmpty()) {
+                after = Cursor.parse(page.getLast().cursor()).offset();
+            }
+        } while (page.size() == pageSize);
+        text.flush();
+    }
+}

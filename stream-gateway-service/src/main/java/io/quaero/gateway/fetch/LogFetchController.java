@@ -1,0 +1,91 @@
+package io.quaero.gateway.fetch;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import io.quaero.contracts.sse.SseJson;
+import io.quaero.gateway.api.JobNotFoundException;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.filter.LogQuery;
+import io.quaero.gateway.history.LogPages;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/jobs/{id}/logs}: one page of a job's log as JSON; and
+ * {@code GET /api/jobs/{id}/logs/download}: the whole filtered log as a text file. Every
+ * parameter and the job are checked before the response starts, so a problem is a 4xx JSON body
+ * exactly as on the stream.
+ */
+@RestController
+class LogFetchController {
+
+    private static final Logger log = LoggerFactory.getLogger(LogFetchController.class);
+
+    private final LogPages pages;
+    private final StreamProperties props;
+
+    LogFetchController(LogPages pages, StreamProperties props) {
+        this.pages = pages;
+        this.props = props;
+    }
+
+    /**
+     * Without a cursor, the newest {@code limit} matching entries; with {@code since}, the ones
+     * after it; with {@code before}, the newest ones before it. Always oldest first.
+     */
+    @GetMapping(path = "/api/jobs/{id}/logs", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> page(@PathVariable UUID id,
+                                @RequestParam(required = false) String step,
+                                @RequestParam(required = false) String level,
+                                @RequestParam(required = false) String q,
+                                @RequestParam(required = false) String limit,
+                                @RequestParam(required = false) String since,
+                                @RequestParam(required = false) String before) {
+        var query = PageQuery.parse(step, level, q, limit, since, before, props);
+        LogPages.Page page = pages.page(id, query.filter(), query.start(), query.limit())
+            .orElseThrow(() -> new JobNotFoundException(id));
+        // Serialised by the mapper the stream uses, so the body is byte for byte what a logs event carries.
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_JSON)
+            // A cached page would hide new lines from the watchdog that polls this.
+            .cacheControl(CacheControl.noCache())
+            .body(SseJson.toJson(FetchPayload.of(query, page)));
+    }
+
+    /**
+     * The whole log (no {@code limit}: a download is every matching line, paged internally by
+     * {@code max-limit}), up to the last entry stored when the request came.
+     *
+     * <p>Written straight to the response on the request's virtual thread rather than through a
+     * {@code StreamingResponseBody}: that would be an async request, and the async timeout would
+     * cut a long download short.
+     */
+    @GetMapping("/api/jobs/{id}/logs/download")
+    void download(@PathVariable UUID id,
+                  @RequestParam(required = false) String step,
+                  @RequestParam(required = false) String level,
+                  @RequestParam(required = false) String q,
+                  HttpServletResponse response) {
+        var filter = LogQuery.parse(step, level, q, null, null, null, props).filter();
+        long upTo = pages.lastOffset(id).orElseThrow(() -> new JobNotFoundException(id));
+        response.setContentType("text/plain; charset=utf-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename("job-" + id + ".log").build().toString());
+        try {
+            new LogDownload(pages, id, filter, upTo, props.maxLimit()).writeTo(response.getOutputStream());
+        } catch (IOException clientGone) {
+            log.debug("client left during the download of job {}", id);
+        }
+    }
+}

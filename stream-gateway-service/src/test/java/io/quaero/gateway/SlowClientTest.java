@@ -1,0 +1,343 @@
+package io.quaero.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.LongStream;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseClient;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseFrame;
+import io.quaero.contracts.sse.SseReader;
+import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.tail.Viewers;
+import io.quaero.infra.RealInfrastructure;
+import io.quaero.infra.TestInfrastructure;
+import io.quaero.ingest.LogIngestApplication;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Slow or stuck clients: each connection's queue is bounded; when it overflows, that client gets
+ * an explicit {@code reset} (with the cursor to resume from) and is closed. It never blocks the
+ * Kafka tail or other clients, and never loses entries silently: it resumes from its cursor.
+ *
+ * <p>The buffer is 64 events so that a few thousand events overflow it; the stuck client is a raw
+ * socket with a small receive buffer that sends its request and then reads nothing, so TCP
+ * backpressure reaches the server after a few hundred kilobytes.
+ */
+@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"quaero.stream.buffer-size=64"})
+@ContextConfiguration(initializers = RealInfrastructure.class)
+class SlowClientTest {
+
+    private static final int LINES = 20_000;
+    /** Pads every message to about 200 bytes, so the stuck socket's buffers fill quickly. */
+    private static final String PADDING = "x".repeat(180);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static KafkaProducer<String, byte[]> producer;
+
+    private final EventCodec codec = new EventCodec();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    JobEventTail tail;
+
+    @Autowired
+    Viewers viewers;
+
+    @BeforeAll
+    static void producer() {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
+            "acks", "all", "linger.ms", "5"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        producer.close();
+    }
+
+    @Test
+    void aStuckClientIsResetWithItsCursorWhileOthersGetEveryLineAndItsResumeMissesAndRepeatsNothing() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(tail::isTailing);
+        UUID job = UUID.randomUUID();
+        jdbc.update("INSERT INTO jobs (id) VALUES (?) ON CONFLICT DO NOTHING", job);
+        int before = viewers.connectionCount();
+
+        try (var stuck = StuckClient.connect(port, "/api/jobs/" + job + "/logs/stream");
+             var healthy = SseClient.open(uri(job))) {
+            assertThat(healthy.status()).isEqualTo(200);
+            // Both are subscribed before the first event, so both are owed every line.
+            await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before + 2);
+
+            long producing = System.nanoTime();
+            for (int i = 1; i <= LINES; i++) {
+                var log = new LogEvent(UUID.randomUUID(), job, Instant.now(), Level.INFO, message(i), null, null, "slow-client-test");
+                producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(job), codec.encode(log)));
+            }
+            producer.flush();
+            System.out.printf("produced %d lines in %d ms%n", LINES, (System.nanoTime() - producing) / 1_000_000);
+
+            // The healthy client keeps up while the stuck one holds its connection: the tail was
+            // never held back by it.
+            List<LogEntry> healthyLines = readLines(healthy, LINES);
+            System.out.printf("healthy client had all %d lines %d ms after the first was produced%n", LINES,
+                (System.nanoTime() - producing) / 1_000_000);
+            assertThat(healthyLines).extracting(LogEntry::line).containsExactlyElementsOf(lines(1, LINES));
+            assertThat(healthyLines).extracting(LogEntry::message).containsExactlyElementsOf(
+                LongStream.rangeClosed(1, LINES).mapToObj(i -> message((int) i)).toList());
+
+            System.out.printf("connections before the stuck client reads: %d (of which stuck: 1)%n",
+                viewers.connectionCount() - before);
+            dumpStuckConnectionThread();
+
+            // Now the stuck client reads what the server managed to write, as a browser that
+            // wakes up would: some lines, then a reset naming the cursor of the last of them,
+            // then the end of the response.
+            StuckClient.Response response = stuck.readToEnd(WAIT);
+            assertThat(response.status()).isEqualTo(200);
+            List<SseFrame> frames = response.frames();
+            assertThat(frames).isNotEmpty();
+            SseFrame last = frames.getLast();
+            assertThat(last.event()).as("the last event the stuck client gets").isEqualTo(SseEvents.RESET);
+            ResetPayload reset = last.data(ResetPayload.class);
+            assertThat(reset.reason()).isEqualTo("overflow");
+            List<LogEntry> stuckLines = new ArrayList<>();
+            String lastLogsId = null;
+            for (SseFrame f : frames) {
+                if (f.event().equals(SseEvents.LOGS)) {
+                    List<LogEntry> batch = f.data(LogsPayload.class).logs();
+                    stuckLines.addAll(batch);
+                    if (!batch.isEmpty()) {
+                        lastLogsId = f.id();
+                    }
+                }
+            }
+            int had = stuckLines.size();
+            System.out.printf("stuck client got %d of %d lines, then reset %s%n", had, LINES, last.data());
+            assertThat(had).as("the stuck client fell behind").isGreaterThan(0).isLessThan(LINES);
+            assertThat(stuckLines).extracting(LogEntry::line).containsExactlyElementsOf(lines(1, had));
+            assertThat(reset.cursor()).as("resume from the last entry the client got").isEqualTo(lastLogsId)
+                .isEqualTo(stuckLines.getLast().cursor());
+            assertThat(response.endedByServer()).as("the server closed the stuck client's response").isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before + 1);
+
+            // The reconnect EventSource would make: exactly the lines after the cursor.
+            try (var resumed = SseClient.open(uri(job), Map.of("Last-Event-ID", reset.cursor()))) {
+                assertThat(resumed.status()).isEqualTo(200);
+                List<LogEntry> rest = readLines(resumed, LINES - had);
+                assertThat(rest).extracting(LogEntry::line).containsExactlyElementsOf(lines(had + 1, LINES));
+                SseFrame more = resumed.next(SseEvents.LOGS, Duration.ofSeconds(1));
+                assertThat(more == null ? List.of() : more.data(LogsPayload.class).logs()).as("nothing twice").isEmpty();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before);
+    }
+
+    /** The log lines of {@code logs} events until there are {@code count}, or as many as came within {@link #WAIT}. */
+    private static List<LogEntry> readLines(SseClient sse, int count) throws InterruptedException {
+        List<LogEntry> lines = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (lines.size() < count && System.nanoTime() < deadline) {
+            SseFrame f = sse.next(SseEvents.LOGS, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (f == null) {
+                break;
+            }
+            lines.addAll(f.data(LogsPayload.class).logs());
+        }
+        return lines;
+    }
+
+    /**
+     * Diagnostics for the report: where the stuck connection's virtual thread is while the client
+     * reads nothing (virtual threads are only in this kind of dump, not in getAllStackTraces).
+     */
+    private static void dumpStuckConnectionThread() throws IOException {
+        Path file = Files.createTempFile("slow-client-threads", ".txt");
+        Files.delete(file);
+        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+            .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+        String dump = Files.readString(file);
+        Files.delete(file);
+        for (String thread : dump.split("\n\n")) {
+            if (thread.contains("JobLogConnection")) {
+                System.out.println("--- a stream connection thread:\n" + thread);
+            }
+        }
+    }
+
+    private static String message(int i) {
+        return "line %05d %s".formatted(i, PADDING);
+    }
+
+    private static List<Long> lines(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    private URI uri(UUID job) {
+        return URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job + "/logs/stream");
+    }
+
+    /**
+     * A browser tab that stopped reading: it sends its request and then leaves the response in
+     * the kernel until {@link #readToEnd}. The small receive buffer makes the server's writes
+     * block soon, as they would behind a stalled client on a real network.
+     */
+    private static final class StuckClient implements AutoCloseable {
+
+        private final Socket socket;
+
+        private StuckClient(Socket socket) {
+            this.socket = socket;
+        }
+
+        static StuckClient connect(int port, String path) throws IOException {
+            var socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Accept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new StuckClient(socket);
+        }
+
+        /** Reads the whole response; fails if the server does not end it within {@code timeout} of silence. */
+        Response readToEnd(Duration timeout) throws IOException {
+            socket.setSoTimeout((int) timeout.toMillis());
+            var in = new BufferedInputStream(socket.getInputStream());
+            String head = readHead(in);
+            int status = Integer.parseInt(head.split(" ", 3)[1]);
+            boolean chunked = head.toLowerCase().contains("transfer-encoding: chunked");
+            var body = chunked ? new Dechunked(in) : in;
+            List<SseFrame> frames = new ArrayList<>();
+            var reader = new SseReader(body);
+            for (SseFrame f = reader.next(); f != null; f = reader.next()) {
+                frames.add(f);
+            }
+            // SseReader returns null only at the end of the body: the server ended the response.
+            boolean ended = !chunked || ((Dechunked) body).sawLastChunk;
+            return new Response(status, frames, ended);
+        }
+
+        private static String readHead(InputStream in) throws IOException {
+            var head = new ByteArrayOutputStream();
+            int matched = 0;
+            byte[] end = {'\r', '\n', '\r', '\n'};
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed in the response head: " + head);
+                }
+                head.write(b);
+                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            return head.toString(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        record Response(int status, List<SseFrame> frames, boolean endedByServer) {
+        }
+    }
+
+    /** The body of a {@code Transfer-Encoding: chunked} response. */
+    private static final class Dechunked extends InputStream {
+
+        private final InputStream in;
+        private int left;
+        private boolean sawLastChunk;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (sawLastChunk) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line();
+                if (size == null) {
+                    return -1;
+                }
+                left = Integer.parseInt(size.split(";", 2)[0].trim(), 16);
+                if (left == 0) {
+                    sawLastChunk = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) {
+                return -1;
+            }
+            left -= n;
+            if (left == 0) {
+                line();
+            }
+            return n;
+        }
+
+        private String line() throws IOException {
+            var sb = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                if (c == '\n') {
+                    return sb.toString().strip();
+                }
+                sb.append((char) c);
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+    }
+}
