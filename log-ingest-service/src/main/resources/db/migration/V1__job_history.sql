@@ -103,6 +103,8 @@ CREATE TABLE service_logs (
 ) PARTITION BY RANGE (stored_at);
 -- quaero.service-logs has one partition (low volume, total order): the offset is the cursor.
 CREATE INDEX service_logs_offset ON service_logs (kafka_offset);
+-- "Which instances logged lately" for the service stream's status.
+CREATE INDEX service_logs_ts ON service_logs (ts);
 CREATE INDEX service_logs_warn_offset ON service_logs (kafka_offset) WHERE level >= 2;
 CREATE INDEX service_logs_error_offset ON service_logs (kafka_offset) WHERE level >= 3;
 CREATE INDEX service_logs_message_trgm ON service_logs USING gin (message gin_trgm_ops);

@@ -8,8 +8,10 @@ import org.jspecify.annotations.Nullable;
  * Counts that let the browser say "showing 500 of 12 000 lines" and decide whether to page.
  *
  * @param totalCount lines the job has in total (as far as the server knows)
- * @param displayedCount lines delivered to this client so far
- * @param hasMore whether older lines exist than the oldest delivered one
+ * @param displayedCount lines matching the whole filter (step, level, search)
+ * @param hasMore whether matching lines exist that this client has not been sent: on a stream, the
+ *        filter matches more than it delivered (older ones, to page back to); on a fetched page,
+ *        more lie beyond the page in the direction read
  * @param oldestId event id of the oldest line delivered, absent when none
  * @param newestId event id of the newest line delivered, absent when none
  */

@@ -16,9 +16,13 @@ public record LogFilter(String stepId, Level minLevel, String query) {
     public static final LogFilter ALL = new LogFilter(null, null, null);
 
     public boolean matches(LogEvent log) {
-        return matchesStep(log)
-            && (minLevel == null || log.level().isAtLeast(minLevel))
-            && (query == null || containsIgnoreCase(log.message(), query));
+        return matchesStep(log) && matches(log.level(), log.message());
+    }
+
+    /** The level and search parts of the filter, for lines that have no step (service logs). */
+    public boolean matches(Level level, String message) {
+        return (minLevel == null || level.isAtLeast(minLevel))
+            && (query == null || containsIgnoreCase(message, query));
     }
 
     /** Whether the entry counts towards {@code total_count}: the step filter alone. */
@@ -28,6 +32,14 @@ public record LogFilter(String stepId, Level minLevel, String query) {
 
     public boolean narrowsMoreThanStep() {
         return minLevel != null || query != null;
+    }
+
+    /**
+     * The search term as an SQL {@code ILIKE} pattern ({@code %, _} and backslash in the term are
+     * literal; use with {@code ESCAPE '\'}). ILIKE is served by the pg_trgm indexes.
+     */
+    public String likePattern() {
+        return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private static boolean containsIgnoreCase(String text, String term) {

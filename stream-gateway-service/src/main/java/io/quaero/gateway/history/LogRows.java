@@ -57,7 +57,7 @@ final class LogRows {
             if (f.query() != null) {
                 // ILIKE is served by the pg_trgm index; %, _ and \ in the term are literal.
                 sql.append(" AND message ILIKE ? ESCAPE '\\'");
-                args.add("%" + f.query().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+                args.add(f.likePattern());
             }
             return new Predicate(sql.toString(), args.toArray());
         }

@@ -34,10 +34,7 @@ public class Viewers {
      * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
      */
     public Subscriber<Delivery> subscribe(UUID jobId) {
-        if (connections.incrementAndGet() > maxConnections) {
-            connections.decrementAndGet();
-            throw new TooManyConnectionsException(maxConnections);
-        }
+        acquireConnection();
         var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize);
         byKey.computeIfAbsent(subscriber.key(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
         // Pairs with the fence in JobEventTail.dispatch; see JobEventTail.dispatchedUpTo.
@@ -53,6 +50,23 @@ public class Viewers {
             set.remove(subscriber);
             return set.isEmpty() ? null : set;
         });
+        releaseConnection();
+    }
+
+    /**
+     * Takes one of this instance's {@code max-connections} stream slots (job and service streams
+     * share them).
+     *
+     * @throws TooManyConnectionsException when none is left
+     */
+    public void acquireConnection() {
+        if (connections.incrementAndGet() > maxConnections) {
+            connections.decrementAndGet();
+            throw new TooManyConnectionsException(maxConnections);
+        }
+    }
+
+    public void releaseConnection() {
         connections.decrementAndGet();
     }
 

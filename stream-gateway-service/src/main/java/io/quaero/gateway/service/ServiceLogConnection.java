@@ -1,0 +1,111 @@
+package io.quaero.gateway.service;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quaero.contracts.event.ServiceLogEvent;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsMeta;
+import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.ServiceView;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.StreamLoop;
+import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.Subscriber;
+
+/**
+ * One browser's stream of the platform's own logs (the panel on every page): the service
+ * {@code status}, the newest matching lines, then the live tail through {@link StreamLoop}. The
+ * topic has one partition, so de-duplication and resume work on the offset alone, as a job's do.
+ */
+final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
+
+    private final Subscriber<ServiceDelivery> subscriber;
+    private final SseWriter out;
+    private final LogFilter filter;
+    private final StreamProperties props;
+    private final List<LogEntry> pending = new ArrayList<>();
+    private long handledUpTo;
+    private final long clientHas;
+    private long totalCount;
+    private long displayedCount;
+    private long sentCount;
+    private String lastSentCursor;
+
+    ServiceLogConnection(Subscriber<ServiceDelivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props,
+                         ServiceHistory.Snapshot snapshot, Long sinceOffset, String sinceCursor) {
+        this.subscriber = subscriber;
+        this.out = out;
+        this.filter = filter;
+        this.props = props;
+        this.handledUpTo = snapshot.storedUpTo();
+        this.clientHas = sinceOffset == null ? -1 : sinceOffset;
+        this.totalCount = snapshot.totalCount();
+        this.displayedCount = snapshot.displayedCount();
+        this.lastSentCursor = sinceCursor;
+    }
+
+    Disconnect run(ServiceView status, List<LogEntry> backlog) throws InterruptedException {
+        try {
+            out.event(SseEvents.STATUS, null, new StatusPayload(null, null, status));
+            send(backlog, true);
+            return StreamLoop.run(subscriber, this, out, props);
+        } catch (IOException clientGone) {
+            return Disconnect.CLIENT_GONE;
+        }
+    }
+
+    @Override
+    public boolean accept(ServiceDelivery d) {
+        if (d.offset() <= handledUpTo) {
+            return false;
+        }
+        handledUpTo = d.offset();
+        ServiceLogEvent e = d.event();
+        totalCount++;
+        if (filter.matches(e.level(), e.message())) {
+            displayedCount++;
+            if (d.offset() > clientHas) {
+                pending.add(ServiceHistory.entry(e.eventId().toString(), d.offset(), e.timestamp(), e.level(), e.message(),
+                    e.service(), e.instance()));
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int pending() {
+        return pending.size();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!pending.isEmpty()) {
+            send(pending, false);
+            pending.clear();
+        }
+    }
+
+    @Override
+    public Disconnect reset(String reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, new ResetPayload(reason, lastSentCursor));
+        return outcome;
+    }
+
+    private void send(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
+        if (entries.isEmpty() && !evenIfEmpty) {
+            return;
+        }
+        sentCount += entries.size();
+        String id = entries.isEmpty() ? null : (lastSentCursor = entries.getLast().cursor());
+        var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount,
+            entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id());
+        out.event(SseEvents.LOGS, id, new LogsPayload(List.copyOf(entries), meta, null));
+    }
+}
