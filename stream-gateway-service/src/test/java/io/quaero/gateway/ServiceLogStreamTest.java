@@ -108,6 +108,34 @@ class ServiceLogStreamTest {
     }
 
     @Test
+    void theJsonFallbackAgreesWithTheStreamAndPagesOnWithItsCursor() throws Exception {
+        String tag = "fb-" + UUID.randomUUID().toString().substring(0, 8);
+        publish(tag, Level.WARN, "one");
+        publish(tag, Level.INFO, "two");
+        ServiceLogEvent last = publish(tag, Level.ERROR, "three");
+        await().atMost(WAIT).until(() -> jdbc.queryForObject(
+            "SELECT count(*) FROM service_logs WHERE event_id = ?", Long.class, last.eventId()) == 1);
+        LogsPayload streamed;
+        try (var sse = SseClient.open(uri("?level=warn&q=" + tag))) {
+            streamed = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var body = http.send(java.net.http.HttpRequest.newBuilder(fetchUri("?level=warn&q=" + tag)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        LogsPayload fetched = io.quaero.contracts.sse.SseJson.fromJson(body, LogsPayload.class);
+        assertThat(fetched.logs()).isEqualTo(streamed.logs());
+        assertThat(fetched.meta()).isEqualTo(streamed.meta());
+
+        publish(tag, Level.FATAL, "four");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var next = io.quaero.contracts.sse.SseJson.fromJson(http.send(java.net.http.HttpRequest.newBuilder(
+                    fetchUri("?level=warn&q=" + tag + "&since=" + fetched.nextCursor())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body(), LogsPayload.class);
+            assertThat(next.logs()).extracting(LogEntry::message).containsExactly(tag + " four");
+        });
+    }
+
+    @Test
     void aStepParameterIsRefusedBecauseServiceLogsHaveNoSteps() {
         try (var sse = SseClient.open(uri("?step=extract"))) {
             assertThat(sse.status()).isEqualTo(400);
@@ -120,6 +148,10 @@ class ServiceLogStreamTest {
             "io.quaero.Test", null);
         producer.send(new ProducerRecord<>(Topics.SERVICE_LOGS, Topics.serviceKey(service, "inst-1"), codec.encode(event))).get();
         return event;
+    }
+
+    private URI fetchUri(String query) {
+        return URI.create("http://127.0.0.1:" + port + "/api/service/logs" + query);
     }
 
     private URI uri(String query) {

@@ -19,6 +19,7 @@ import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
+import io.quaero.ingest.intake.IngestProgress;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -53,9 +54,11 @@ class JobHistoryWriter {
         FROM STDIN""";
 
     private final JdbcTemplate jdbc;
+    private final IngestProgress progress;
 
-    JobHistoryWriter(JdbcTemplate jdbc) {
+    JobHistoryWriter(JdbcTemplate jdbc, IngestProgress progress) {
         this.jdbc = jdbc;
+        this.progress = progress;
     }
 
     @Transactional
@@ -75,16 +78,9 @@ class JobHistoryWriter {
 
     /** Everything of these partitions below the batch's last offset + 1 is now stored. */
     private void recordProgress(List<Positioned<JobEvent>> batch) {
-        Map<Integer, Long> next = new TreeMap<>();
-        for (var p : batch) {
-            next.merge(p.cursor().partition(), p.cursor().offset() + 1, Math::max);
-        }
-        List<Object[]> rows = new ArrayList<>();
-        next.forEach((partition, offset) -> rows.add(new Object[] {Topics.JOB_EVENTS, partition, offset}));
-        jdbc.batchUpdate("""
-            INSERT INTO ingest_progress (topic, kafka_partition, next_offset) VALUES (?, ?, ?)
-            ON CONFLICT (topic, kafka_partition) DO UPDATE
-               SET next_offset = GREATEST(ingest_progress.next_offset, EXCLUDED.next_offset)""", rows);
+        var positions = new IngestProgress.Batch();
+        batch.forEach(p -> positions.saw(p.cursor().partition(), p.cursor().offset()));
+        progress.record(Topics.JOB_EVENTS, positions);
     }
 
     /** A job's numbering state while the batch is written. */

@@ -12,6 +12,7 @@ import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.IngestMetrics;
+import io.quaero.ingest.intake.IngestProgress;
 import io.quaero.ingest.intake.RecordDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,8 +33,11 @@ class ServiceLogListener {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final IngestMetrics metrics;
+    private final IngestProgress progress;
 
-    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, TransactionTemplate tx, IngestMetrics metrics) {
+    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, TransactionTemplate tx, IngestMetrics metrics,
+                       IngestProgress progress) {
+        this.progress = progress;
         this.decoder = decoder;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -79,6 +83,9 @@ class ServiceLogListener {
                 INSERT INTO service_log_counts (level, lines) VALUES (?, ?)
                 ON CONFLICT (level) DO UPDATE SET lines = service_log_counts.lines + EXCLUDED.lines""",
                 perLevel.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList());
+            var positions = new IngestProgress.Batch();
+            batch.forEach(r -> positions.saw(r.partition(), r.offset()));
+            progress.record(Topics.SERVICE_LOGS, positions);
         });
     }
 

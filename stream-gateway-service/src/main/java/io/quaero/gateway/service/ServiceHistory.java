@@ -1,13 +1,14 @@
 package io.quaero.gateway.service;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.history.LogPages;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * where the stored log ends, and the instances that logged lately.
  */
 @Component
-class ServiceHistory {
+public class ServiceHistory {
 
     /** Instances listed in the service status: those that logged within this many minutes. */
     static final int INSTANCE_WINDOW_MINUTES = 15;
@@ -41,10 +42,10 @@ class ServiceHistory {
         rs.getTimestamp(3).toInstant(), Level.fromSeverity(rs.getShort(4)), rs.getString(5), rs.getString(6), rs.getString(7));
 
     /**
-     * @param storedUpTo offset of the last stored line (-1: none); live lines at or below it are in
-     *                   the snapshot already
+     * What a service stream starts from: a page of stored lines, who logged lately, and up to
+     * which offset everything is stored (-1: nothing); later lines come from Kafka.
      */
-    record Snapshot(List<LogEntry> entries, long totalCount, long displayedCount, long storedUpTo, List<String> instances) {
+    record Snapshot(LogPages.Page page, List<String> instances, long storedUpTo) {
     }
 
     private final JdbcTemplate jdbc;
@@ -59,6 +60,23 @@ class ServiceHistory {
 
     Snapshot snapshot(LogFilter filter, Cursor since, int limit) {
         return snapshotTx.execute(status -> {
+            var page = page(filter, since == null ? LogPages.Start.NEWEST : new LogPages.Start.After(since.offset()), limit);
+            List<String> instances = jdbc.queryForList("""
+                SELECT DISTINCT service || '/' || instance FROM service_logs
+                WHERE ts > now() - make_interval(mins => ?) ORDER BY 1 LIMIT ?""", String.class,
+                INSTANCE_WINDOW_MINUTES, MAX_INSTANCES);
+            Long next = jdbc.query("SELECT next_offset FROM ingest_progress WHERE topic = ? AND kafka_partition = 0",
+                rs -> rs.next() ? rs.getLong(1) : null, Topics.SERVICE_LOGS);
+            return new Snapshot(page, instances, next == null ? -1 : next - 1);
+        });
+    }
+
+    /**
+     * A page of service logs with the filter's counts, read in one snapshot (the fallback of the
+     * service stream uses it directly, with the same meaning as a job's page).
+     */
+    public LogPages.Page page(LogFilter filter, LogPages.Start start, int limit) {
+        return snapshotTx.execute(status -> {
             var sql = new StringBuilder(" WHERE true");
             var args = new ArrayList<Object>();
             if (filter.minLevel() != null) {
@@ -69,19 +87,18 @@ class ServiceHistory {
                 sql.append(" AND message ILIKE ? ESCAPE '\\'");
                 args.add(filter.likePattern());
             }
-            List<LogEntry> entries;
-            if (since == null) {
-                args.add(limit);
-                entries = new ArrayList<>(jdbc.query("SELECT " + COLUMNS + " FROM service_logs" + sql
-                    + " ORDER BY kafka_offset DESC LIMIT ?", ENTRY, args.toArray()));
-                args.removeLast();
-                Collections.reverse(entries);
-            } else {
-                var page = new ArrayList<>(args);
-                page.add(since.offset());
-                page.add(limit);
-                entries = jdbc.query("SELECT " + COLUMNS + " FROM service_logs" + sql
-                    + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?", ENTRY, page.toArray());
+            String select = "SELECT " + COLUMNS + " FROM service_logs" + sql;
+            List<LogEntry> rows = switch (start) {
+                case LogPages.Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?", ENTRY, with(args, limit + 1));
+                case LogPages.Start.After(long offset) -> jdbc.query(select + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?",
+                    ENTRY, with(args, offset, limit + 1));
+                case LogPages.Start.Before(long offset) -> jdbc.query(select + " AND kafka_offset < ? ORDER BY kafka_offset DESC LIMIT ?",
+                    ENTRY, with(args, offset, limit + 1));
+            };
+            boolean hasMore = rows.size() > limit;
+            List<LogEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
+            if (!(start instanceof LogPages.Start.After)) {
+                entries = entries.reversed();
             }
             long total = counted(null);
             long displayed = filter.query() != null
@@ -89,12 +106,14 @@ class ServiceHistory {
                 : filter.minLevel() != null ? counted(filter.minLevel()) : total;
             Long last = jdbc.query("SELECT kafka_offset FROM service_logs ORDER BY kafka_offset DESC LIMIT 1",
                 rs -> rs.next() ? rs.getLong(1) : null);
-            List<String> instances = jdbc.queryForList("""
-                SELECT DISTINCT service || '/' || instance FROM service_logs
-                WHERE ts > now() - make_interval(mins => ?) ORDER BY 1 LIMIT ?""", String.class,
-                INSTANCE_WINDOW_MINUTES, MAX_INSTANCES);
-            return new Snapshot(List.copyOf(entries), total, displayed, last == null ? -1 : last, instances);
+            return new LogPages.Page(List.copyOf(entries), hasMore, total, displayed, last == null ? null : new Cursor(0, last));
         });
+    }
+
+    private static Object[] with(List<Object> args, Object... more) {
+        var all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray();
     }
 
     /** Lines at or above a level from the per-level counters: five rows at most, never a scan. */

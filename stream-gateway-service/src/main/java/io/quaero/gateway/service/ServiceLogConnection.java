@@ -17,6 +17,7 @@ import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
@@ -46,15 +47,23 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
         this.props = props;
         this.handledUpTo = snapshot.storedUpTo();
         this.clientHas = sinceOffset == null ? -1 : sinceOffset;
-        this.totalCount = snapshot.totalCount();
-        this.displayedCount = snapshot.displayedCount();
+        this.totalCount = snapshot.page().totalCount();
+        this.displayedCount = snapshot.page().displayedCount();
         this.lastSentCursor = sinceCursor;
     }
 
-    Disconnect run(ServiceView status, List<LogEntry> backlog) throws InterruptedException {
+    Disconnect run(ServiceView status, List<LogEntry> backlog, KafkaBridge.Result<ServiceDelivery> bridged)
+        throws InterruptedException {
         try {
             out.event(SseEvents.STATUS, null, new StatusPayload(null, null, status));
             send(backlog, true);
+            if (bridged.resetReason() != null) {
+                return reset(bridged.resetReason(), Disconnect.TOO_FAR_BEHIND);
+            }
+            for (ServiceDelivery d : bridged.events()) {
+                accept(d);
+            }
+            flush();
             return StreamLoop.run(subscriber, this, out, props);
         } catch (IOException clientGone) {
             return Disconnect.CLIENT_GONE;

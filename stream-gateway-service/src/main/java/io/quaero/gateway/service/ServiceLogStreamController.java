@@ -2,12 +2,15 @@ package io.quaero.gateway.service;
 
 import java.io.IOException;
 
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Viewers;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -31,9 +34,12 @@ class ServiceLogStreamController {
     private final Viewers viewers;
     private final ServiceHistory history;
     private final StreamProperties props;
+    private final KafkaBridge bridge;
+    private final EventCodec codec = new EventCodec();
 
     ServiceLogStreamController(ServiceLogTail tail, JobEventTail jobTail, Viewers viewers, ServiceHistory history,
-                               StreamProperties props) {
+                               StreamProperties props, KafkaBridge bridge) {
+        this.bridge = bridge;
         this.tail = tail;
         this.jobTail = jobTail;
         this.viewers = viewers;
@@ -57,11 +63,13 @@ class ServiceLogStreamController {
             throw new BadParameterException(since != null && !since.isBlank() ? "since" : "Last-Event-ID",
                 "service log cursors are in partition 0, was " + request.since());
         }
-        // Subscribe before reading history, as a job stream does; duplicates are dropped by offset.
+        // Subscribe before reading history and bridge the window between, as a job stream does;
+        // duplicates are dropped by offset.
         var subscriber = tail.subscribe();
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
             var snapshot = history.snapshot(request.filter(), request.since(), firstPage);
+            long liveFrom = tail.dispatchedUpTo();
             var status = new ServiceView(snapshot.instances(), health(tail.isTailing() && jobTail.isTailing()), "up",
                 viewers.connectionCount());
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
@@ -73,7 +81,9 @@ class ServiceLogStreamController {
             new ServiceLogConnection(subscriber, out, request.filter(), props, snapshot,
                 request.since() == null ? null : request.since().offset(),
                 request.since() == null ? null : request.since().toString())
-                .run(status, snapshot.entries());
+                .run(status, snapshot.page().entries(), bridge.read(Topics.SERVICE_LOGS, 0, null,
+                    snapshot.storedUpTo() + 1, liveFrom,
+                    r -> new ServiceDelivery(codec.decodeServiceLog(r.value()), r.offset())));
         } catch (IOException clientGoneBeforeStart) {
             // Nothing to clean up beyond the subscription.
         } finally {

@@ -1,5 +1,6 @@
 package io.quaero.gateway.service;
 
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ class ServiceLogTail implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean tailing;
     private volatile boolean closed;
+    /** Offset of the record being (or last) dispatched; see JobEventTail.dispatchedUpTo for the handover. */
+    private volatile long dispatched = -1;
     private Thread thread;
 
     ServiceLogTail(KafkaProperties kafka, Viewers viewers, StreamProperties props) {
@@ -60,6 +63,8 @@ class ServiceLogTail implements SmartLifecycle {
         viewers.acquireConnection();
         var s = new Subscriber<ServiceDelivery>(null, bufferSize);
         subscribers.add(s);
+        // Pairs with the fence in dispatch: a record is either seen live or below dispatchedUpTo().
+        VarHandle.fullFence();
         if (closed) {
             s.end(Disconnect.SHUTDOWN);
         }
@@ -74,6 +79,11 @@ class ServiceLogTail implements SmartLifecycle {
 
     boolean isTailing() {
         return tailing;
+    }
+
+    /** Records up to this offset may have passed before we subscribed: bridge them from Kafka. */
+    long dispatchedUpTo() {
+        return dispatched;
     }
 
     @Override
@@ -117,7 +127,7 @@ class ServiceLogTail implements SmartLifecycle {
                 if (infos != null && !infos.isEmpty()) {
                     c.assign(List.of(PARTITION));
                     c.seekToEnd(List.of(PARTITION));
-                    c.position(PARTITION);
+                    dispatched = c.position(PARTITION) - 1;
                     tailing = true;
                 }
             }
@@ -135,6 +145,8 @@ class ServiceLogTail implements SmartLifecycle {
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
+        dispatched = record.offset();
+        VarHandle.fullFence();
         if (subscribers.isEmpty() || record.value() == null) {
             return;
         }

@@ -94,7 +94,7 @@ final class JobLogConnection {
             if (more.exhausted()) {
                 return reset("too-far-behind", Disconnect.TOO_FAR_BEHIND);
             }
-            KafkaBridge.Result window = bridge.open();
+            KafkaBridge.Result<Delivery> window = bridge.open();
             if (window.resetReason() != null) {
                 return reset(window.resetReason(), Disconnect.TOO_FAR_BEHIND);
             }
@@ -243,6 +243,6 @@ final class JobLogConnection {
     interface Bridge {
 
         /** The job's events in the window, oldest first, or the reason it cannot be bridged. */
-        KafkaBridge.Result open() throws InterruptedException;
+        KafkaBridge.Result<Delivery> open() throws InterruptedException;
     }
 }

@@ -1,7 +1,6 @@
 package io.quaero.gateway.stream;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
@@ -14,6 +13,7 @@ import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.tail.Delivery;
 import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.KafkaBridge;
@@ -102,12 +102,12 @@ class JobLogStreamController {
      * The job's events that are neither stored (in the snapshot) nor sure to come live: from the
      * end of what is stored up to where the tail was when we subscribed.
      */
-    private KafkaBridge.Result bridge(String key, JobSnapshot snapshot, Cursor since, long liveFrom)
+    private KafkaBridge.Result<Delivery> bridge(String key, JobSnapshot snapshot, Cursor since, long liveFrom)
         throws InterruptedException {
         long reached = Math.max(snapshot.storedUpTo(), liveFrom);
         if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(snapshot.partition())) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
-            return new KafkaBridge.Result(List.of(), "unknown-cursor");
+            return KafkaBridge.Result.reset("unknown-cursor");
         }
         return kafkaBridge.read(key, snapshot.partition(), snapshot.storedUpTo() + 1, liveFrom);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
@@ -15,6 +16,7 @@ import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.gateway.config.StreamProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,9 +26,9 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a job's events straight from its Kafka partition, for the window between what the
- * database holds and what the live tail hands over: after a restart of ingest, or whenever
- * Postgres lags behind Kafka. Exact resume must not depend on ingest having caught up.
+ * Reads events straight from a Kafka partition, for the window between what the database holds
+ * and what a live tail hands over: after a restart of ingest, or whenever Postgres lags behind
+ * Kafka. Exact resume must not depend on ingest having caught up.
  *
  * <p>Implementation notes. A bridge is a seek and a short scan of one partition, filtered by key
  * (the value of other jobs' records is never decoded). At most {@value #CONCURRENT_BRIDGES} run at
@@ -46,9 +48,9 @@ public class KafkaBridge implements DisposableBean {
     static final Duration READ_DEADLINE = Duration.ofSeconds(15);
 
     /** What a bridge brought back: the events in order, or why the window cannot be bridged. */
-    public record Result(List<Delivery> events, String resetReason) {
-        static Result reset(String reason) {
-            return new Result(List.of(), reason);
+    public record Result<T>(List<T> events, String resetReason) {
+        public static <T> Result<T> reset(String reason) {
+            return new Result<>(List.of(), reason);
         }
     }
 
@@ -64,9 +66,20 @@ public class KafkaBridge implements DisposableBean {
     }
 
     /** The job's events at offsets {@code from..to} (inclusive) of {@code partition}, oldest first. */
-    public Result read(String key, int partition, long from, long to) throws InterruptedException {
+    public Result<Delivery> read(String key, int partition, long from, long to) throws InterruptedException {
+        return read(Topics.JOB_EVENTS, partition, key, from, to,
+            r -> new Delivery(codec.decodeJobEvent(r.value()), new Cursor(partition, r.offset())));
+    }
+
+    /**
+     * The records at offsets {@code from..to} (inclusive) of one partition, with the given key (or
+     * any key when null), decoded by {@code decode}; records that do not decode are skipped, as
+     * the live tails skip them (ingest dead-letters them).
+     */
+    public <T> Result<T> read(String topic, int partition, String key, long from, long to,
+                              Function<ConsumerRecord<String, byte[]>, T> decode) throws InterruptedException {
         if (from > to) {
-            return new Result(List.of(), null);
+            return new Result<>(List.of(), null);
         }
         if (to - from + 1 > maxScan) {
             return Result.reset("too-far-behind");
@@ -79,31 +92,31 @@ public class KafkaBridge implements DisposableBean {
             if (consumer == null) {
                 consumer = newConsumer();
             }
-            var tp = new TopicPartition(Topics.JOB_EVENTS, partition);
+            var tp = new TopicPartition(topic, partition);
             consumer.assign(List.of(tp));
             long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
             if (logStart > from) {
                 return Result.reset("cursor-expired");
             }
             consumer.seek(tp, from);
-            List<Delivery> events = new ArrayList<>();
+            List<T> events = new ArrayList<>();
             long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
             while (consumer.position(tp) <= to) {
                 if (System.nanoTime() > deadline) {
                     return Result.reset("busy");
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() > to || !key.equals(record.key()) || record.value() == null) {
+                    if (record.offset() > to || (key != null && !key.equals(record.key())) || record.value() == null) {
                         continue;
                     }
                     try {
-                        events.add(new Delivery(codec.decodeJobEvent(record.value()), new Cursor(partition, record.offset())));
+                        events.add(decode.apply(record));
                     } catch (InvalidEventException poison) {
-                        // Ingest dead-letters it; the stream skips it, as the live tail does.
+                        // Skipped here as in the live tails; ingest dead-letters it.
                     }
                 }
             }
-            return new Result(events, null);
+            return new Result<>(events, null);
         } finally {
             if (consumer != null) {
                 consumer.unsubscribe();
