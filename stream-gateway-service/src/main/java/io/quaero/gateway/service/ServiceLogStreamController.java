@@ -69,7 +69,7 @@ class ServiceLogStreamController {
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
             var snapshot = history.snapshot(request.filter(), request.since(), firstPage);
-            long liveFrom = tail.dispatchedUpTo();
+            long liveFrom = tail.dispatchedUpTo(0);
             var status = new ServiceView(snapshot.instances(), health(tail.isTailing() && jobTail.isTailing()), "up",
                 viewers.connectionCount());
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);

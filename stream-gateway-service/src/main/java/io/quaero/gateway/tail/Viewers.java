@@ -37,7 +37,7 @@ public class Viewers {
         acquireConnection();
         var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize);
         byKey.computeIfAbsent(subscriber.key(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        // Pairs with the fence in JobEventTail.dispatch; see JobEventTail.dispatchedUpTo.
+        // Pairs with the fence in KafkaTail before each dispatch; see KafkaTail.dispatchedUpTo.
         VarHandle.fullFence();
         if (closed) {
             subscriber.end(Disconnect.SHUTDOWN);
