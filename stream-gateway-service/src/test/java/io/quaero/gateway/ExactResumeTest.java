@@ -142,6 +142,39 @@ class ExactResumeTest {
             .containsExactlyElementsOf(seen.stream().map(LogEntry::line).toList());
     }
 
+    @org.junit.jupiter.api.Test
+    void aSecondViewerArrivingWhileTheDatabaseLagsGetsTheWindowExactly() throws Exception {
+        var ingest = listeners.getListenerContainer("ingest-job-events");
+        await().atMost(WAIT).until(tail::isTailing);
+        UUID job = UUID.randomUUID();
+        int produced = produce(job, 0, 3);
+        await().atMost(WAIT).until(() -> stored(job) == 3);
+        try (var first = SseClient.open(uri(port, job, "?limit=1000"))) {
+            assertThat(first.next(SseEvents.LOGS, WAIT).data(LogsPayload.class).logs()).hasSize(3);
+            ingest.pause();
+            try {
+                produced = produce(job, produced, 7);
+                List<LogEntry> live = new ArrayList<>();
+                while (live.size() < 7) {
+                    live.addAll(first.next(SseEvents.LOGS, WAIT).data(LogsPayload.class).logs());
+                }
+                // The database has 3 lines, Kafka 10: the second viewer needs the window.
+                try (var second = SseClient.open(uri(port, job, "?limit=1000"))) {
+                    List<LogEntry> seen = new ArrayList<>();
+                    while (seen.size() < 10) {
+                        SseFrame f = second.next(SseEvents.LOGS, WAIT);
+                        assertThat(f).as("logs (seen %d)", seen.size()).isNotNull();
+                        seen.addAll(f.data(LogsPayload.class).logs());
+                    }
+                    assertThat(seen).extracting(LogEntry::line).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+                    assertThat(seen.subList(3, 10)).isEqualTo(live);
+                }
+            } finally {
+                ingest.resume();
+            }
+        }
+    }
+
     private int secondGatewayPort() {
         return Integer.parseInt(secondGateway.getEnvironment().getProperty("local.server.port"));
     }

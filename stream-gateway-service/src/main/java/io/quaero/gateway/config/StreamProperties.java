@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBridgeScan  most Kafka records read to bridge the window between what is stored and
  *                       the live tail (the database lagging behind Kafka); beyond it the client
  *                       gets {@code reset} and retries. Default 1000000.
+ * @param ringSize       recent events kept per watched job, to serve the database-lag window to
+ *                       later viewers from memory (~0.5 KB each: 256 ≈ 128 KB per watched job;
+ *                       0 turns it off). Default 256.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -39,7 +42,8 @@ public record StreamProperties(
     @DefaultValue("10000") int bufferSize,
     @DefaultValue("100000") int maxReplay,
     @DefaultValue("5000") int maxConnections,
-    @DefaultValue("1000000") int maxBridgeScan) {
+    @DefaultValue("1000000") int maxBridgeScan,
+    @DefaultValue("256") int ringSize) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -53,6 +57,7 @@ public record StreamProperties(
         require(maxReplay >= maxLimit, "quaero.stream.max-replay must be at least max-limit (" + maxLimit + "), was " + maxReplay);
         require(maxConnections >= 1 && maxConnections <= 100_000,
             "quaero.stream.max-connections must be 1..100000, was " + maxConnections);
+        require(ringSize >= 0 && ringSize <= 100_000, "quaero.stream.ring-size must be 0..100000, was " + ringSize);
         require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
     }
 

@@ -1,6 +1,7 @@
 package io.quaero.gateway.stream;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
@@ -80,6 +81,7 @@ class JobLogStreamController {
                     "cursor " + request.since() + " is not in this job's partition " + snapshot.partition());
             }
             long liveFrom = tail.dispatchedUpTo(snapshot.partition());
+            viewers.ringCovers(subscriber, liveFrom);
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
@@ -100,7 +102,8 @@ class JobLogStreamController {
 
     /**
      * The job's events that are neither stored (in the snapshot) nor sure to come live: from the
-     * end of what is stored up to where the tail was when we subscribed.
+     * end of what is stored up to where the tail was when we subscribed. From the job's ring when
+     * it holds them all (another viewer has been watching), else from Kafka.
      */
     private KafkaBridge.Result<Delivery> bridge(String key, JobSnapshot snapshot, Cursor since, long liveFrom)
         throws InterruptedException {
@@ -108,6 +111,10 @@ class JobLogStreamController {
         if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(snapshot.partition())) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
             return KafkaBridge.Result.reset("unknown-cursor");
+        }
+        List<Delivery> recent = viewers.recent(key, snapshot.storedUpTo() + 1, liveFrom);
+        if (recent != null) {
+            return new KafkaBridge.Result<>(recent, null);
         }
         return kafkaBridge.read(key, snapshot.partition(), snapshot.storedUpTo() + 1, liveFrom);
     }

@@ -1,7 +1,6 @@
 package io.quaero.gateway.tail;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
@@ -54,8 +53,8 @@ public class JobEventTail extends KafkaTail {
 
     @Override
     protected void dispatch(ConsumerRecord<String, byte[]> record) {
-        Set<Subscriber<Delivery>> watching = viewers.watching(record.key());
-        if (watching == null || watching.isEmpty() || record.value() == null) {
+        Watch watch = viewers.watching(record.key());
+        if (watch == null || record.value() == null) {
             return;
         }
         JobEvent event;
@@ -66,7 +65,8 @@ public class JobEventTail extends KafkaTail {
             return;
         }
         var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));
-        for (Subscriber<Delivery> s : watching) {
+        watch.append(delivery);
+        for (Subscriber<Delivery> s : watch.subscribers) {
             s.offer(delivery);
         }
     }

@@ -1,7 +1,7 @@
 package io.quaero.gateway.tail;
 
 import java.lang.invoke.VarHandle;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,15 +17,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class Viewers {
 
-    private final ConcurrentHashMap<String, Set<Subscriber<Delivery>>> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Watch> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final int bufferSize;
     private final int maxConnections;
+    private final int ringSize;
     private volatile boolean closed;
 
     Viewers(StreamProperties props) {
         this.bufferSize = props.bufferSize();
         this.maxConnections = props.maxConnections();
+        this.ringSize = props.ringSize();
     }
 
     /**
@@ -36,7 +38,11 @@ public class Viewers {
     public Subscriber<Delivery> subscribe(UUID jobId) {
         acquireConnection();
         var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize);
-        byKey.computeIfAbsent(subscriber.key(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        byKey.compute(subscriber.key(), (k, w) -> {
+            Watch watch = w == null ? new Watch(ringSize) : w;
+            watch.subscribers.add(subscriber);
+            return watch;
+        });
         // Pairs with the fence in KafkaTail before each dispatch; see KafkaTail.dispatchedUpTo.
         VarHandle.fullFence();
         if (closed) {
@@ -46,9 +52,9 @@ public class Viewers {
     }
 
     public void unsubscribe(Subscriber<Delivery> subscriber) {
-        byKey.computeIfPresent(subscriber.key(), (k, set) -> {
-            set.remove(subscriber);
-            return set.isEmpty() ? null : set;
+        byKey.computeIfPresent(subscriber.key(), (k, watch) -> {
+            watch.subscribers.remove(subscriber);
+            return watch.subscribers.isEmpty() ? null : watch;
         });
         releaseConnection();
     }
@@ -70,9 +76,26 @@ public class Viewers {
         connections.decrementAndGet();
     }
 
-    /** The connections watching the job with this record key, or null if none. */
-    Set<Subscriber<Delivery>> watching(String key) {
+    /** The watch of the job with this record key, or null if nobody here watches it. */
+    Watch watching(String key) {
         return key == null ? null : byKey.get(key);
+    }
+
+    /**
+     * A subscriber of the job read the tail at {@code dispatchedUpTo} after registering: every
+     * later event is in the job's ring.
+     */
+    public void ringCovers(Subscriber<Delivery> subscriber, long dispatchedUpTo) {
+        Watch w = byKey.get(subscriber.key());
+        if (w != null) {
+            w.coverFrom(dispatchedUpTo + 1);
+        }
+    }
+
+    /** The job's events {@code from..to} from memory, or null when the ring cannot vouch for them all. */
+    public List<Delivery> recent(String key, long from, long to) {
+        Watch w = byKey.get(key);
+        return w == null ? null : w.slice(from, to);
     }
 
     public int connectionCount() {
@@ -82,6 +105,6 @@ public class Viewers {
     /** Ends every subscription (now and later) with {@link Disconnect#SHUTDOWN}. */
     void closeAll() {
         closed = true;
-        byKey.values().forEach(set -> set.forEach(s -> s.end(Disconnect.SHUTDOWN)));
+        byKey.values().forEach(w -> w.subscribers.forEach(s -> s.end(Disconnect.SHUTDOWN)));
     }
 }

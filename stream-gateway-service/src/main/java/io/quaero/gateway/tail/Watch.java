@@ -1,0 +1,66 @@
+package io.quaero.gateway.tail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The connections watching one job on this instance, and a bounded ring of the job's recent
+ * events. The ring serves the database-lag window to the second and later viewers of a job from
+ * memory, so a crowd arriving at a busy job costs one Kafka read, not one per browser.
+ *
+ * <p>The ring holds every event of the job dispatched after the watch existed; {@code coversFrom}
+ * is the lowest offset from which that is known to be true (the smallest tail position any
+ * subscriber read after registering), and {@code evictedUpTo} the highest offset pushed out.
+ * Memory: at ~0.5 KB an event, the default 256 events cost ~128 KB per watched job.
+ */
+final class Watch {
+
+    final Set<Subscriber<Delivery>> subscribers = ConcurrentHashMap.newKeySet();
+
+    private final Delivery[] ring;
+    private int next;
+    private int size;
+    private long coversFrom = Long.MAX_VALUE;
+    private long evictedUpTo = -1;
+
+    Watch(int capacity) {
+        this.ring = new Delivery[capacity];
+    }
+
+    /** Called by the tail thread for each event of the job. */
+    synchronized void append(Delivery d) {
+        if (ring.length == 0) {
+            return;
+        }
+        if (size == ring.length) {
+            evictedUpTo = ring[next].cursor().offset();
+        } else {
+            size++;
+        }
+        ring[next] = d;
+        next = (next + 1) % ring.length;
+    }
+
+    /** Every event dispatched after {@code offset - 1} is in the ring (unless evicted since). */
+    synchronized void coverFrom(long offset) {
+        coversFrom = Math.min(coversFrom, offset);
+    }
+
+    /** The job's events with offsets {@code from..to}, oldest first, or null if the ring cannot vouch for all of them. */
+    synchronized List<Delivery> slice(long from, long to) {
+        if (from < coversFrom || from <= evictedUpTo) {
+            return null;
+        }
+        List<Delivery> out = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Delivery d = ring[(next - size + i + ring.length) % ring.length];
+            long o = d.cursor().offset();
+            if (o >= from && o <= to) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package io.quaero.gateway.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.event.LogEvent;
+import org.junit.jupiter.api.Test;
+
+/** The per-job ring vouches only for what it really holds. */
+class WatchTest {
+
+    private static final UUID JOB = UUID.randomUUID();
+
+    @Test
+    void servesAWindowItCoversInOffsetOrder() {
+        var w = new Watch(8);
+        w.coverFrom(10);
+        for (long o = 10; o < 15; o++) {
+            w.append(at(o));
+        }
+        assertThat(offsets(w.slice(11, 13))).containsExactly(11L, 12L, 13L);
+        assertThat(w.slice(10, 9)).isEmpty();
+    }
+
+    @Test
+    void refusesAWindowThatStartsBeforeItsCoverage() {
+        var w = new Watch(8);
+        w.coverFrom(10);
+        w.append(at(10));
+        assertThat(w.slice(9, 10)).isNull();
+    }
+
+    @Test
+    void refusesAWindowWhoseStartWasEvicted() {
+        var w = new Watch(3);
+        w.coverFrom(0);
+        for (long o = 0; o < 5; o++) {
+            w.append(at(o));
+        }
+        assertThat(w.slice(1, 4)).isNull();
+        assertThat(offsets(w.slice(2, 4))).containsExactly(2L, 3L, 4L);
+    }
+
+    @Test
+    void withoutCoverageOrCapacityItServesNothing() {
+        assertThat(new Watch(8).slice(0, 5)).isNull();
+        var off = new Watch(0);
+        off.coverFrom(0);
+        off.append(at(0));
+        assertThat(off.slice(1, 1)).isEmpty();
+    }
+
+    private static List<Long> offsets(List<Delivery> ds) {
+        return ds.stream().map(d -> d.cursor().offset()).toList();
+    }
+
+    private static Delivery at(long offset) {
+        return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m" + offset, null, null, null),
+            new Cursor(0, offset));
+    }
+}
