@@ -2,12 +2,14 @@ package io.quaero.contracts.sse;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON and SSE framing for the payloads of this package. One shared, thread-safe mapper.
@@ -78,15 +80,19 @@ public final class SseJson {
      *     inject fields) or id contains NUL (which makes browsers ignore it)
      */
     public static byte[] frame(String event, @Nullable String id, Object payload) {
-        Objects.requireNonNull(event, "event");
         Objects.requireNonNull(payload, "payload");
+        return frameJson(event, id, toJson(payload));
+    }
+
+    /** Like {@link #frame}, for a payload already serialised (see {@link #logsJson}). */
+    public static byte[] frameJson(String event, @Nullable String id, byte[] json) {
+        Objects.requireNonNull(event, "event");
         if (event.isBlank() || hasLineBreak(event)) {
             throw new IllegalArgumentException("invalid SSE event name: '" + event + "'");
         }
         if (id != null && (hasLineBreak(id) || id.indexOf('\0') >= 0)) {
             throw new IllegalArgumentException("invalid SSE id: '" + id + "'");
         }
-        byte[] json = toJson(payload);
         ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 64);
         if (id != null) {
             out.writeBytes(ID);
@@ -100,6 +106,54 @@ public final class SseJson {
         out.write('\n');
         return out.toByteArray();
     }
+
+    /**
+     * A log entry's JSON without its {@code line}: a stream serialises a live event once, however
+     * many connections send it, and each adds the line number it computed (the same for all) with
+     * {@link #logEntryJson}. Same fields and order rules as serialising the {@link LogEntry}.
+     */
+    public static byte[] logEntryWithoutLine(LogEntry entry) {
+        ObjectNode node = MAPPER.valueToTree(entry);
+        node.remove("line");
+        return toJson(node);
+    }
+
+    /** The JSON of a log entry from {@link #logEntryWithoutLine} and its line number. */
+    public static byte[] logEntryJson(long line, byte[] withoutLine) {
+        byte[] head = ("{\"line\":" + line + (withoutLine.length > 2 ? "," : "")).getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + withoutLine.length - 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(withoutLine, 1, out, head.length, withoutLine.length - 1);
+        return out;
+    }
+
+    /**
+     * The JSON of a {@code logs} event from entries already serialised: byte for byte what
+     * {@code toJson(new LogsPayload(entries, meta, null))} gives, without serialising the entries
+     * again for every connection.
+     */
+    public static byte[] logsJson(List<byte[]> entries, LogsMeta meta) {
+        byte[] metaJson = toJson(meta);
+        int size = 20 + metaJson.length;
+        for (byte[] e : entries) {
+            size += e.length + 1;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.writeBytes(LOGS_OPEN);
+        for (int i = 0; i < entries.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(entries.get(i));
+        }
+        out.writeBytes(META);
+        out.writeBytes(metaJson);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static final byte[] LOGS_OPEN = "{\"logs\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META = "],\"meta\":".getBytes(StandardCharsets.UTF_8);
 
     /** Writes one {@code data:} line per line of {@code json}; CR, LF and CRLF all count as one break. */
     private static void writeData(ByteArrayOutputStream out, byte[] json) {

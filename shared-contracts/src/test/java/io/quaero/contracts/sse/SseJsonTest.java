@@ -151,4 +151,20 @@ class SseJsonTest {
     void rejectsEventNamesThatWouldBreakTheFrame(String event) {
         assertThatIllegalArgumentException().isThrownBy(() -> SseJson.frame(event, null, new PingPayload(AT)));
     }
+
+    @org.junit.jupiter.api.Test
+    void aLogsEventAssembledFromPreSerialisedEntriesReadsLikeOneSerialisedWhole() {
+        var a = new LogEntry("e1", "0-7", 41, java.time.Instant.parse("2026-11-23T10:30:00.123Z"), "warn",
+            "disk \"full\"\n<b>", "s1", "Extract", "w1");
+        var b = new LogEntry("e2", "0-9", 42, java.time.Instant.parse("2026-11-23T10:30:01Z"), "info", "ok", null, null, null);
+        var meta = new LogsMeta(100, 2, true, "e1", "e2");
+        byte[] assembled = SseJson.logsJson(java.util.List.of(
+            SseJson.logEntryJson(41, SseJson.logEntryWithoutLine(a)),
+            SseJson.logEntryJson(42, SseJson.logEntryWithoutLine(b))), meta);
+        var expected = new LogsPayload(java.util.List.of(a, b), meta, null);
+        org.assertj.core.api.Assertions.assertThat(
+            SseJson.fromJson(new String(assembled, java.nio.charset.StandardCharsets.UTF_8), LogsPayload.class)).isEqualTo(expected);
+        org.assertj.core.api.Assertions.assertThat(SseJson.logsJson(java.util.List.of(), meta))
+            .isEqualTo(SseJson.toJson(new LogsPayload(java.util.List.of(), meta, null)));
+    }
 }

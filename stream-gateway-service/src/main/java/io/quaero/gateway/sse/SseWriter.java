@@ -24,6 +24,12 @@ public final class SseWriter {
         out.flush();
     }
 
+    /** An event whose payload is already JSON (see {@code SseJson.logsJson}). */
+    public void eventJson(String name, String id, byte[] json) throws IOException {
+        out.write(SseJson.frameJson(name, id, json));
+        out.flush();
+    }
+
     /** A comment line: ignored by EventSource, but it pushes the headers out and proves the pipe. */
     public void comment(String text) throws IOException {
         out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));

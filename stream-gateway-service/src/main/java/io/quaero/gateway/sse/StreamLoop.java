@@ -47,7 +47,19 @@ public final class StreamLoop {
         long nextPing = System.nanoTime() + pingNanos;
         long flushAt = Long.MAX_VALUE;
         while (true) {
-            E event = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
+            E event;
+            if (sink.pending() > 0) {
+                // A flush is due anyway: let events gather until then instead of waking this
+                // thread for each one (a wake-up per event per connection was a large share of
+                // the gateway's CPU). A status change waits at most one batch interval.
+                long waitNanos = flushAt - System.nanoTime();
+                if (waitNanos > 0) {
+                    Thread.sleep(Duration.ofNanos(waitNanos));
+                }
+                event = subscriber.poll(0);
+            } else {
+                event = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
+            }
             while (event != null) {
                 boolean wasEmpty = sink.pending() == 0;
                 if (sink.accept(event)) {

@@ -12,9 +12,9 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
-import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseJson;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.config.StreamProperties;
@@ -50,7 +50,11 @@ final class JobLogConnection {
     private final LogFilter filter;
     private final StreamProperties props;
 
-    private final List<LogEntry> pending = new ArrayList<>();
+    /** Entries waiting for the next flush, already as JSON. */
+    private final List<byte[]> pending = new ArrayList<>();
+    private String pendingFirstId;
+    private String pendingLastId;
+    private String pendingLastCursor;
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private JobView job;
     /** Highest offset handled: the snapshot's stored end, then each event's. */
@@ -87,9 +91,9 @@ final class JobLogConnection {
     Disconnect run(List<LogEntry> backlog, BacklogPager more, Bridge bridge) throws InterruptedException {
         try {
             sendStatus();
-            sendLogs(backlog, true);
+            sendEntries(backlog, true);
             for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
-                sendLogs(page, false);
+                sendEntries(page, false);
             }
             if (more.exhausted()) {
                 return reset("too-far-behind", Disconnect.TOO_FAR_BEHIND);
@@ -141,7 +145,7 @@ final class JobLogConnection {
         }
         handledUpTo = offset;
         if (d.event() instanceof LogEvent log) {
-            add(log, d.cursor(), offset > clientHas);
+            add(log, d, offset > clientHas);
             return false;
         }
         if (d.event() instanceof StatusEvent status) {
@@ -153,7 +157,7 @@ final class JobLogConnection {
         return false;
     }
 
-    private void add(LogEvent log, Cursor cursor, boolean send) {
+    private void add(LogEvent log, Delivery d, boolean send) {
         long line = ++lastLine;
         if (filter.matchesStep(log)) {
             totalCount++;
@@ -161,8 +165,12 @@ final class JobLogConnection {
         if (filter.matches(log)) {
             displayedCount++;
             if (send) {
-                pending.add(new LogEntry(log.eventId().toString(), cursor.toString(), line, log.timestamp(),
-                    log.level().wireName(), log.message(), log.stepId(), log.stepName(), log.source()));
+                if (pending.isEmpty()) {
+                    pendingFirstId = log.eventId().toString();
+                }
+                pending.add(d.entryJson(line));
+                pendingLastId = log.eventId().toString();
+                pendingLastCursor = d.cursor().toString();
             }
         }
     }
@@ -181,28 +189,33 @@ final class JobLogConnection {
 
     private void flushLogs() throws IOException {
         if (!pending.isEmpty()) {
-            sendLogs(pending, false);
+            sendLogs(pending, pendingFirstId, pendingLastId, pendingLastCursor);
             pending.clear();
         }
     }
 
-    /**
-     * One {@code logs} event; its SSE id is the cursor of its last entry, which is where a
-     * reconnecting EventSource resumes ({@code Last-Event-ID}). An empty initial batch still goes
-     * out, so the client learns the counts at once.
-     */
-    private void sendLogs(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
+    /** Stored entries (backlog, resume pages); an empty initial batch still goes out, with the counts. */
+    private void sendEntries(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
         if (entries.isEmpty() && !evenIfEmpty) {
             return;
         }
+        List<byte[]> json = new ArrayList<>(entries.size());
+        entries.forEach(e -> json.add(SseJson.toJson(e)));
+        sendLogs(json, entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id(),
+            entries.isEmpty() ? null : entries.getLast().cursor());
+    }
+
+    /**
+     * One {@code logs} event; its SSE id is the cursor of its last entry, which is where a
+     * reconnecting EventSource resumes ({@code Last-Event-ID}).
+     */
+    private void sendLogs(List<byte[]> entries, String firstId, String lastId, String lastCursor) throws IOException {
         sentCount += entries.size();
-        String id = null;
-        if (!entries.isEmpty()) {
-            id = lastSentCursor = entries.getLast().cursor();
+        if (lastCursor != null) {
+            lastSentCursor = lastCursor;
         }
-        var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount,
-            entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id());
-        out.event(SseEvents.LOGS, id, new LogsPayload(List.copyOf(entries), meta, null));
+        var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount, firstId, lastId);
+        out.eventJson(SseEvents.LOGS, lastCursor, SseJson.logsJson(entries, meta));
     }
 
     private void sendStatus() throws IOException {
