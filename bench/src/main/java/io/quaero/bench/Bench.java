@@ -13,8 +13,9 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (name) {
             case "ingest" -> IngestBenchmark.main(rest);
+            case "gateway" -> GatewayBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -1,0 +1,119 @@
+package io.quaero.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.quaero.infra.Endpoints;
+
+/**
+ * stream-gateway-service as a child process, started from its executable jar exactly as in
+ * production: a separate JVM, so its CPU and RSS can be read alone from {@code /proc}, and it is
+ * configured only through its documented environment variables plus a free port.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+    /** The heap the gateway is given; the RSS goal (1 GiB) leaves room for metaspace, threads, buffers. */
+    static final String HEAP = "-Xmx512m";
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private GatewayProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static GatewayProcess start(Path jar, Endpoints e, Path log) throws IOException {
+        int port = freePort();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=allow", HEAP,
+            "-jar", jar.toString(), "--server.port=" + port, "--spring.main.banner-mode=off",
+            // The health response must name its components, so the driver can wait for the tail.
+            "--management.endpoint.health.show-components=always"));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUAERO_KAFKA_BOOTSTRAP", e.kafkaBootstrap());
+        builder.environment().put("QUAERO_DB_URL", e.jdbcUrl());
+        builder.environment().put("QUAERO_DB_USER", e.dbUser());
+        builder.environment().put("QUAERO_DB_PASSWORD", e.dbPassword());
+        Process process = builder.start();
+        // Ctrl-C on the benchmark must not leave a gateway running.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return new GatewayProcess(process, port, log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Waits until the gateway reports itself UP including {@code gatewayTail}: from then on the
+     * tail is positioned on every partition and no event produced afterwards is missed.
+     */
+    void awaitTailing(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            var request = HttpRequest.newBuilder(base().resolve("/actuator/health")).timeout(Duration.ofSeconds(5)).build();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; its log:\n" + tail());
+                }
+                try {
+                    var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    last = response.statusCode() + " " + response.body();
+                    String body = response.body().replace(" ", "");
+                    if (response.statusCode() == 200 && body.contains("\"gatewayTail\":{\"status\":\"UP\"")) {
+                        return;
+                    }
+                } catch (IOException notListeningYet) {
+                    last = notListeningYet.toString();
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the gateway was not tailing within " + timeout + " (last health: " + last
+            + "); its log:\n" + tail());
+    }
+
+    /** The last lines of the gateway's own output, for a failure message. */
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGTERM (a graceful shutdown, as in production), then SIGKILL if it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
