@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -57,16 +58,31 @@ import org.springframework.test.context.ContextConfiguration;
  * an explicit {@code reset} (with the cursor to resume from) and is closed. It never blocks the
  * Kafka tail or other clients, and never loses entries silently: it resumes from its cursor.
  *
- * <p>The buffer is 64 events so that a few thousand events overflow it; the stuck client is a raw
- * socket with a small receive buffer that sends its request and then reads nothing, so TCP
- * backpressure reaches the server after a few hundred kilobytes.
+ * <p>The stuck client is a raw socket with a small receive buffer that sends its request and then
+ * reads nothing, so TCP backpressure reaches the server once the kernel's buffers are full; then
+ * its queue of {@value #BUFFER} events fills.
+ *
+ * <p>What this does not show: a client that never reads again. Its connection's thread stays
+ * blocked in the socket write, so it notices the overflow only when the write returns. Measured:
+ * with Tomcat's default write timeout (connection-timeout, 60 s) the write fails after about a
+ * minute; the stream then ends as "client gone", without a {@code reset} and without the final
+ * chunk; the client has the lines up to its last complete {@code logs} event and resumes from its
+ * id. Until then the connection counts against max-connections and holds its full queue.
  */
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"quaero.stream.buffer-size=64"})
+    properties = {"quaero.stream.buffer-size=" + SlowClientTest.BUFFER})
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class SlowClientTest {
 
+    /**
+     * Small enough that a stuck client overflows within {@link #LINES} (the kernel takes about
+     * 4 MB, some 7,000 lines, before the server's writes block), yet big enough for a client that
+     * does read: the tail hands a connection up to 500 records (one Kafka poll) at once, and on a
+     * busy 2-core machine a connection's thread may wait for a CPU for a few hundred milliseconds.
+     * With 64, and once with 2,000, the healthy client below overflowed too.
+     */
+    static final int BUFFER = 5_000;
     private static final int LINES = 20_000;
     /** Pads every message to about 200 bytes, so the stuck socket's buffers fill quickly. */
     private static final String PADDING = "x".repeat(180);
@@ -129,9 +145,11 @@ class SlowClientTest {
             assertThat(healthyLines).extracting(LogEntry::message).containsExactlyElementsOf(
                 LongStream.rangeClosed(1, LINES).mapToObj(i -> message((int) i)).toList());
 
-            System.out.printf("connections before the stuck client reads: %d (of which stuck: 1)%n",
-                viewers.connectionCount() - before);
-            dumpStuckConnectionThread();
+            // The stuck connection is still open here: its thread is blocked writing to the full
+            // socket and notices the overflow only once the write returns (the client reads, or
+            // the container's write timeout fails it).
+            System.out.printf("connections open before the stuck client reads: %d%n", viewers.connectionCount() - before);
+            printStuckConnectionThreads();
 
             // Now the stuck client reads what the server managed to write, as a browser that
             // wakes up would: some lines, then a reset naming the cursor of the last of them,
@@ -181,20 +199,24 @@ class SlowClientTest {
         List<LogEntry> lines = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (lines.size() < count && System.nanoTime() < deadline) {
-            SseFrame f = sse.next(SseEvents.LOGS, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            SseFrame f = sse.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (f == null) {
                 break;
             }
-            lines.addAll(f.data(LogsPayload.class).logs());
+            assertThat(f.event()).as("an event after %d lines", lines.size()).isNotEqualTo(SseEvents.RESET);
+            if (f.event().equals(SseEvents.LOGS)) {
+                lines.addAll(f.data(LogsPayload.class).logs());
+            }
         }
         return lines;
     }
 
     /**
-     * Diagnostics for the report: where the stuck connection's virtual thread is while the client
-     * reads nothing (virtual threads are only in this kind of dump, not in getAllStackTraces).
+     * For the record, not asserted: where the stuck connection's virtual thread waits while its
+     * client reads nothing. Virtual threads appear only in this kind of dump, not in
+     * {@link Thread#getAllStackTraces}.
      */
-    private static void dumpStuckConnectionThread() throws IOException {
+    private static void printStuckConnectionThreads() throws IOException {
         Path file = Files.createTempFile("slow-client-threads", ".txt");
         Files.delete(file);
         ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
@@ -202,8 +224,9 @@ class SlowClientTest {
         String dump = Files.readString(file);
         Files.delete(file);
         for (String thread : dump.split("\n\n")) {
-            if (thread.contains("JobLogConnection")) {
-                System.out.println("--- a stream connection thread:\n" + thread);
+            if (thread.contains("SocketWrapperBase.write") && thread.contains("JobLogConnection")) {
+                System.out.println("stream thread blocked in a write:\n" + thread.lines()
+                    .takeWhile(l -> !l.contains("JobLogStreamController")).collect(Collectors.joining("\n")));
             }
         }
     }
