@@ -1,6 +1,8 @@
 package io.quaero.contracts.sse;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -80,19 +82,15 @@ public final class SseJson {
      *     inject fields) or id contains NUL (which makes browsers ignore it)
      */
     public static byte[] frame(String event, @Nullable String id, Object payload) {
-        Objects.requireNonNull(payload, "payload");
-        return frameJson(event, id, toJson(payload));
-    }
-
-    /** Like {@link #frame}, for a payload already serialised (see {@link #logsJson}). */
-    public static byte[] frameJson(String event, @Nullable String id, byte[] json) {
         Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(payload, "payload");
         if (event.isBlank() || hasLineBreak(event)) {
             throw new IllegalArgumentException("invalid SSE event name: '" + event + "'");
         }
         if (id != null && (hasLineBreak(id) || id.indexOf('\0') >= 0)) {
             throw new IllegalArgumentException("invalid SSE id: '" + id + "'");
         }
+        byte[] json = toJson(payload);
         ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 64);
         if (id != null) {
             out.writeBytes(ID);
@@ -118,42 +116,47 @@ public final class SseJson {
         return toJson(node);
     }
 
-    /** The JSON of a log entry from {@link #logEntryWithoutLine} and its line number. */
-    public static byte[] logEntryJson(long line, byte[] withoutLine) {
-        byte[] head = ("{\"line\":" + line + (withoutLine.length > 2 ? "," : "")).getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[head.length + withoutLine.length - 1];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(withoutLine, 1, out, head.length, withoutLine.length - 1);
-        return out;
+    /** An entry of a {@code logs} event: its line number and the rest of its JSON ({@link #logEntryWithoutLine}). */
+    public record PreparedEntry(long line, byte[] withoutLine) {
     }
 
     /**
-     * The JSON of a {@code logs} event from entries already serialised: byte for byte what
-     * {@code toJson(new LogsPayload(entries, meta, null))} gives, without serialising the entries
-     * again for every connection.
+     * Writes a whole {@code logs} event straight to {@code out}: the same JSON as
+     * {@code frame(LOGS, id, new LogsPayload(entries, meta, null))} (fields in another order), but
+     * each entry's bytes are copied once, not serialised or assembled again per connection. The
+     * JSON holds no raw line break (Jackson escapes them), so it is one {@code data:} line.
      */
-    public static byte[] logsJson(List<byte[]> entries, LogsMeta meta) {
-        byte[] metaJson = toJson(meta);
-        int size = 20 + metaJson.length;
-        for (byte[] e : entries) {
-            size += e.length + 1;
+    public static void writeLogsEvent(OutputStream out, @Nullable String id, List<PreparedEntry> entries, LogsMeta meta)
+        throws IOException {
+        if (id != null) {
+            if (hasLineBreak(id) || id.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("invalid SSE id: '" + id + "'");
+            }
+            out.write(ID);
+            out.write(id.getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.writeBytes(LOGS_OPEN);
+        out.write(LOGS_EVENT_DATA);
         for (int i = 0; i < entries.size(); i++) {
-            if (i > 0) {
+            PreparedEntry e = entries.get(i);
+            out.write(i == 0 ? LINE_FIRST : LINE_NEXT);
+            out.write(Long.toString(e.line()).getBytes(StandardCharsets.US_ASCII));
+            byte[] rest = e.withoutLine();
+            if (rest.length > 2) {
                 out.write(',');
             }
-            out.writeBytes(entries.get(i));
+            out.write(rest, 1, rest.length - 1);
         }
-        out.writeBytes(META);
-        out.writeBytes(metaJson);
-        out.write('}');
-        return out.toByteArray();
+        out.write(META);
+        out.write(toJson(meta));
+        out.write(END);
     }
 
-    private static final byte[] LOGS_OPEN = "{\"logs\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LOGS_EVENT_DATA = "event: logs\ndata: {\"logs\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LINE_FIRST = "{\"line\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LINE_NEXT = ",{\"line\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META = "],\"meta\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] END = "}\n\n".getBytes(StandardCharsets.UTF_8);
 
     /** Writes one {@code data:} line per line of {@code json}; CR, LF and CRLF all count as one break. */
     private static void writeData(ByteArrayOutputStream out, byte[] json) {

@@ -153,18 +153,26 @@ class SseJsonTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aLogsEventAssembledFromPreSerialisedEntriesReadsLikeOneSerialisedWhole() {
+    void aLogsEventWrittenFromPreparedEntriesReadsLikeOneSerialisedWhole() throws Exception {
         var a = new LogEntry("e1", "0-7", 41, java.time.Instant.parse("2026-11-23T10:30:00.123Z"), "warn",
             "disk \"full\"\n<b>", "s1", "Extract", "w1");
         var b = new LogEntry("e2", "0-9", 42, java.time.Instant.parse("2026-11-23T10:30:01Z"), "info", "ok", null, null, null);
         var meta = new LogsMeta(100, 2, true, "e1", "e2");
-        byte[] assembled = SseJson.logsJson(java.util.List.of(
-            SseJson.logEntryJson(41, SseJson.logEntryWithoutLine(a)),
-            SseJson.logEntryJson(42, SseJson.logEntryWithoutLine(b))), meta);
-        var expected = new LogsPayload(java.util.List.of(a, b), meta, null);
-        org.assertj.core.api.Assertions.assertThat(
-            SseJson.fromJson(new String(assembled, java.nio.charset.StandardCharsets.UTF_8), LogsPayload.class)).isEqualTo(expected);
-        org.assertj.core.api.Assertions.assertThat(SseJson.logsJson(java.util.List.of(), meta))
-            .isEqualTo(SseJson.toJson(new LogsPayload(java.util.List.of(), meta, null)));
+        var out = new java.io.ByteArrayOutputStream();
+        SseJson.writeLogsEvent(out, "0-9", java.util.List.of(
+            new SseJson.PreparedEntry(41, SseJson.logEntryWithoutLine(a)),
+            new SseJson.PreparedEntry(42, SseJson.logEntryWithoutLine(b))), meta);
+        try (var reader = new SseReader(new java.io.ByteArrayInputStream(out.toByteArray()))) {
+            SseFrame f = reader.next();
+            org.assertj.core.api.Assertions.assertThat(f.event()).isEqualTo(SseEvents.LOGS);
+            org.assertj.core.api.Assertions.assertThat(f.id()).isEqualTo("0-9");
+            org.assertj.core.api.Assertions.assertThat(f.data(LogsPayload.class))
+                .isEqualTo(new LogsPayload(java.util.List.of(a, b), meta, null));
+            org.assertj.core.api.Assertions.assertThat(reader.next()).isNull();
+        }
+        var empty = new java.io.ByteArrayOutputStream();
+        SseJson.writeLogsEvent(empty, null, java.util.List.of(), meta);
+        org.assertj.core.api.Assertions.assertThat(empty.toByteArray())
+            .isEqualTo(SseJson.frame(SseEvents.LOGS, null, new LogsPayload(java.util.List.of(), meta, null)));
     }
 }

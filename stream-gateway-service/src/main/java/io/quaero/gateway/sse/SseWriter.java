@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
+import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.SseJson;
 
 /**
@@ -24,9 +26,9 @@ public final class SseWriter {
         out.flush();
     }
 
-    /** An event whose payload is already JSON (see {@code SseJson.logsJson}). */
-    public void eventJson(String name, String id, byte[] json) throws IOException {
-        out.write(SseJson.frameJson(name, id, json));
+    /** A {@code logs} event written straight from prepared entries (no per-connection serialisation). */
+    public void logs(String id, List<SseJson.PreparedEntry> entries, LogsMeta meta) throws IOException {
+        SseJson.writeLogsEvent(out, id, entries, meta);
         out.flush();
     }
 

@@ -50,8 +50,8 @@ final class JobLogConnection {
     private final LogFilter filter;
     private final StreamProperties props;
 
-    /** Entries waiting for the next flush, already as JSON. */
-    private final List<byte[]> pending = new ArrayList<>();
+    /** Entries waiting for the next flush, serialised but for their line (shared across connections). */
+    private final List<SseJson.PreparedEntry> pending = new ArrayList<>();
     private String pendingFirstId;
     private String pendingLastId;
     private String pendingLastCursor;
@@ -168,7 +168,7 @@ final class JobLogConnection {
                 if (pending.isEmpty()) {
                     pendingFirstId = log.eventId().toString();
                 }
-                pending.add(d.entryJson(line));
+                pending.add(d.entry(line));
                 pendingLastId = log.eventId().toString();
                 pendingLastCursor = d.cursor().toString();
             }
@@ -199,8 +199,8 @@ final class JobLogConnection {
         if (entries.isEmpty() && !evenIfEmpty) {
             return;
         }
-        List<byte[]> json = new ArrayList<>(entries.size());
-        entries.forEach(e -> json.add(SseJson.toJson(e)));
+        List<SseJson.PreparedEntry> json = new ArrayList<>(entries.size());
+        entries.forEach(e -> json.add(new SseJson.PreparedEntry(e.line(), SseJson.logEntryWithoutLine(e))));
         sendLogs(json, entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id(),
             entries.isEmpty() ? null : entries.getLast().cursor());
     }
@@ -209,13 +209,14 @@ final class JobLogConnection {
      * One {@code logs} event; its SSE id is the cursor of its last entry, which is where a
      * reconnecting EventSource resumes ({@code Last-Event-ID}).
      */
-    private void sendLogs(List<byte[]> entries, String firstId, String lastId, String lastCursor) throws IOException {
+    private void sendLogs(List<SseJson.PreparedEntry> entries, String firstId, String lastId, String lastCursor)
+        throws IOException {
         sentCount += entries.size();
         if (lastCursor != null) {
             lastSentCursor = lastCursor;
         }
         var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount, firstId, lastId);
-        out.eventJson(SseEvents.LOGS, lastCursor, SseJson.logsJson(entries, meta));
+        out.logs(lastCursor, entries, meta);
     }
 
     private void sendStatus() throws IOException {

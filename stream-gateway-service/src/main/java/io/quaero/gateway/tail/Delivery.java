@@ -33,8 +33,8 @@ public final class Delivery {
         return cursor;
     }
 
-    /** The {@code logs} entry JSON of this (log) event at the given line. */
-    public byte[] entryJson(long line) {
+    /** This (log) event as an entry of a {@code logs} event at the given line. */
+    public SseJson.PreparedEntry entry(long line) {
         byte[] fields = entryWithoutLine;
         if (fields == null) {
             var log = (LogEvent) event;
@@ -42,6 +42,6 @@ public final class Delivery {
                 log.timestamp(), log.level().wireName(), log.message(), log.stepId(), log.stepName(), log.source()));
             entryWithoutLine = fields;
         }
-        return SseJson.logEntryJson(line, fields);
+        return new SseJson.PreparedEntry(line, fields);
     }
 }
