@@ -108,7 +108,7 @@ public final class SseJson {
     /**
      * A log entry's JSON without its {@code line}: a stream serialises a live event once, however
      * many connections send it, and each adds the line number it computed (the same for all) with
-     * {@link #logEntryJson}. Same fields and order rules as serialising the {@link LogEntry}.
+     * {@link #writeLogsEvent}. Same fields and order rules as serialising the {@link LogEntry}.
      */
     public static byte[] logEntryWithoutLine(LogEntry entry) {
         ObjectNode node = MAPPER.valueToTree(entry);

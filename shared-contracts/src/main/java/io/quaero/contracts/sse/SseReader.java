@@ -17,7 +17,6 @@ import org.jspecify.annotations.Nullable;
 public final class SseReader implements AutoCloseable {
 
     private final BufferedReader in;
-    private boolean commentSeen;
 
     public SseReader(InputStream body) {
         this.in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
@@ -38,7 +37,6 @@ public final class SseReader implements AutoCloseable {
                 continue;
             }
             if (line.startsWith(":")) {
-                commentSeen = true;
                 continue;
             }
             int colon = line.indexOf(':');
@@ -64,11 +62,6 @@ public final class SseReader implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** Whether a comment line was seen (the server's first write is one). */
-    public boolean commentSeen() {
-        return commentSeen;
     }
 
     @Override

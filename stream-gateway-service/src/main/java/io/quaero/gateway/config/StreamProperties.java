@@ -28,7 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       Default 5000.
  * @param maxBridgeScan  most Kafka records read to bridge the window between what is stored and
  *                       the live tail (the database lagging behind Kafka); beyond it the client
- *                       gets {@code reset} and retries. Default 1000000.
+ *                       gets {@code reset} and retries (by then ingest has usually caught up).
+ *                       The job's events in the window are held until sent (~0.5 KB each), so
+ *                       100,000 bounds one bridge to ~50 MB. Default 100000.
  * @param ringSize       recent events kept per watched job, to serve the database-lag window to
  *                       later viewers from memory (~0.5 KB each: 256 ≈ 128 KB per watched job;
  *                       0 turns it off). Default 256.
@@ -42,7 +44,7 @@ public record StreamProperties(
     @DefaultValue("10000") int bufferSize,
     @DefaultValue("100000") int maxReplay,
     @DefaultValue("5000") int maxConnections,
-    @DefaultValue("1000000") int maxBridgeScan,
+    @DefaultValue("100000") int maxBridgeScan,
     @DefaultValue("256") int ringSize) {
 
     public StreamProperties {

@@ -62,6 +62,9 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
             }
             for (ServiceDelivery d : bridged.events()) {
                 accept(d);
+                if (pending.size() >= props.maxLimit()) {
+                    flush();
+                }
             }
             flush();
             return StreamLoop.run(subscriber, this, out, props);

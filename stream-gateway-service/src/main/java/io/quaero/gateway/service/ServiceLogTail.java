@@ -25,6 +25,7 @@ class ServiceLogTail extends KafkaTail {
 
     private final Viewers viewers;
     private final int bufferSize;
+    private final int maxBatch;
     private final EventCodec codec = new EventCodec();
     private final Set<Subscriber<ServiceDelivery>> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -33,12 +34,13 @@ class ServiceLogTail extends KafkaTail {
         super(kafka, Topics.SERVICE_LOGS, "gateway service-logs tail");
         this.viewers = viewers;
         this.bufferSize = props.bufferSize();
+        this.maxBatch = props.maxLimit();
     }
 
     /** Registers a panel's stream; counts against this instance's connection limit. */
     Subscriber<ServiceDelivery> subscribe() {
         viewers.acquireConnection();
-        var s = new Subscriber<ServiceDelivery>(null, bufferSize);
+        var s = new Subscriber<ServiceDelivery>(null, bufferSize, maxBatch);
         subscribers.add(s);
         fenceAfterSubscribing();
         if (closed) {

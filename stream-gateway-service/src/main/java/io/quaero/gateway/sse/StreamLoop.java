@@ -51,11 +51,9 @@ public final class StreamLoop {
             if (sink.pending() > 0) {
                 // A flush is due anyway: let events gather until then instead of waking this
                 // thread for each one (a wake-up per event per connection was a large share of
-                // the gateway's CPU). A status change waits at most one batch interval.
-                long waitNanos = flushAt - System.nanoTime();
-                if (waitNanos > 0) {
-                    Thread.sleep(Duration.ofNanos(waitNanos));
-                }
+                // the gateway's CPU). A full batch queued wakes it early; a status change waits
+                // at most one batch interval.
+                subscriber.awaitBatch(flushAt);
                 event = subscriber.poll(0);
             } else {
                 event = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());

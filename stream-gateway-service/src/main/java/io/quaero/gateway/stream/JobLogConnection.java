@@ -104,6 +104,9 @@ final class JobLogConnection {
             }
             for (Delivery d : window.events()) {
                 handle(d);
+                if (pending.size() >= props.maxLimit()) {
+                    flushLogs();
+                }
             }
             flushLogs();
             return StreamLoop.run(subscriber, sink(), out, props);

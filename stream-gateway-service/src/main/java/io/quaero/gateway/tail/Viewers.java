@@ -22,12 +22,14 @@ public class Viewers {
     private final int bufferSize;
     private final int maxConnections;
     private final int ringSize;
+    private final int maxBatch;
     private volatile boolean closed;
 
     Viewers(StreamProperties props) {
         this.bufferSize = props.bufferSize();
         this.maxConnections = props.maxConnections();
         this.ringSize = props.ringSize();
+        this.maxBatch = props.maxLimit();
     }
 
     /**
@@ -37,7 +39,7 @@ public class Viewers {
      */
     public Subscriber<Delivery> subscribe(UUID jobId) {
         acquireConnection();
-        var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize);
+        var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize, maxBatch);
         byKey.compute(subscriber.key(), (k, w) -> {
             Watch watch = w == null ? new Watch(ringSize) : w;
             watch.subscribers.add(subscriber);
