@@ -217,6 +217,24 @@ class JobLogStreamTest {
     }
 
     @Test
+    void aResumeFromBeforeLinesDroppedByRetentionGetsAResetInsteadOfAPartialReplay() throws Exception {
+        UUID job = UUID.randomUUID();
+        for (int i = 1; i <= 5; i++) {
+            store(log(job, Level.INFO, "line " + i));
+        }
+        awaitTailing();
+        String cursorOfLine2 = jdbc.queryForObject(
+            "SELECT kafka_partition || '-' || kafka_offset FROM job_logs WHERE job_id = ? AND line = 2", String.class, job);
+        // What dropping the oldest day's partition does to a long job: its first lines are gone.
+        jdbc.update("DELETE FROM job_logs WHERE job_id = ? AND line <= 3", job);
+        try (var sse = SseClient.open(uri(job, "?since=" + cursorOfLine2))) {
+            SseFrame reset = sse.next(SseEvents.RESET, WAIT);
+            assertThat(reset).isNotNull();
+            assertThat(reset.data(io.quaero.contracts.sse.ResetPayload.class).reason()).isEqualTo("cursor-expired");
+        }
+    }
+
+    @Test
     void aQuietStreamIsKeptAliveWithPings() throws Exception {
         UUID job = UUID.randomUUID();
         registerJob(job);

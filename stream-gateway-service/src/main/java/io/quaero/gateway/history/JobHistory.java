@@ -62,8 +62,20 @@ public class JobHistory {
             Long next = jdbc.query("SELECT next_offset FROM ingest_progress WHERE topic = ? AND kafka_partition = ?",
                 rs -> rs.next() ? rs.getLong(1) : null, Topics.JOB_EVENTS, partition);
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
-                row.lastLine(), partition, next == null ? -1 : next - 1, page.hasMore()));
+                row.lastLine(), partition, next == null ? -1 : next - 1, page.hasMore(), since != null && expired(jobId, since)));
         });
+    }
+
+    /**
+     * Whether lines after {@code since} may have been dropped by retention: the cursor's own line
+     * is gone (the job's oldest stored line lies beyond it) and so is line 1. Conservative: when
+     * only lines up to the cursor were dropped the replay would have been whole, and the client
+     * is still told to start over. One probe of the offset index.
+     */
+    private boolean expired(UUID jobId, Cursor since) {
+        return Boolean.TRUE.equals(jdbc.query(
+            "SELECT line, kafka_offset FROM job_logs WHERE job_id = ? ORDER BY kafka_offset LIMIT 1",
+            rs -> rs.next() && rs.getLong(1) > 1 && rs.getLong(2) > since.offset(), jobId));
     }
 
     private record JobRow(JobView view, long lastLine, Integer partition) {

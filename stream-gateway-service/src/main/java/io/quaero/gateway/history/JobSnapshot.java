@@ -18,6 +18,8 @@ import io.quaero.contracts.sse.StepView;
  * @param storedUpTo     every record of that partition at or below this offset is stored (-1:
  *                       none); later ones must come from Kafka: the live tail or the bridge
  * @param truncated      true when {@code entries} stops before the end of the stored log
+ * @param sinceExpired   the resume cursor points before lines that retention has dropped: a
+ *                       replay from it would skip them silently, so the client must be told
  */
 public record JobSnapshot(
     JobView job,
@@ -28,5 +30,6 @@ public record JobSnapshot(
     long lastLine,
     int partition,
     long storedUpTo,
-    boolean truncated) {
+    boolean truncated,
+    boolean sinceExpired) {
 }

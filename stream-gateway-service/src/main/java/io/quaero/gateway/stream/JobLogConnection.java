@@ -67,6 +67,8 @@ final class JobLogConnection {
     private long sentCount;
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
+    /** The resume cursor is older than the retained log: say so instead of replaying a part. */
+    private final boolean expired;
 
     JobLogConnection(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
                      Cursor since) {
@@ -82,6 +84,7 @@ final class JobLogConnection {
         this.totalCount = snapshot.totalCount();
         this.displayedCount = snapshot.displayedCount();
         this.lastSentCursor = since == null ? null : since.toString();
+        this.expired = snapshot.sinceExpired();
     }
 
     /**
@@ -91,6 +94,9 @@ final class JobLogConnection {
     Disconnect run(List<LogEntry> backlog, BacklogPager more, Bridge bridge) throws InterruptedException {
         try {
             sendStatus();
+            if (expired) {
+                return reset("cursor-expired", Disconnect.TOO_FAR_BEHIND);
+            }
             sendEntries(backlog, true);
             for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
                 sendEntries(page, false);
