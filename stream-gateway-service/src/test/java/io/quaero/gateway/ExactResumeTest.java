@@ -23,39 +23,29 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
-import io.quaero.ingest.LogIngestApplication;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Invariant 2, as a property: a client that disconnects at random points and resumes with
  * {@code Last-Event-ID} on either of two gateway instances — sometimes while ingest is paused, so
  * the database lags behind Kafka — sees every line exactly once, in order, with its one number.
  */
-@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = RealInfrastructure.class)
+@GatewayWithIngestTest
 class ExactResumeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static ConfigurableApplicationContext secondGateway;
-    private static KafkaProducer<String, byte[]> producer;
 
     private final EventCodec codec = new EventCodec();
 
@@ -72,18 +62,15 @@ class ExactResumeTest {
     KafkaListenerEndpointRegistry listeners;
 
     @BeforeAll
-    static void startSecondGatewayAndProducer() {
+    static void startSecondGateway() {
         var args = new ArrayList<String>(List.of("--server.port=0", "--spring.main.banner-mode=off",
             "--spring.application.name=second-gateway"));
         TestInfrastructure.shared().endpoints().springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
         secondGateway = new SpringApplicationBuilder(StreamGatewayApplication.class).run(args.toArray(String[]::new));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
-            "acks", "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stop() {
-        producer.close();
         secondGateway.close();
     }
 
@@ -182,7 +169,7 @@ class ExactResumeTest {
     private int produce(UUID job, int from, int count) throws Exception {
         for (int i = from; i < from + count; i++) {
             var log = new LogEvent(UUID.randomUUID(), job, Instant.now(), Level.INFO, "line " + i, null, null, "resume-test");
-            producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(job), codec.encode(log))).get();
+            TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(job), codec.encode(log))).get();
         }
         return from + count;
     }

@@ -29,47 +29,25 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.ingest.LogIngestApplication;
-import io.quaero.infra.RealInfrastructure;
-import io.quaero.infra.TestInfrastructure;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The job log stream as a browser sees it, against a real broker and a real database, with the
  * real log-ingest-service storing what the test produces.
  */
-@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = RealInfrastructure.class)
+@GatewayWithIngestTest
 class JobLogStreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static KafkaProducer<String, byte[]> producer;
 
 
-    @BeforeAll
-    static void producer() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
-            "acks", "all"), new StringSerializer(), new ByteArraySerializer());
-    }
 
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
 
     private final EventCodec codec = new EventCodec();
 
@@ -260,7 +238,7 @@ class JobLogStreamTest {
     }
 
     private Cursor produce(JobEvent event) throws Exception {
-        var meta = producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event))).get();
+        var meta = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event))).get();
         return new Cursor(meta.partition(), meta.offset());
     }
 

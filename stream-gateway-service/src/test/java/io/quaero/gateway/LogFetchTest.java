@@ -16,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -39,52 +38,30 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.ingest.LogIngestApplication;
-import io.quaero.infra.RealInfrastructure;
-import io.quaero.infra.TestInfrastructure;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The JSON fallback ({@code GET /api/jobs/{id}/logs}) and the download
  * ({@code GET /api/jobs/{id}/logs/download}) as a client sees them, against a real broker and a
  * real database, with the real log-ingest-service storing what the test produces.
  */
-@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = RealInfrastructure.class)
+@GatewayWithIngestTest
 class LogFetchTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static KafkaProducer<String, byte[]> producer;
 
     /** One mixed log shared by the filter cases, written once. */
     private static UUID filteredJob;
 
-    @BeforeAll
-    static void producer() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
-            "acks", "all"), new StringSerializer(), new ByteArraySerializer());
-    }
 
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
 
     private final EventCodec codec = new EventCodec();
 
@@ -408,9 +385,9 @@ class LogFetchTest {
     private List<Cursor> storeAll(List<LogEvent> logs) throws Exception {
         var sent = new ArrayList<Future<RecordMetadata>>();
         for (LogEvent log : logs) {
-            sent.add(producer.send(record(log)));
+            sent.add(TestProducer.kafka().send(record(log)));
         }
-        producer.flush();
+        TestProducer.kafka().flush();
         var cursors = new ArrayList<Cursor>();
         for (var f : sent) {
             RecordMetadata meta = f.get();
@@ -425,7 +402,7 @@ class LogFetchTest {
     }
 
     private Cursor storeStatus(StatusEvent status) throws Exception {
-        var meta = producer.send(record(status)).get();
+        var meta = TestProducer.kafka().send(record(status)).get();
         await().atMost(WAIT).until(() -> jdbc.queryForObject(
             "SELECT coalesce((SELECT status_offset FROM jobs WHERE id = ?), -1)", Long.class, status.jobId()) >= meta.offset());
         return new Cursor(meta.partition(), meta.offset());

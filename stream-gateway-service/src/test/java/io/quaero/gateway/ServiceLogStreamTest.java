@@ -21,30 +21,17 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
-import io.quaero.infra.RealInfrastructure;
-import io.quaero.infra.TestInfrastructure;
-import io.quaero.ingest.LogIngestApplication;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
 
 /** The service-logs stream the panel on every page shows, against real Kafka, Postgres and ingest. */
-@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = RealInfrastructure.class)
+@GatewayWithIngestTest
 class ServiceLogStreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static KafkaProducer<String, byte[]> producer;
     private final EventCodec codec = new EventCodec();
 
     @LocalServerPort
@@ -53,16 +40,7 @@ class ServiceLogStreamTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    @BeforeAll
-    static void producer() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(),
-            "acks", "all"), new StringSerializer(), new ByteArraySerializer());
-    }
 
-    @AfterAll
-    static void close() {
-        producer.close();
-    }
 
     @Test
     void thePanelGetsServiceStatusTheFilteredBacklogThenLiveLinesAndResumesExactly() throws Exception {
@@ -146,7 +124,7 @@ class ServiceLogStreamTest {
     private ServiceLogEvent publish(String service, Level level, String message) throws Exception {
         var event = new ServiceLogEvent(UUID.randomUUID(), Instant.now(), level, service + " " + message, service, "inst-1",
             "io.quaero.Test", null);
-        producer.send(new ProducerRecord<>(Topics.SERVICE_LOGS, Topics.serviceKey(service, "inst-1"), codec.encode(event))).get();
+        TestProducer.kafka().send(new ProducerRecord<>(Topics.SERVICE_LOGS, Topics.serviceKey(service, "inst-1"), codec.encode(event))).get();
         return event;
     }
 
