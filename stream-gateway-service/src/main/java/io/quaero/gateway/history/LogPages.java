@@ -11,6 +11,7 @@ import io.quaero.contracts.Level;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.filter.LogFilter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -48,26 +49,38 @@ public class LogPages {
                 return Optional.<Page>empty();
             }
             var where = LogRows.Predicate.of(jobId, filter);
-            String select = "SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql();
-            List<LogEntry> rows = switch (start) {
-                case Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?",
-                    LogRows.ENTRY, where.argsWith(limit + 1));
-                case Start.After(long offset) -> jdbc.query(select + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?",
-                    LogRows.ENTRY, where.argsWith(offset, limit + 1));
-                case Start.Before(long offset) -> jdbc.query(select + " AND kafka_offset < ? ORDER BY kafka_offset DESC LIMIT ?",
-                    LogRows.ENTRY, where.argsWith(offset, limit + 1));
-            };
-            boolean hasMore = rows.size() > limit;
-            List<LogEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
-            if (!(start instanceof Start.After)) {
-                // Read newest first to take the newest ones; a page is always chronological.
-                entries = entries.reversed();
-            }
+            Rows rows = read(jdbc, "SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql(), where,
+                LogRows.ENTRY, start, limit);
             long total = counted(jobId, filter.stepId(), null);
             long displayed = filter.query() != null ? count(where)
                 : filter.minLevel() != null ? counted(jobId, filter.stepId(), filter.minLevel()) : total;
-            return Optional.of(new Page(List.copyOf(entries), hasMore, total, displayed, lastStored(jobId)));
+            return Optional.of(new Page(rows.entries(), rows.hasMore(), total, displayed, lastStored(jobId)));
         });
+    }
+
+    /** One page's entries, oldest first, and whether more match beyond it in the direction read. */
+    public record Rows(List<LogEntry> entries, boolean hasMore) {
+    }
+
+    /**
+     * Reads one page from {@code select} (a {@code SELECT … WHERE} of a log table ordered by
+     * {@code kafka_offset}): one row more than {@code limit} tells whether the page is the last;
+     * newest-first reads are turned around, so a page is always chronological.
+     */
+    public static Rows read(JdbcTemplate jdbc, String select, LogRows.Predicate where, RowMapper<LogEntry> mapper,
+                            Start start, int limit) {
+        List<LogEntry> rows = switch (start) {
+            case Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?", mapper, where.argsWith(limit + 1));
+            case Start.After(long offset) -> jdbc.query(select + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?",
+                mapper, where.argsWith(offset, limit + 1));
+            case Start.Before(long offset) -> jdbc.query(select + " AND kafka_offset < ? ORDER BY kafka_offset DESC LIMIT ?",
+                mapper, where.argsWith(offset, limit + 1));
+        };
+        List<LogEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
+        if (!(start instanceof Start.After)) {
+            entries = entries.reversed();
+        }
+        return new Rows(List.copyOf(entries), rows.size() > limit);
     }
 
     /**

@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.RowMapper;
  * clause of a filter. Every read of {@code job_logs} goes through here, so a stream, a fetch and
  * a download apply one predicate (and the live tail applies the same one in {@link LogFilter}).
  */
-final class LogRows {
+public final class LogRows {
 
     static final String COLUMNS =
         "event_id, kafka_partition, kafka_offset, line, ts, level, message, step_id, step_name, source";
@@ -40,12 +40,23 @@ final class LogRows {
     }
 
     /** The WHERE clause of a filter, with its arguments in order. */
-    record Predicate(String sql, Object[] args) {
+    public record Predicate(String sql, Object[] args) {
 
         static Predicate of(UUID jobId, LogFilter f) {
-            var sql = new StringBuilder("job_id = ?");
+            return of("job_id = ?", jobId, f);
+        }
+
+        /** The level and search parts alone, for tables without jobs or steps (service logs). */
+        public static Predicate of(LogFilter f) {
+            return of("true", null, f);
+        }
+
+        private static Predicate of(String base, UUID jobId, LogFilter f) {
+            var sql = new StringBuilder(base);
             var args = new ArrayList<>();
-            args.add(jobId);
+            if (jobId != null) {
+                args.add(jobId);
+            }
             if (f.stepId() != null) {
                 sql.append(" AND step_id = ?");
                 args.add(f.stepId());
@@ -62,7 +73,7 @@ final class LogRows {
             return new Predicate(sql.toString(), args.toArray());
         }
 
-        Object[] argsWith(Object... more) {
+        public Object[] argsWith(Object... more) {
             Object[] all = new Object[args.length + more.length];
             System.arraycopy(args, 0, all, 0, args.length);
             System.arraycopy(more, 0, all, args.length, more.length);

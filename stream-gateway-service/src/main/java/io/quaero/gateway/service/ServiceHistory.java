@@ -1,6 +1,5 @@
 package io.quaero.gateway.service;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.quaero.contracts.Cursor;
@@ -9,6 +8,7 @@ import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.history.LogRows;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -77,43 +77,17 @@ public class ServiceHistory {
      */
     public LogPages.Page page(LogFilter filter, LogPages.Start start, int limit) {
         return snapshotTx.execute(status -> {
-            var sql = new StringBuilder(" WHERE true");
-            var args = new ArrayList<Object>();
-            if (filter.minLevel() != null) {
-                sql.append(" AND level >= ?");
-                args.add((short) filter.minLevel().severity());
-            }
-            if (filter.query() != null) {
-                sql.append(" AND message ILIKE ? ESCAPE '\\'");
-                args.add(filter.likePattern());
-            }
-            String select = "SELECT " + COLUMNS + " FROM service_logs" + sql;
-            List<LogEntry> rows = switch (start) {
-                case LogPages.Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?", ENTRY, with(args, limit + 1));
-                case LogPages.Start.After(long offset) -> jdbc.query(select + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?",
-                    ENTRY, with(args, offset, limit + 1));
-                case LogPages.Start.Before(long offset) -> jdbc.query(select + " AND kafka_offset < ? ORDER BY kafka_offset DESC LIMIT ?",
-                    ENTRY, with(args, offset, limit + 1));
-            };
-            boolean hasMore = rows.size() > limit;
-            List<LogEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
-            if (!(start instanceof LogPages.Start.After)) {
-                entries = entries.reversed();
-            }
+            var where = LogRows.Predicate.of(filter);
+            var rows = LogPages.read(jdbc, "SELECT " + COLUMNS + " FROM service_logs WHERE " + where.sql(), where, ENTRY,
+                start, limit);
             long total = counted(null);
             long displayed = filter.query() != null
-                ? jdbc.queryForObject("SELECT count(*) FROM service_logs" + sql, Long.class, args.toArray())
+                ? jdbc.queryForObject("SELECT count(*) FROM service_logs WHERE " + where.sql(), Long.class, where.args())
                 : filter.minLevel() != null ? counted(filter.minLevel()) : total;
             Long last = jdbc.query("SELECT kafka_offset FROM service_logs ORDER BY kafka_offset DESC LIMIT 1",
                 rs -> rs.next() ? rs.getLong(1) : null);
-            return new LogPages.Page(List.copyOf(entries), hasMore, total, displayed, last == null ? null : new Cursor(0, last));
+            return new LogPages.Page(rows.entries(), rows.hasMore(), total, displayed, last == null ? null : new Cursor(0, last));
         });
-    }
-
-    private static Object[] with(List<Object> args, Object... more) {
-        var all = new ArrayList<>(args);
-        all.addAll(List.of(more));
-        return all.toArray();
     }
 
     /** Lines at or above a level from the per-level counters: five rows at most, never a scan. */

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
-import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseJson;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
@@ -31,7 +32,11 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     private final SseWriter out;
     private final LogFilter filter;
     private final StreamProperties props;
-    private final List<LogEntry> pending = new ArrayList<>();
+    /** Entries waiting for the next flush, serialised once and shared across connections. */
+    private final List<SseJson.PreparedEntry> pending = new ArrayList<>();
+    private String pendingFirstId;
+    private String pendingLastId;
+    private long pendingLastOffset;
     private long handledUpTo;
     private final long clientHas;
     private long totalCount;
@@ -56,7 +61,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
         throws InterruptedException {
         try {
             out.event(SseEvents.STATUS, null, new StatusPayload(null, null, status));
-            send(backlog, true);
+            sendBacklog(backlog);
             if (bridged.resetReason() != null) {
                 return reset(bridged.resetReason(), Disconnect.TOO_FAR_BEHIND);
             }
@@ -84,8 +89,12 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
         if (filter.matches(e.level(), e.message())) {
             displayedCount++;
             if (d.offset() > clientHas) {
-                pending.add(ServiceHistory.entry(e.eventId().toString(), d.offset(), e.timestamp(), e.level(), e.message(),
-                    e.service(), e.instance()));
+                if (pending.isEmpty()) {
+                    pendingFirstId = e.eventId().toString();
+                }
+                pending.add(d.entry());
+                pendingLastId = e.eventId().toString();
+                pendingLastOffset = d.offset();
             }
         }
         return false;
@@ -99,7 +108,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     @Override
     public void flush() throws IOException {
         if (!pending.isEmpty()) {
-            send(pending, false);
+            send(pending, pendingFirstId, pendingLastId, new Cursor(0, pendingLastOffset).toString());
             pending.clear();
         }
     }
@@ -110,14 +119,21 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
         return outcome;
     }
 
-    private void send(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
-        if (entries.isEmpty() && !evenIfEmpty) {
-            return;
-        }
+    /** The backlog: stored entries, sent even when empty so the client learns the counts. */
+    private void sendBacklog(List<LogEntry> entries) throws IOException {
+        List<SseJson.PreparedEntry> prepared = new ArrayList<>(entries.size());
+        entries.forEach(e -> prepared.add(new SseJson.PreparedEntry(e.line(), SseJson.logEntryWithoutLine(e))));
+        send(prepared, entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id(),
+            entries.isEmpty() ? null : entries.getLast().cursor());
+    }
+
+    /** One {@code logs} event; its SSE id is the cursor of its last entry (null when empty). */
+    private void send(List<SseJson.PreparedEntry> entries, String firstId, String lastId, String lastCursor)
+        throws IOException {
         sentCount += entries.size();
-        String id = entries.isEmpty() ? null : (lastSentCursor = entries.getLast().cursor());
-        var meta = new LogsMeta(totalCount, displayedCount, displayedCount > sentCount,
-            entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id());
-        out.event(SseEvents.LOGS, id, new LogsPayload(List.copyOf(entries), meta, null));
+        if (lastCursor != null) {
+            lastSentCursor = lastCursor;
+        }
+        out.logs(lastCursor, entries, new LogsMeta(totalCount, displayedCount, displayedCount > sentCount, firstId, lastId));
     }
 }
