@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
@@ -251,10 +255,17 @@ class JobHistoryWriter {
 
     private void mergeStatus(StatusEvent status, long offset) {
         if (status.job() != null) {
+            JobStatus state = status.job().status();
+            Timestamp at = Timestamp.from(status.timestamp());
+            // started_at: the first "running"; finished_at: the terminal status (cleared if a later
+            // event reopens the job, which a worker may do, e.g. a retried step).
             jdbc.update("""
-                UPDATE jobs SET status = ?, progress = COALESCE(?, progress), status_offset = ?, updated_at = now()
+                UPDATE jobs SET status = ?, progress = COALESCE(?, progress), status_offset = ?, updated_at = now(),
+                       started_at = CASE WHEN ? THEN COALESCE(started_at, ?::timestamptz) ELSE started_at END,
+                       finished_at = CASE WHEN ? THEN ?::timestamptz END
                 WHERE id = ? AND (status_offset IS NULL OR status_offset < ?)""",
-                status.job().status().wireName(), status.job().progress(), offset, status.jobId(), offset);
+                state.wireName(), status.job().progress(), offset,
+                state == JobStatus.RUNNING, at, state.isTerminal(), at, status.jobId(), offset);
         }
         if (!status.steps().isEmpty()) {
             List<Object[]> rows = status.steps().stream()

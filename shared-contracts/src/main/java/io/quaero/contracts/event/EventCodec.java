@@ -35,6 +35,9 @@ public final class EventCodec {
     /** The {@code schema} value of every service log event. */
     public static final String SERVICE_LOG_SCHEMA = "quaero.service-log/v1";
 
+    /** The {@code schema} value of every command on the dispatch topic. */
+    public static final String DISPATCH_SCHEMA = "quaero.job-dispatch/v1";
+
     private static final Set<String> LOG_FIELDS = Set.of(
             "schema", "type", "event_id", "job_id", "timestamp", "level", "message", "step_id", "step_name", "source");
     private static final Set<String> STATUS_FIELDS =
@@ -43,6 +46,9 @@ public final class EventCodec {
     private static final Set<String> STEP_FIELDS = Set.of("id", "name", "status");
     private static final Set<String> SERVICE_LOG_FIELDS = Set.of(
             "schema", "event_id", "timestamp", "level", "message", "service", "instance", "logger", "job_id");
+    private static final Set<String> RUN_FIELDS =
+            Set.of("schema", "type", "command_id", "job_id", "timestamp", "job_type", "params");
+    private static final Set<String> CANCEL_FIELDS = Set.of("schema", "type", "command_id", "job_id", "timestamp");
 
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -85,6 +91,31 @@ public final class EventCodec {
                 root.requiredText("instance"),
                 root.optionalText("logger"),
                 root.optionalUuid("job_id")));
+    }
+
+    /**
+     * Decodes a value from {@link io.quaero.contracts.Topics#JOB_DISPATCH}.
+     *
+     * @throws InvalidEventException for any input that is not a valid command
+     */
+    public DispatchCommand decodeDispatch(byte @Nullable [] json) {
+        ObjectFields root = parseRoot(json, DISPATCH_SCHEMA);
+        String type = root.requiredString("type");
+        return guarded(() -> switch (type) {
+            case "run" -> {
+                root.allowOnly(RUN_FIELDS);
+                ObjectFields params = root.optionalObject("params");
+                yield new DispatchCommand.RunCommand(root.requiredUuid("command_id"), root.requiredUuid("job_id"),
+                        root.requiredTimestamp("timestamp"), root.requiredText("job_type"),
+                        params == null ? "{}" : mapper.writeValueAsString(params.node()));
+            }
+            case "cancel" -> {
+                root.allowOnly(CANCEL_FIELDS);
+                yield new DispatchCommand.CancelCommand(
+                        root.requiredUuid("command_id"), root.requiredUuid("job_id"), root.requiredTimestamp("timestamp"));
+            }
+            default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'run' or 'cancel'");
+        });
     }
 
     private static LogEvent decodeLog(ObjectFields root) {
@@ -216,6 +247,28 @@ public final class EventCodec {
         putIfPresent(root, "logger", event.logger());
         if (event.jobId() != null) {
             root.put("job_id", event.jobId().toString());
+        }
+        return mapper.writeValueAsBytes(root);
+    }
+
+    /** Encodes a command for {@link io.quaero.contracts.Topics#JOB_DISPATCH}. */
+    public byte[] encode(DispatchCommand command) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("schema", DISPATCH_SCHEMA);
+        root.put("type", switch (command) {
+            case DispatchCommand.RunCommand run -> "run";
+            case DispatchCommand.CancelCommand cancel -> "cancel";
+        });
+        root.put("command_id", command.commandId().toString());
+        root.put("job_id", command.jobId().toString());
+        root.put("timestamp", timestamp(command.timestamp()));
+        if (command instanceof DispatchCommand.RunCommand run) {
+            root.put("job_type", run.jobType());
+            JsonNode params = mapper.readTree(run.paramsJson());
+            if (!params.isObject()) {
+                throw new IllegalArgumentException("params: must be a JSON object");
+            }
+            root.set("params", params);
         }
         return mapper.writeValueAsBytes(root);
     }

@@ -40,6 +40,11 @@ final class ObjectFields {
         return new ObjectFields(node, path);
     }
 
+    /** The object itself, e.g. to keep a free-form part (a command's params) as JSON. */
+    JsonNode node() {
+        return node;
+    }
+
     private String path(String name) {
         return path.equals("$") ? name : path + "." + name;
     }

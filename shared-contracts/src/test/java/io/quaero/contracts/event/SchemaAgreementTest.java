@@ -49,7 +49,8 @@ class SchemaAgreementTest {
 
     private static final Map<String, Schema> SCHEMAS = Map.of(
             "job-event", schema("job-event.v1.schema.json"),
-            "service-log", schema("service-log.v1.schema.json"));
+            "service-log", schema("service-log.v1.schema.json"),
+            "dispatch", schema("job-dispatch.v1.schema.json"));
 
     private final EventCodec codec = new EventCodec();
 
@@ -112,18 +113,29 @@ class SchemaAgreementTest {
         byte[] serviceLog = codec.encode(new ServiceLogEvent(id, at, Level.INFO, "up", "gateway", "h1", null, id));
         assertThat(SCHEMAS.get("service-log").validate(new String(serviceLog, StandardCharsets.UTF_8), InputFormat.JSON))
                 .isEmpty();
+        for (DispatchCommand command : List.of(
+                new DispatchCommand.RunCommand(id, id, at, "load", "{\"rate\":5,\"steps\":{\"nested\":[1,2]}}"),
+                new DispatchCommand.CancelCommand(id, id, at))) {
+            String json = new String(codec.encode(command), StandardCharsets.UTF_8);
+            assertThat(SCHEMAS.get("dispatch").validate(json, InputFormat.JSON)).as(json).isEmpty();
+            assertThat(codec.decodeDispatch(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(command);
+        }
     }
 
     @Test
     void schemasAreValidDraft202012Documents() {
         Schema metaSchema = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
-        for (String file : List.of("job-event.v1.schema.json", "service-log.v1.schema.json")) {
+        for (String file : List.of("job-event.v1.schema.json", "service-log.v1.schema.json", "job-dispatch.v1.schema.json")) {
             assertThat(metaSchema.validate(resource("/schemas/" + file), InputFormat.JSON)).as(file).isEmpty();
         }
     }
 
     private Object decode(String kind, byte[] json) {
-        return kind.equals("job-event") ? codec.decodeJobEvent(json) : codec.decodeServiceLog(json);
+        return switch (kind) {
+            case "job-event" -> codec.decodeJobEvent(json);
+            case "service-log" -> codec.decodeServiceLog(json);
+            default -> codec.decodeDispatch(json);
+        };
     }
 
     private static Schema schema(String file) {

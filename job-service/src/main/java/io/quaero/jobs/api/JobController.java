@@ -1,0 +1,164 @@
+package io.quaero.jobs.api;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.jobs.catalog.JobCatalog;
+import io.quaero.jobs.catalog.JobType;
+import io.quaero.jobs.config.JobsProperties;
+import io.quaero.jobs.dispatch.JobDispatcher;
+import io.quaero.jobs.store.Executor;
+import io.quaero.jobs.store.JobPage;
+import io.quaero.jobs.store.JobStore;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The jobs API: create, list, read and cancel jobs, and list what can be run. Logs and live
+ * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin.
+ */
+@RestController
+class JobController {
+
+    private static final Set<String> REQUEST_FIELDS = Set.of("type", "executor", "params");
+    /** Type names: readable in URLs and logs, for built-in and external types alike. */
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final JobCatalog catalog;
+    private final JobDispatcher dispatcher;
+    private final JobStore store;
+    private final JobsProperties props;
+
+    JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props) {
+        this.catalog = catalog;
+        this.dispatcher = dispatcher;
+        this.store = store;
+        this.props = props;
+    }
+
+    /**
+     * {@code {"type": "demo", "params": {...}}} runs a built-in type; {@code "executor":
+     * "external"} creates a job that the caller's own program runs (any type name, free params).
+     */
+    @PostMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobJson> create(@RequestBody JsonNode body) {
+        if (!body.isObject()) {
+            throw new BadRequestException("$", "the body must be a JSON object like {\"type\": \"demo\", \"params\": {}}");
+        }
+        for (String name : body.propertyNames()) {
+            if (!REQUEST_FIELDS.contains(name)) {
+                throw new BadRequestException(name, "unknown field '" + name + "'; expected " + REQUEST_FIELDS);
+            }
+        }
+        String type = text(body, "type");
+        if (type == null) {
+            throw new BadRequestException("type", "type is required, e.g. \"demo\"; GET /api/job-types lists them");
+        }
+        if (!TYPE_NAME.matcher(type).matches()) {
+            throw new BadRequestException("type", "type must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String executorName = text(body, "executor");
+        Executor executor = executorName == null ? Executor.BUILTIN : Executor.fromWire(executorName);
+        if (executor == null) {
+            throw new BadRequestException("executor", "executor must be 'builtin' or 'external', got '" + executorName + "'");
+        }
+        JsonNode params = body.get("params");
+        String paramsJson;
+        if (executor == Executor.BUILTIN) {
+            JobType jobType = catalog.find(type).orElseThrow(() -> new BadRequestException("type",
+                "unknown job type '" + type + "'; built-in types are " + catalog.types().stream().map(JobType::name).toList()
+                    + " (a program of your own can run any type with \"executor\": \"external\")"));
+            paramsJson = toJson(JobCatalog.validate(jobType, params).values());
+        } else {
+            if (params != null && !params.isNull() && !params.isObject()) {
+                throw new BadRequestException("params", "params must be a JSON object");
+            }
+            paramsJson = params == null || params.isNull() ? "{}" : params.toString();
+        }
+        if (paramsJson.getBytes(StandardCharsets.UTF_8).length > props.maxParamsBytes()) {
+            throw new BadRequestException("params", "params must be at most " + props.maxParamsBytes() + " bytes of JSON");
+        }
+        JobJson job = JobJson.of(dispatcher.create(type, executor, paramsJson), true);
+        return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
+    }
+
+    /** Newest first; {@code next_cursor} (null on the last page) is the {@code before} of the next page. */
+    @GetMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> list(@RequestParam(required = false) @Nullable String status,
+                             @RequestParam(required = false) @Nullable String type,
+                             @RequestParam(required = false) @Nullable Integer limit,
+                             @RequestParam(required = false) @Nullable String before) {
+        if (status != null) {
+            try {
+                JobStatus.fromWire(status);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("status", e.getMessage());
+            }
+        }
+        int size = limit == null ? props.defaultPageSize() : limit;
+        if (size < 1 || size > props.maxPageSize()) {
+            throw new BadRequestException("limit", "limit must be between 1 and " + props.maxPageSize() + ", got " + size);
+        }
+        JobPage.Position after = null;
+        if (before != null) {
+            try {
+                after = JobPage.Position.parse(before);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("before", e.getMessage() + "; use the next_cursor of the previous page");
+            }
+        }
+        JobPage page = store.list(status, type, size, after);
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("jobs", page.jobs().stream().map(j -> JobJson.of(j, false)).toList());
+        body.put("next_cursor", page.next() == null ? null : page.next().text());
+        return body;
+    }
+
+    @GetMapping(path = "/api/jobs/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobJson get(@PathVariable UUID id) {
+        return JobJson.of(store.find(id).orElseThrow(() -> new JobNotFoundException(id)), true);
+    }
+
+    /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. */
+    @PostMapping(path = "/api/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobJson> cancel(@PathVariable UUID id) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(dispatcher.cancel(id), true));
+    }
+
+    @GetMapping(path = "/api/job-types", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<JobTypeJson> types() {
+        return JobTypeJson.of(catalog.types());
+    }
+
+    private static @Nullable String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw new BadRequestException(field, field + " must be a string, got " + value);
+        }
+        return value.stringValue();
+    }
+
+    private static String toJson(Map<String, Long> values) {
+        var json = new StringBuilder("{");
+        values.forEach((name, value) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":").append(value));
+        return json.append('}').toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.quaero.jobs.dispatch;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import io.quaero.jobs.api.ConflictException;
+import io.quaero.jobs.api.JobNotFoundException;
+import io.quaero.jobs.config.JobsProperties;
+import io.quaero.jobs.events.JobEvents;
+import io.quaero.jobs.store.Executor;
+import io.quaero.jobs.store.JobRecord;
+import io.quaero.jobs.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creating and cancelling jobs. Each is one database transaction that also waits for Kafka to
+ * acknowledge what it published: if Kafka does not, the transaction rolls back and the caller
+ * gets 503, so there is never a job row whose command was not sent.
+ */
+@Service
+public class JobDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
+
+    private final JobStore store;
+    private final JobEvents events;
+    private final JobsProperties props;
+
+    public JobDispatcher(JobStore store, JobEvents events, JobsProperties props) {
+        this.store = store;
+        this.events = events;
+        this.props = props;
+    }
+
+    /**
+     * Stores a new pending job, publishes its {@code pending} status (so every viewer learns of
+     * it from the event stream) and, for a built-in type, the run command for the workers.
+     */
+    @Transactional
+    public JobRecord create(String type, Executor executor, String paramsJson) {
+        UUID id = UUID.randomUUID();
+        JobRecord job = store.insert(id, type, executor, paramsJson);
+        JobEvents.await(events.status(id, JobStatus.PENDING, 0, List.of()), props.publishTimeout());
+        if (executor == Executor.BUILTIN) {
+            JobEvents.await(events.run(id, type, paramsJson), props.publishTimeout());
+        }
+        try (var ignored = MDC.putCloseable("job_id", id.toString())) {
+            log.info("job {} created: type {}, {} executor", id, type, executor.wireName());
+        }
+        return job;
+    }
+
+    /**
+     * Asks for a job to stop. A running built-in job is stopped by its worker (which publishes
+     * {@code cancelled}); a queued one, an external one or one only known from events is ended
+     * here at once. External workers can also see the cancel command on the dispatch topic.
+     *
+     * @throws JobNotFoundException if there is no such job
+     * @throws ConflictException    if it has already ended
+     */
+    @Transactional
+    public JobRecord cancel(UUID id) {
+        JobRecord job = store.requestCancel(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (JobStatus.fromWire(job.status()).isTerminal() || job.reason() != null) {
+            throw new ConflictException("status", "job " + id + " has already ended (" + job.status()
+                + (job.reason() == null ? "" : ": " + job.reason()) + ")");
+        }
+        boolean builtin = job.executor() == Executor.BUILTIN;
+        if (!builtin) {
+            JobEvents.await(events.cancel(id), props.publishTimeout());
+        }
+        String reason = builtin ? "cancelled before a worker started it" : "cancelled by request";
+        if ((!builtin || job.worker() == null) && store.endHere(id, reason)) {
+            JobEvents.await(events.log(id, Level.WARN, "Cancelled by request (" + reason + ")", null, null, "job-service"),
+                props.publishTimeout());
+            JobEvents.await(events.status(id, JobStatus.CANCELLED, null, List.of()), props.publishTimeout());
+        } else {
+            JobEvents.await(events.cancel(id), props.publishTimeout());
+        }
+        try (var ignored = MDC.putCloseable("job_id", id.toString())) {
+            log.info("job {} cancel requested", id);
+        }
+        return store.find(id).orElseThrow();
+    }
+}

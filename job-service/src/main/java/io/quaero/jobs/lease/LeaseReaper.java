@@ -1,0 +1,118 @@
+package io.quaero.jobs.lease;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.event.StepState;
+import io.quaero.jobs.config.JobsProperties;
+import io.quaero.jobs.events.JobEvents;
+import io.quaero.jobs.store.JobStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Fails the jobs nobody is running any more, so none stays {@code running} for ever: built-in
+ * jobs whose worker stopped renewing its lease (crashed, killed, partitioned away) and external
+ * jobs with no event for {@code external-idle-timeout}.
+ *
+ * <p>Every job-service instance runs one; they share the work through {@code FOR UPDATE SKIP
+ * LOCKED} and the {@code reason} column, so each job is failed once. The failure is published
+ * (a fatal line with the reason, then {@code failed} for the job and its running steps) in the
+ * transaction that marks the row: if Kafka does not acknowledge, the mark rolls back and the
+ * next pass tries again.
+ */
+@Component
+class LeaseReaper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+    /** Jobs handled per transaction; a backlog is worked off in consecutive passes. */
+    private static final int BATCH = 100;
+
+    private final JobStore store;
+    private final JobEvents events;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final JobsProperties props;
+    private @Nullable ScheduledExecutorService timer;
+
+    LeaseReaper(JobStore store, JobEvents events, JdbcTemplate jdbc, TransactionTemplate tx, JobsProperties props) {
+        this.store = store;
+        this.events = events;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.props = props;
+    }
+
+    /** One pass; returns how many jobs it failed. */
+    int reap() {
+        int total = 0;
+        while (true) {
+            Integer failed = tx.execute(status -> failAbandoned());
+            total += failed == null ? 0 : failed;
+            if (failed == null || failed < BATCH) {
+                return total;
+            }
+        }
+    }
+
+    private int failAbandoned() {
+        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), BATCH);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (JobStore.Abandoned job : jobs) {
+            List<StepState> steps = jdbc.query(
+                "SELECT step_id, name FROM job_steps WHERE job_id = ? AND status = 'running'",
+                (rs, i) -> new StepState(rs.getString(1), rs.getString(2), JobStatus.FAILED), job.id());
+            sent.add(events.log(job.id(), Level.FATAL, "Job failed: " + job.reason(), null, null, "job-service"));
+            sent.add(events.status(job.id(), JobStatus.FAILED, null, steps));
+        }
+        for (CompletableFuture<?> s : sent) {
+            JobEvents.await(s, props.publishTimeout());
+        }
+        for (JobStore.Abandoned job : jobs) {
+            try (var ignored = MDC.putCloseable("job_id", job.id().toString())) {
+                log.warn("job {} failed: {}", job.id(), job.reason());
+            }
+        }
+        return jobs.size();
+    }
+
+    private void pass() {
+        try {
+            reap();
+        } catch (RuntimeException e) {
+            log.warn("lease reaper pass failed, will retry: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lease-reaper").daemon().factory());
+        long every = props.reaperInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

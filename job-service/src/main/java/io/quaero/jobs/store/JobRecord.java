@@ -1,0 +1,36 @@
+package io.quaero.jobs.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A job as stored: what job-service wrote when it was created, and what ingest derived from its
+ * events (status, progress, steps, started/finished). {@code type} and {@code executor} are null
+ * for a job that appeared only through events.
+ *
+ * @param paramsJson the parameters as a JSON object
+ * @param steps      in the order they first appeared; empty in list pages
+ */
+public record JobRecord(
+    UUID id,
+    @Nullable String type,
+    @Nullable Executor executor,
+    String paramsJson,
+    String status,
+    @Nullable Integer progress,
+    @Nullable Instant cancelRequestedAt,
+    @Nullable String worker,
+    @Nullable String reason,
+    Instant createdAt,
+    @Nullable Instant startedAt,
+    @Nullable Instant finishedAt,
+    Instant updatedAt,
+    List<StepRecord> steps) {
+
+    /** One step of a job, as merged by ingest from status events. */
+    public record StepRecord(String id, @Nullable String name, String status) {
+    }
+}

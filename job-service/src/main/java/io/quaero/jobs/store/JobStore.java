@@ -1,0 +1,227 @@
+package io.quaero.jobs.store;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The jobs table as job-service sees it. job-service writes only its own columns (type, executor,
+ * params, cancel_requested_at, worker, lease_expires_at, reason); status, progress and steps are
+ * ingest's, derived from the job's events, and only read here.
+ */
+@Repository
+public class JobStore {
+
+    private static final String COLUMNS = """
+        id, type, executor, params::text AS params, status, progress, cancel_requested_at, worker, reason,
+        created_at, started_at, finished_at, updated_at""";
+
+    private final JdbcTemplate jdbc;
+
+    public JobStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Creates a pending job; the caller publishes its command in the same transaction. */
+    public JobRecord insert(UUID id, String type, Executor executor, String paramsJson) {
+        jdbc.update("INSERT INTO jobs (id, type, executor, params) VALUES (?, ?, ?, ?::jsonb)",
+            id, type, executor.wireName(), paramsJson);
+        return find(id).orElseThrow();
+    }
+
+    /** The job with its steps. */
+    public Optional<JobRecord> find(UUID id) {
+        List<JobRecord> rows = jdbc.query("SELECT " + COLUMNS + " FROM jobs WHERE id = ?", rowMapper(), id);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<JobRecord.StepRecord> steps = jdbc.query(
+            "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
+            (rs, i) -> new JobRecord.StepRecord(rs.getString(1), rs.getString(2), rs.getString(3)), id);
+        JobRecord job = rows.getFirst();
+        return Optional.of(new JobRecord(job.id(), job.type(), job.executor(), job.paramsJson(), job.status(),
+            job.progress(), job.cancelRequestedAt(), job.worker(), job.reason(), job.createdAt(), job.startedAt(),
+            job.finishedAt(), job.updatedAt(), steps));
+    }
+
+    /** Jobs newest first, optionally of one status and/or type, starting after {@code after}. */
+    public JobPage list(@Nullable String status, @Nullable String type, int limit, JobPage.@Nullable Position after) {
+        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        }
+        if (type != null) {
+            sql.append(" AND type = ?");
+            args.add(type);
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            args.add(Timestamp.from(after.createdAt()));
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<JobRecord> rows = jdbc.query(sql.toString(), rowMapper(), args.toArray());
+        if (rows.size() <= limit) {
+            return new JobPage(rows, null);
+        }
+        JobRecord last = rows.get(limit - 1);
+        return new JobPage(rows.subList(0, limit), new JobPage.Position(last.createdAt(), last.id()));
+    }
+
+    /**
+     * Records a cancel request (the first one's time is kept) and returns the job as it is now.
+     * Locks the row until the caller's transaction ends, so a worker cannot claim it meanwhile.
+     */
+    public Optional<JobRecord> requestCancel(UUID id) {
+        int updated = jdbc.update(
+            "UPDATE jobs SET cancel_requested_at = COALESCE(cancel_requested_at, now()) WHERE id = ?", id);
+        return updated == 0 ? Optional.empty() : find(id);
+    }
+
+    /**
+     * Takes an unclaimed job away from the workers, to end it here: a queued job being cancelled,
+     * or an external job. False if a worker holds it or it was already ended here.
+     */
+    public boolean endHere(UUID id, String reason) {
+        return jdbc.update("""
+            UPDATE jobs SET worker = COALESCE(worker, 'job-service'), reason = ?, lease_expires_at = NULL
+             WHERE id = ? AND reason IS NULL AND (worker IS NULL OR executor = 'external')""", reason, id) == 1;
+    }
+
+    /** What a worker got when it tried to take a job. */
+    public enum Claim {
+        /** The job is this worker's until its lease lapses. */
+        CLAIMED,
+        /** The job was cancelled while queued; this worker claimed it to say so. */
+        CANCELLED_WHILE_QUEUED,
+        /** Another worker has it, it was ended already, or it does not exist: nothing to do. */
+        NOT_AVAILABLE
+    }
+
+    /** A worker takes a job it received a run command for (a redelivered command finds it taken). */
+    public Claim claim(UUID id, String worker, Duration leaseTtl) {
+        List<Boolean> cancelled = jdbc.query("""
+            UPDATE jobs SET worker = ?, lease_expires_at = now() + ? * interval '1 millisecond'
+             WHERE id = ? AND worker IS NULL AND reason IS NULL
+            RETURNING cancel_requested_at IS NOT NULL""",
+            (rs, i) -> rs.getBoolean(1), worker, leaseTtl.toMillis(), id);
+        if (cancelled.isEmpty()) {
+            return Claim.NOT_AVAILABLE;
+        }
+        return cancelled.getFirst() ? Claim.CANCELLED_WHILE_QUEUED : Claim.CLAIMED;
+    }
+
+    /**
+     * Extends the leases a worker still holds among {@code ids}.
+     *
+     * @return for each job still held: whether a cancel was requested. A job missing from the
+     *     result was taken from the worker (its lease lapsed and it was failed).
+     */
+    public Map<UUID, Boolean> renew(String worker, Collection<UUID> ids, Duration leaseTtl) {
+        Map<UUID, Boolean> held = new HashMap<>();
+        if (ids.isEmpty()) {
+            return held;
+        }
+        jdbc.execute((ConnectionCallback<Void>) con -> {
+            Array idArray = con.createArrayOf("uuid", ids.toArray());
+            try (var ps = con.prepareStatement("""
+                UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'
+                 WHERE id = ANY(?) AND worker = ? AND lease_expires_at IS NOT NULL
+                RETURNING id, cancel_requested_at IS NOT NULL""")) {
+                ps.setLong(1, leaseTtl.toMillis());
+                ps.setArray(2, idArray);
+                ps.setString(3, worker);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        held.put(rs.getObject(1, UUID.class), rs.getBoolean(2));
+                    }
+                }
+            }
+            return null;
+        });
+        return held;
+    }
+
+    /** A worker is done with a job (its final status is acknowledged by Kafka): no lease to watch. */
+    public void release(UUID id, String worker) {
+        jdbc.update("UPDATE jobs SET lease_expires_at = NULL WHERE id = ? AND worker = ?", id, worker);
+    }
+
+    /** A job whose worker stopped renewing, or an external job gone quiet. */
+    public record Abandoned(UUID id, @Nullable String worker, @Nullable Executor executor, String reason) {
+    }
+
+    /**
+     * Marks up to {@code limit} abandoned jobs as ended here, with the reason each gets, and
+     * returns them. Rows locked by another job-service instance are skipped, and a marked row
+     * is never returned again, so each is handled once. Call in a transaction with the publishing
+     * of their end, so a failed publish leaves them for the next pass.
+     */
+    public List<Abandoned> takeAbandoned(Duration externalIdle, int limit) {
+        return jdbc.query("""
+            WITH lost AS (
+                SELECT id, lease_expires_at AS since FROM jobs
+                 WHERE lease_expires_at < now() AND reason IS NULL
+                UNION ALL
+                SELECT id, updated_at AS since FROM jobs
+                 WHERE executor = 'external' AND reason IS NULL AND status IN ('pending', 'running')
+                   AND updated_at < now() - ? * interval '1 millisecond'
+            ), locked AS (
+                SELECT j.id, lost.since FROM jobs j JOIN lost ON lost.id = j.id
+                 ORDER BY j.id LIMIT ? FOR UPDATE OF j SKIP LOCKED
+            )
+            UPDATE jobs j SET reason = CASE WHEN j.executor = 'external'
+                       THEN 'no event from the external worker since ' || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                       ELSE 'worker ' || COALESCE(j.worker, '?') || ' stopped renewing its lease (expired '
+                            || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')' END,
+                   lease_expires_at = NULL
+              FROM locked WHERE j.id = locked.id
+            RETURNING j.id, j.worker, j.executor, j.reason""",
+            (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2),
+                rs.getString(3) == null ? null : Executor.fromWire(rs.getString(3)), rs.getString(4)),
+            externalIdle.toMillis(), limit);
+    }
+
+    private static RowMapper<JobRecord> rowMapper() {
+        return (rs, i) -> new JobRecord(
+            rs.getObject("id", UUID.class),
+            rs.getString("type"),
+            rs.getString("executor") == null ? null : Executor.fromWire(rs.getString("executor")),
+            rs.getString("params"),
+            rs.getString("status"),
+            (Integer) rs.getObject("progress", Integer.class),
+            instant(rs, "cancel_requested_at"),
+            rs.getString("worker"),
+            rs.getString("reason"),
+            instant(rs, "created_at"),
+            instant(rs, "started_at"),
+            instant(rs, "finished_at"),
+            instant(rs, "updated_at"),
+            List.of());
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}
