@@ -14,8 +14,9 @@ public final class Bench {
         switch (name) {
             case "ingest" -> IngestBenchmark.main(rest);
             case "gateway" -> GatewayBenchmark.main(rest);
+            case "load" -> LoadBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -15,9 +15,12 @@ import io.quaero.contracts.event.EventCodec;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -173,6 +176,42 @@ class JobLifecycleTest {
         assertThat(rate.get("minimum").intValue()).isEqualTo(1);
         assertThat(rate.get("default").intValue()).isEqualTo(1000);
         assertThat(load.get("params").get("properties").propertyNames()).containsExactly("rate", "duration_s", "steps", "error_every");
+    }
+
+    @Test
+    void aMalformedDispatchCommandIsDeadLetteredAndTheWorkersCarryOn() {
+        UUID key = UUID.randomUUID();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+            "bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap(), "acks", "all"),
+            new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.JOB_DISPATCH, key.toString(),
+                "{\"schema\":\"quaero.job-dispatch/v1\",\"type\":\"explode\"}"));
+        }
+
+        await().atMost(WITHIN).until(() -> deadLetterReasonFor(key) != null);
+        assertThat(deadLetterReasonFor(key)).contains("type").contains("explode");
+        UUID next = api.create("{\"type\":\"demo\",\"params\":{\"pages\":1,\"delay_ms\":0}}");
+        await().atMost(WITHIN).until(() -> api.status(next).equals("completed"));
+    }
+
+    private static String deadLetterReasonFor(UUID key) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+            "bootstrap.servers", TestInfrastructure.shared().endpoints().kafkaBootstrap()),
+            new StringDeserializer(), new ByteArrayDeserializer())) {
+            var partition = new TopicPartition(Topics.DEAD_LETTER, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    var reason = r.headers().lastHeader("kafka_dlt-exception-message");
+                    if (key.toString().equals(r.key()) && reason != null) {
+                        return new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            return null;
+        }
     }
 
     private long count(String sql, UUID id) {

@@ -1,0 +1,432 @@
+#!/usr/bin/env node
+// An external Quaero worker in Node.js.
+//
+// It creates a job over REST ("executor": "external": Quaero records the job, this program runs it),
+// then publishes the job's log lines and status changes to Kafka (topic quaero.job-events, JSON
+// per shared-contracts/src/main/resources/schemas/job-event.v1.schema.json), and stops early if
+// someone cancels the job (a "cancel" command on quaero.job-dispatch).
+//
+//   QUAERO_URL=http://localhost:8080 QUAERO_KAFKA_BOOTSTRAP=localhost:9092 \
+//     node worker.js [--lines 30] [--delay-ms 100] [--type node-etl]
+//
+// Exit codes: 0 completed, 1 error, 2 bad arguments, 3 cancelled by request, 130 interrupted.
+
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+
+const JOB_EVENTS_TOPIC = 'quaero.job-events';
+const JOB_DISPATCH_TOPIC = 'quaero.job-dispatch';
+const EVENT_SCHEMA = 'quaero.job-event/v1';
+const SOURCE = 'node-worker';
+
+/** The steps this example job goes through, in order. Ids are stable within the job. */
+const STEPS = [
+  { id: 'extract', name: 'Extract orders' },
+  { id: 'transform', name: 'Transform rows' },
+  { id: 'load', name: 'Load warehouse' },
+];
+
+const USAGE = `Usage: node worker.js [--lines N] [--delay-ms MS] [--type NAME]
+
+Creates an external Quaero job and runs it: log lines and status changes go to Kafka.
+
+Options:
+  --lines N       log lines to write, 3..100000 (default 30)
+  --delay-ms MS   pause between lines in milliseconds, 0..60000 (default 100)
+  --type NAME     job type shown in Quaero (default node-etl)
+  -h, --help      show this help
+
+Environment:
+  QUAERO_URL              Quaero's HTTP origin (default http://localhost:8080)
+  QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)`;
+
+class UsageError extends Error {}
+
+/** Why the job stopped before its end: a cancel command, or a signal to this process. */
+class Stop extends Error {
+  constructor(message, exitCode) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+function readConfig(args, env) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      lines: { type: 'string' },
+      'delay-ms': { type: 'string' },
+      type: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    help: values.help ?? false,
+    url: (env.QUAERO_URL || 'http://localhost:8080').replace(/\/+$/, ''),
+    brokers: (env.QUAERO_KAFKA_BOOTSTRAP || 'localhost:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    lines: wholeNumber('--lines', values.lines ?? '30', 3, 100_000),
+    delayMs: wholeNumber('--delay-ms', values['delay-ms'] ?? '100', 0, 60_000),
+    type: values.type ?? 'node-etl',
+  };
+}
+
+function wholeNumber(name, text, min, max) {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got '${text}'`);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quaero REST API
+
+/** POST /api/jobs; resolves to the created job ({id, status, links, ...}) or throws with the API's error. */
+async function createJob(url, type, params) {
+  let response;
+  try {
+    response = await fetch(`${url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ type, executor: 'external', params }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    throw new Error(`cannot reach Quaero at ${url} (${e.cause?.message ?? e.message}); is it running (./quaero dev)?`);
+  }
+  const text = await response.text();
+  if (response.status !== 201) {
+    // The jobs API answers every error with {"error", "field", "message"}: show it as it came.
+    throw new Error(`POST ${url}/api/jobs answered HTTP ${response.status}: ${text.trim() || '(empty body)'}`);
+  }
+  const job = JSON.parse(text);
+  if (typeof job.id !== 'string') {
+    throw new Error(`POST ${url}/api/jobs answered 201 without a job id: ${text}`);
+  }
+  return job;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events (quaero.job-event/v1). JSON.stringify leaves out fields that are undefined, which the
+// schema allows for every optional field.
+
+function logEvent(jobId, level, message, step) {
+  return {
+    schema: EVENT_SCHEMA,
+    type: 'log',
+    event_id: randomUUID(),
+    job_id: jobId,
+    timestamp: new Date().toISOString(),
+    level,
+    message,
+    step_id: step?.id,
+    step_name: step?.name,
+    source: SOURCE,
+  };
+}
+
+/** A status delta: `job` only when the job changed, `steps` only the steps that changed. */
+function statusEvent(jobId, { job, steps }) {
+  return {
+    schema: EVENT_SCHEMA,
+    type: 'status',
+    event_id: randomUUID(),
+    job_id: jobId,
+    timestamp: new Date().toISOString(),
+    job,
+    steps: steps?.length ? steps.map(({ step, status }) => ({ id: step.id, name: step.name, status })) : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+
+const QUIET_NAMESPACES = new Set(['Connection', 'BrokerPool']);
+
+function createKafka(brokers) {
+  return new Kafka({
+    clientId: SOURCE,
+    brokers,
+    connectionTimeout: 5_000,
+    // kafkajs' default retries (5, with back-off) apply; an idempotent producer warns when given fewer.
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, label, log }) => {
+      // Connection failures are retried, and reported once by the error that ends the retries.
+      if (level <= logLevel.WARN && !QUIET_NAMESPACES.has(namespace)) {
+        console.error(`kafkajs ${label}${namespace ? ` [${namespace}]` : ''}: ${log.message}`);
+      }
+    },
+  });
+}
+
+/**
+ * Every event of a job goes to quaero.job-events keyed by the job id, so all of them land in one
+ * partition, in order. The partition must be the one Java's default (murmur2) partitioner picks:
+ * the stream gateway relies on it. In kafkajs 2.x that is Partitioners.DefaultPartitioner, set
+ * explicitly here (LegacyPartitioner would pick other partitions).
+ */
+function createProducer(kafka) {
+  return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true, // no duplicates or reordering on retries; implies acks from all in-sync replicas
+    maxInFlightRequests: 1, // kafkajs requires this for idempotence
+  });
+}
+
+async function publish(producer, event) {
+  await producer.send({
+    topic: JOB_EVENTS_TOPIC,
+    acks: -1,
+    messages: [{ key: event.job_id, value: JSON.stringify(event) }],
+  });
+}
+
+/**
+ * The end offsets of quaero.job-dispatch now, before the job exists: a cancel of the job can only
+ * come after them, so the watcher reads from there without missing one and without reading history.
+ */
+async function dispatchEndOffsets(kafka) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await admin.fetchTopicOffsets(JOB_DISPATCH_TOPIC);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Watches quaero.job-dispatch for a cancel command of this job (key = job id) and calls onCancel.
+ * A consumer group of its own (nothing is committed) gets every partition; it starts at
+ * `endOffsets`. Resolves to the consumer once it has joined.
+ */
+async function watchForCancel(kafka, jobId, endOffsets, onCancel) {
+  const consumer = kafka.consumer({
+    groupId: `${SOURCE}-${jobId}`,
+    maxWaitTimeInMs: 1_000, // a fetch waits this long for commands; disconnecting waits for it too
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [JOB_DISPATCH_TOPIC], fromBeginning: false });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString('utf8') !== jobId) {
+          return;
+        }
+        let command;
+        try {
+          command = JSON.parse(message.value.toString('utf8'));
+        } catch {
+          return; // not ours to judge; job-service only writes valid commands
+        }
+        if (command.type === 'cancel' && command.job_id === jobId) {
+          onCancel();
+        }
+      },
+    });
+    for (const { partition, offset } of endOffsets) {
+      consumer.seek({ topic: JOB_DISPATCH_TOPIC, partition, offset });
+    }
+    return consumer;
+  } catch (e) {
+    await consumer.disconnect().catch(() => {});
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job itself: a made-up ETL run with lines of every level, one error included.
+
+/** The log lines, spread over the steps (3 : 4 : 3), in order. */
+function plan(lines) {
+  const extract = Math.max(1, Math.floor(lines * 0.3));
+  const transform = Math.max(1, Math.floor(lines * 0.4));
+  const load = lines - extract - transform;
+  const rows = 250 * lines;
+  const [extractStep, transformStep, loadStep] = STEPS;
+  const batches = (step, count, first, last, between) =>
+    Array.from({ length: count }, (_, i) => {
+      if (i === 0) return { step, ...first };
+      if (i === count - 1) return { step, ...last };
+      return { step, ...between(i, count) };
+    });
+  return [
+    ...batches(extractStep, extract,
+      { level: 'info', message: 'Connecting to source orders-db (read replica)' },
+      { level: 'info', message: `Extracted ${rows} rows from 3 tables` },
+      (i, n) => i === Math.floor(n / 2)
+        ? { level: 'warn', message: 'Slow query on orders_archive: 2.4 s (threshold 1 s)' }
+        : { level: 'debug', message: `Fetched batch ${i} of ${n - 2}: 250 rows` }),
+    ...batches(transformStep, transform,
+      { level: 'info', message: `Normalising ${rows} rows` },
+      { level: 'info', message: `Transformed ${rows - 1} rows, 1 rejected` },
+      (i, n) => {
+        if (i === Math.floor(n / 2)) return { level: 'error', message: "Row 1187 rejected: invalid date '2026-13-01' in shipped_at" };
+        if (i === 1) return { level: 'warn', message: "12 rows with unknown currency 'XBT' kept as is" };
+        return { level: 'debug', message: `Transformed batch ${i} of ${n - 2}` };
+      }),
+    ...batches(loadStep, load,
+      { level: 'info', message: 'Writing to warehouse table sales_daily' },
+      { level: 'info', message: `Loaded ${rows - 1} rows into sales_daily` },
+      (i, n) => i === Math.floor(n / 2)
+        ? { level: 'warn', message: 'Lock timeout on sales_daily, retrying batch (attempt 2 of 5)' }
+        : { level: 'debug', message: `Upserted batch ${i} of ${n - 2}` }),
+  ];
+}
+
+/**
+ * Publishes the whole run: running (progress 0, first step running), the lines with a status at
+ * each step change and every 10 %, then completed (100, last step completed). Stops with a
+ * cancelled status when `stop` is aborted. Keeps `run.step` up to date.
+ */
+async function runJob(producer, jobId, { lines, delayMs }, stop, run) {
+  const work = plan(lines);
+  let step = work[0].step;
+  run.step = step;
+  let progress = 0;
+  await publish(producer, statusEvent(jobId, {
+    job: { status: 'running', progress },
+    steps: [{ step, status: 'running' }],
+  }));
+  try {
+    for (const [i, line] of work.entries()) {
+      stop.throwIfAborted();
+      if (line.step !== step) {
+        await publish(producer, statusEvent(jobId, {
+          job: { status: 'running', progress },
+          steps: [{ step, status: 'completed' }, { step: line.step, status: 'running' }],
+        }));
+        step = line.step;
+        run.step = step;
+      }
+      await publish(producer, logEvent(jobId, line.level, line.message, line.step));
+      const done = Math.min(99, Math.floor(((i + 1) * 100) / work.length));
+      if (Math.floor(done / 10) > Math.floor(progress / 10)) {
+        await publish(producer, statusEvent(jobId, { job: { status: 'running', progress: done } }));
+      }
+      progress = done;
+      if (delayMs > 0 && i < work.length - 1) {
+        await sleep(delayMs, undefined, { signal: stop });
+      }
+    }
+  } catch (e) {
+    if (!stop.aborted) {
+      throw e;
+    }
+    const reason = stop.reason;
+    await publish(producer, logEvent(jobId, 'warn', `${reason.message}: stopping`, step));
+    await publish(producer, statusEvent(jobId, {
+      job: { status: 'cancelled' },
+      steps: [{ step, status: 'cancelled' }],
+    }));
+    throw reason;
+  }
+  await publish(producer, statusEvent(jobId, {
+    job: { status: 'completed', progress: 100 },
+    steps: [{ step, status: 'completed' }],
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Resolves to what `promise` resolves to, or to undefined after `ms` (the promise is then abandoned). */
+function within(ms, promise) {
+  return Promise.race([promise, sleep(ms, undefined, { ref: false })]);
+}
+
+async function main() {
+  let config;
+  try {
+    config = readConfig(process.argv.slice(2), process.env);
+  } catch (e) {
+    console.error(`node-worker: ${e.message} (--help shows the options)`);
+    return 2;
+  }
+  if (config.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const stopper = new AbortController();
+  const onSignal = (signal) => {
+    if (stopper.signal.aborted) {
+      process.exit(130); // second signal: do not wait any longer
+    }
+    console.error(`node-worker: ${signal}, cancelling the job (again to quit at once)`);
+    stopper.abort(new Stop(`Interrupted by ${signal}`, 130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const kafka = createKafka(config.brokers);
+  const producer = createProducer(kafka);
+  const run = { step: undefined }; // the step running now, for a failed status
+  let jobId;
+  let watcher;
+  try {
+    // Kafka first: if it cannot be reached, no job is created that nobody would run.
+    try {
+      await producer.connect();
+    } catch (e) {
+      throw new Error(`cannot connect to Kafka at ${config.brokers.join(',')} (${e.message}); is it running (./quaero dev)?`);
+    }
+    let endOffsets;
+    try {
+      endOffsets = await dispatchEndOffsets(kafka);
+    } catch (e) {
+      console.error(`node-worker: cannot watch ${JOB_DISPATCH_TOPIC} for cancels (${e.message}); running without`);
+    }
+
+    const job = await createJob(config.url, config.type, { lines: config.lines, delay_ms: config.delayMs });
+    jobId = job.id;
+    console.log(`job id: ${jobId}`);
+    console.log(`job page: ${config.url}/jobs/${jobId}`);
+    console.log(`log stream: ${config.url}${job.links?.stream ?? `/api/jobs/${jobId}/logs/stream`}`);
+
+    if (endOffsets) {
+      watcher = watchForCancel(kafka, jobId, endOffsets, () => {
+        if (!stopper.signal.aborted) {
+          console.error('node-worker: cancel requested, stopping');
+          stopper.abort(new Stop('Cancel requested', 3));
+        }
+      }).catch((e) => {
+        console.error(`node-worker: cannot watch ${JOB_DISPATCH_TOPIC} for cancels (${e.message}); running without`);
+      });
+    }
+
+    await runJob(producer, jobId, config, stopper.signal, run);
+    console.log(`job ${jobId} completed: ${config.lines} lines`);
+    return 0;
+  } catch (e) {
+    if (e instanceof Stop) {
+      console.error(`node-worker: job ${jobId} cancelled (${e.message})`);
+      return e.exitCode;
+    }
+    console.error(`node-worker: ${e.message}`);
+    if (jobId) {
+      // Best effort: say why the job ended, so it does not stay "running" until job-service times it out.
+      const failed = (async () => {
+        await publish(producer, logEvent(jobId, 'fatal', `Worker failed: ${e.message}`, run.step));
+        await publish(producer, statusEvent(jobId, {
+          job: { status: 'failed' },
+          steps: run.step ? [{ step: run.step, status: 'failed' }] : [],
+        }));
+      })();
+      await within(5_000, failed.catch(() => {}));
+    }
+    return 1;
+  } finally {
+    const consumer = watcher && (await within(15_000, watcher));
+    await within(10_000, Promise.allSettled([producer.disconnect(), consumer?.disconnect()]));
+  }
+}
+
+process.exitCode = await main();
+// kafkajs may leave timers behind after disconnecting; do not wait for them.
+process.exit();
