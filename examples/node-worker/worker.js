@@ -172,7 +172,7 @@ function createKafka(brokers) {
  */
 function createProducer(kafka) {
   return kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: Partitioners.LegacyPartitioner,
     idempotent: true, // no duplicates or reordering on retries; implies acks from all in-sync replicas
     maxInFlightRequests: 1, // kafkajs requires this for idempotence
   });
@@ -290,11 +290,12 @@ async function runJob(producer, jobId, { lines, delayMs }, stop, run) {
   let step = work[0].step;
   run.step = step;
   let progress = 0;
-  await publish(producer, statusEvent(jobId, {
-    job: { status: 'running', progress },
-    steps: [{ step, status: 'running' }],
-  }));
   try {
+    stop.throwIfAborted();
+    await publish(producer, statusEvent(jobId, {
+      job: { status: 'running', progress },
+      steps: [{ step, status: 'running' }],
+    }));
     for (const [i, line] of work.entries()) {
       stop.throwIfAborted();
       if (line.step !== step) {

@@ -122,7 +122,7 @@ final class LoadBenchmark {
             paced.publishSeconds(), paced.publishRate(), paced.publishRate() / rate);
         System.out.printf("  all stored %.1f s after the request; storage lagged the job by at most %,d lines (%.2f s)%n",
             paced.storedSeconds(), paced.maxLagLines(), paced.maxLagLines() / (double) rate);
-        System.out.printf("  CPU of this JVM (broker, database excluded: PostgreSQL is its own process): %.1f CPU-s = %.2f cores%n",
+        System.out.printf("  CPU of this JVM (broker, job-service and ingest; PostgreSQL runs apart): %.1f CPU-s = %.2f cores%n",
             paced.cpuSeconds(), paced.cpuSeconds() / paced.storedSeconds());
         System.out.printf("ceiling, same run: load job asked for 100,000 lines/s x 5 s:%n");
         System.out.printf("  published %,d lines at %,.0f lines/s; stored all at %,.0f lines/s (%s)%n",
