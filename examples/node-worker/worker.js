@@ -172,7 +172,7 @@ function createKafka(brokers) {
  */
 function createProducer(kafka) {
   return kafka.producer({
-    createPartitioner: Partitioners.LegacyPartitioner,
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true, // no duplicates or reordering on retries; implies acks from all in-sync replicas
     maxInFlightRequests: 1, // kafkajs requires this for idempotence
   });

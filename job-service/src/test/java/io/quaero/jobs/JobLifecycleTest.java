@@ -67,6 +67,13 @@ class JobLifecycleTest {
         assertThat(lines).first().asString().startsWith("fetch Fetching 4 pages");
         assertThat(lines).last().asString().isEqualTo("index Job completed");
         assertThat(lines).anyMatch(l -> l.startsWith("parse Parsed page 4"));
+        // Its lifecycle is in the service logs too, linked to the job.
+        await().atMost(WITHIN).until(() -> jdbc.queryForList(
+            "SELECT message FROM service_logs WHERE job_id = ? AND service = 'job-service' ORDER BY kafka_offset", String.class, id)
+            .stream().anyMatch(m -> m.equals("job " + id + " (demo) completed")));
+        assertThat(jdbc.queryForList("SELECT message FROM service_logs WHERE job_id = ? ORDER BY kafka_offset", String.class, id))
+            .anyMatch(m -> m.startsWith("job " + id + " created: type demo"))
+            .anyMatch(m -> m.startsWith("job " + id + " (demo) started on worker"));
     }
 
     @Test
