@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.quaero.infra.Endpoints;
+import io.quaero.infra.ServiceProcess;
 import io.quaero.infra.TestInfrastructure;
 import io.quaero.jobs.config.JobsKafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,22 +104,12 @@ class WorkerFailureTest {
 
     private Process startWorker(String workerId) throws Exception {
         Endpoints e = TestInfrastructure.shared().endpoints();
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            JobServiceApplication.class.getName(), "--server.port=0", "--spring.main.banner-mode=off",
-            "--quaero.jobs.worker-id=" + workerId,
+        Process p = ServiceProcess.start(JobServiceApplication.class, e, new File("target/worker-" + workerId + ".log"), List.of(
+            "--server.port=0", "--quaero.jobs.worker-id=" + workerId,
             "--quaero.jobs.lease-ttl=3s", "--quaero.jobs.heartbeat-interval=500ms",
             // A killed member holds its partitions until its session expires: keep that short.
             "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-            "--spring.kafka.consumer.properties.heartbeat.interval.ms=1500")
-            .redirectErrorStream(true)
-            .redirectOutput(new File("target/worker-" + workerId + ".log"));
-        pb.environment().putAll(Map.of(
-            "QUAERO_KAFKA_BOOTSTRAP", e.kafkaBootstrap(),
-            "QUAERO_DB_URL", e.jdbcUrl(),
-            "QUAERO_DB_USER", e.dbUser(),
-            "QUAERO_DB_PASSWORD", e.dbPassword()));
-        Process p = pb.start();
+            "--spring.kafka.consumer.properties.heartbeat.interval.ms=1500"));
         children.add(p);
         // Ready when it has joined the workers' group and been given the dispatch partitions.
         await().atMost(WITHIN).ignoreExceptions().until(() -> {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.infra.Endpoints;
+import io.quaero.infra.ServiceProcess;
 import io.quaero.infra.LocalPostgres;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -144,21 +144,12 @@ class IngestResilienceTest {
 
     private Process startIngestProcess(String name) throws Exception {
         Endpoints e = TestInfrastructure.shared().endpoints();
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            LogIngestApplication.class.getName(), "--server.port=0", "--spring.main.banner-mode=off",
+        Process p = ServiceProcess.start(LogIngestApplication.class, e, new File("target/ingest-" + name + ".log"), List.of(
+            "--server.port=0",
             // A SIGKILLed member holds its partitions until its session expires: keep that short
             // (the broker's minimum) so the replacement takes over within seconds.
             "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-            "--spring.kafka.consumer.properties.heartbeat.interval.ms=1500")
-            .redirectErrorStream(true)
-            .redirectOutput(new File("target/ingest-" + name + ".log"));
-        pb.environment().putAll(Map.of(
-            "QUAERO_KAFKA_BOOTSTRAP", e.kafkaBootstrap(),
-            "QUAERO_DB_URL", e.jdbcUrl(),
-            "QUAERO_DB_USER", e.dbUser(),
-            "QUAERO_DB_PASSWORD", e.dbPassword()));
-        Process p = pb.start();
+            "--spring.kafka.consumer.properties.heartbeat.interval.ms=1500"));
         children.add(p);
         // The service creates its topics at start; producing before that would block.
         await().atMost(Duration.ofSeconds(60)).until(() -> {

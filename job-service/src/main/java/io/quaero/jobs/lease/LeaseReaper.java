@@ -3,9 +3,6 @@ package io.quaero.jobs.lease;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
@@ -13,7 +10,6 @@ import io.quaero.contracts.event.StepState;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.JobStore;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -45,7 +41,7 @@ class LeaseReaper implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final JobsProperties props;
-    private @Nullable ScheduledExecutorService timer;
+    private final Periodic timer;
 
     LeaseReaper(JobStore store, JobEvents events, JdbcTemplate jdbc, TransactionTemplate tx, JobsProperties props) {
         this.store = store;
@@ -53,6 +49,7 @@ class LeaseReaper implements SmartLifecycle {
         this.jdbc = jdbc;
         this.tx = tx;
         this.props = props;
+        this.timer = new Periodic("lease-reaper", props.reaperInterval(), this::pass);
     }
 
     /** One pass; returns how many jobs it failed. */
@@ -98,21 +95,16 @@ class LeaseReaper implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lease-reaper").daemon().factory());
-        long every = props.reaperInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
+        timer.start();
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

@@ -3,13 +3,10 @@ package io.quaero.jobs.worker;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.quaero.jobs.config.JobsProperties;
+import io.quaero.jobs.lease.Periodic;
 import io.quaero.jobs.store.JobStore;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -30,13 +27,14 @@ class Heartbeat implements SmartLifecycle {
     private final JobRunner runner;
     private final JobStore store;
     private final JobsProperties props;
-    private @Nullable ScheduledExecutorService timer;
+    private final Periodic timer;
     private int failuresInARow;
 
     Heartbeat(JobRunner runner, JobStore store, JobsProperties props) {
         this.runner = runner;
         this.store = store;
         this.props = props;
+        this.timer = new Periodic("job-heartbeat", props.heartbeatInterval(), this::beat);
     }
 
     void beat() {
@@ -67,25 +65,19 @@ class Heartbeat implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (!props.workersEnabled()) {
-            return;
+        if (props.workersEnabled()) {
+            timer.start();
         }
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-heartbeat").daemon().factory());
-        long every = props.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 
     /** Keeps renewing while the runner ends its jobs on shutdown (stops after it). */
