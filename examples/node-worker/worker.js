@@ -243,68 +243,80 @@ async function watchForCancel(kafka, jobId, endOffsets, onCancel) {
 // ---------------------------------------------------------------------------------------------
 // The job itself: a made-up ETL run with lines of every level, one error included.
 
-/** The log lines, spread over the steps (3 : 4 : 3), in order. */
+/**
+ * The log lines, spread over the steps 3 : 4 : 3, in order. Each step logs a first and a last
+ * line (info) and between them its notable lines (warn, error) among numbered batches (debug);
+ * when a step has few lines, batches give way first, then the later notable lines.
+ */
 function plan(lines) {
-  const extract = Math.max(1, Math.floor(lines * 0.3));
-  const transform = Math.max(1, Math.floor(lines * 0.4));
-  const load = lines - extract - transform;
+  const [extract, transform, load] = STEPS;
+  const counts = [Math.max(1, Math.floor(lines * 0.3)), Math.max(1, Math.floor(lines * 0.4))];
+  counts.push(lines - counts[0] - counts[1]);
   const rows = 250 * lines;
-  const [extractStep, transformStep, loadStep] = STEPS;
-  const batches = (step, count, first, last, between) =>
-    Array.from({ length: count }, (_, i) => {
-      if (i === 0) return { step, ...first };
-      if (i === count - 1) return { step, ...last };
-      return { step, ...between(i, count) };
-    });
+  const rejected = counts[1] >= 3 ? 1 : 0; // the transform step's error line fits
   return [
-    ...batches(extractStep, extract,
-      { level: 'info', message: 'Connecting to source orders-db (read replica)' },
-      { level: 'info', message: `Extracted ${rows} rows from 3 tables` },
-      (i, n) => i === Math.floor(n / 2)
-        ? { level: 'warn', message: 'Slow query on orders_archive: 2.4 s (threshold 1 s)' }
-        : { level: 'debug', message: `Fetched batch ${i} of ${n - 2}: 250 rows` }),
-    ...batches(transformStep, transform,
-      { level: 'info', message: `Normalising ${rows} rows` },
-      { level: 'info', message: `Transformed ${rows - 1} rows, 1 rejected` },
-      (i, n) => {
-        if (i === Math.floor(n / 2)) return { level: 'error', message: "Row 1187 rejected: invalid date '2026-13-01' in shipped_at" };
-        if (i === 1) return { level: 'warn', message: "12 rows with unknown currency 'XBT' kept as is" };
-        return { level: 'debug', message: `Transformed batch ${i} of ${n - 2}` };
-      }),
-    ...batches(loadStep, load,
-      { level: 'info', message: 'Writing to warehouse table sales_daily' },
-      { level: 'info', message: `Loaded ${rows - 1} rows into sales_daily` },
-      (i, n) => i === Math.floor(n / 2)
-        ? { level: 'warn', message: 'Lock timeout on sales_daily, retrying batch (attempt 2 of 5)' }
-        : { level: 'debug', message: `Upserted batch ${i} of ${n - 2}` }),
+    ...stepLines(extract, counts[0], {
+      first: { level: 'info', message: 'Connecting to source orders-db (read replica)' },
+      notable: [{ at: 0.5, level: 'warn', message: 'Slow query on orders_archive: 2.4 s (threshold 1 s)' }],
+      batch: (k, n) => `Fetched batch ${k} of ${n}: 250 rows`,
+      last: { level: 'info', message: `Extracted ${rows} rows from 3 tables` },
+    }),
+    ...stepLines(transform, counts[1], {
+      first: { level: 'info', message: `Normalising ${rows} rows` },
+      notable: [
+        { at: 0.6, level: 'error', message: "Row 1187 rejected: invalid date '2026-13-01' in shipped_at" },
+        { at: 0.2, level: 'warn', message: "12 rows with unknown currency 'XBT' kept as is" },
+      ],
+      batch: (k, n) => `Transformed batch ${k} of ${n}`,
+      last: { level: 'info', message: `Transformed ${rows - rejected} rows, ${rejected} rejected` },
+    }),
+    ...stepLines(load, counts[2], {
+      first: { level: 'info', message: 'Writing to warehouse table sales_daily' },
+      notable: [{ at: 0.5, level: 'warn', message: 'Lock timeout on sales_daily, retrying batch (attempt 2 of 5)' }],
+      batch: (k, n) => `Upserted batch ${k} of ${n}`,
+      last: { level: 'info', message: `Loaded ${rows - rejected} rows into sales_daily` },
+    }),
   ];
+}
+
+/** `count` lines of one step: first, then notable lines at their place (0..1) among the batches, then last. */
+function stepLines(step, count, { first, notable, batch, last }) {
+  if (count === 1) {
+    return [{ step, ...first }];
+  }
+  const between = count - 2;
+  const kept = notable.slice(0, between);
+  const batches = between - kept.length;
+  const middle = Array.from({ length: batches }, (_, k) => ({ level: 'debug', message: batch(k + 1, batches) }));
+  for (const { at, ...line } of kept) {
+    middle.splice(Math.round(at * middle.length), 0, line);
+  }
+  return [first, ...middle, last].map((line) => ({ step, ...line }));
 }
 
 /**
  * Publishes the whole run: running (progress 0, first step running), the lines with a status at
  * each step change and every 10 %, then completed (100, last step completed). Stops with a
- * cancelled status when `stop` is aborted. Keeps `run.step` up to date.
+ * cancelled status when `stop` is aborted. `run.step` is the step running at any time.
  */
 async function runJob(producer, jobId, { lines, delayMs }, stop, run) {
   const work = plan(lines);
-  let step = work[0].step;
-  run.step = step;
   let progress = 0;
+  run.step = work[0].step;
   try {
     stop.throwIfAborted();
     await publish(producer, statusEvent(jobId, {
       job: { status: 'running', progress },
-      steps: [{ step, status: 'running' }],
+      steps: [{ step: run.step, status: 'running' }],
     }));
     for (const [i, line] of work.entries()) {
       stop.throwIfAborted();
-      if (line.step !== step) {
+      if (line.step !== run.step) {
         await publish(producer, statusEvent(jobId, {
           job: { status: 'running', progress },
-          steps: [{ step, status: 'completed' }, { step: line.step, status: 'running' }],
+          steps: [{ step: run.step, status: 'completed' }, { step: line.step, status: 'running' }],
         }));
-        step = line.step;
-        run.step = step;
+        run.step = line.step;
       }
       await publish(producer, logEvent(jobId, line.level, line.message, line.step));
       const done = Math.min(99, Math.floor(((i + 1) * 100) / work.length));
@@ -320,17 +332,19 @@ async function runJob(producer, jobId, { lines, delayMs }, stop, run) {
     if (!stop.aborted) {
       throw e;
     }
-    const reason = stop.reason;
-    await publish(producer, logEvent(jobId, 'warn', `${reason.message}: stopping`, step));
+    // After a cancel over the API job-service has already published `cancelled` for the job, but
+    // not for its step; and a status this worker sent before it saw the command may have come
+    // after job-service's. Saying `cancelled` once more leaves both right. Nothing follows it.
+    await publish(producer, logEvent(jobId, 'warn', `${stop.reason.message}: stopping`, run.step));
     await publish(producer, statusEvent(jobId, {
       job: { status: 'cancelled' },
-      steps: [{ step, status: 'cancelled' }],
+      steps: [{ step: run.step, status: 'cancelled' }],
     }));
-    throw reason;
+    throw stop.reason;
   }
   await publish(producer, statusEvent(jobId, {
     job: { status: 'completed', progress: 100 },
-    steps: [{ step, status: 'completed' }],
+    steps: [{ step: run.step, status: 'completed' }],
   }));
 }
 
@@ -367,7 +381,7 @@ async function main() {
 
   const kafka = createKafka(config.brokers);
   const producer = createProducer(kafka);
-  const run = { step: undefined }; // the step running now, for a failed status
+  const run = { step: undefined }; // kept up to date by runJob, for a failed status
   let jobId;
   let watcher;
   try {

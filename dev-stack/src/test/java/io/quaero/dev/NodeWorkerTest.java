@@ -129,8 +129,6 @@ class NodeWorkerTest {
             String why = "partition of the worker's records; Java's default partitioner puts job " + job + " in partition "
                 + partition + " (kafkajs: createPartitioner: Partitioners.DefaultPartitioner)";
             assertThat(lines).extracting(l -> Cursor.parse(l.cursor()).partition()).as(why).containsOnly(partition);
-            assertThat(jdbc.queryForList("SELECT DISTINCT kafka_partition FROM job_logs WHERE job_id = ?", Integer.class, job))
-                .as(why).containsExactly(partition);
 
             assertThat(seen.statuses()).filteredOn(s -> s.job() != null).last()
                 .satisfies(s -> {
@@ -140,8 +138,12 @@ class NodeWorkerTest {
             assertThat(seen.steps()).containsExactly(
                 Map.entry("extract", "completed"), Map.entry("transform", "completed"), Map.entry("load", "completed"));
 
-            // The jobs API shows what ingest stored; it may trail the stream by a moment.
+            // The jobs API shows what ingest stored; it may trail the stream by a moment. Ingest
+            // stores a partition in order, so once it has the final status it has every line.
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> "completed".equals(getJob(job).path("status").asString()));
+            assertThat(jdbc.queryForList("SELECT DISTINCT kafka_partition FROM job_logs WHERE job_id = ?", Integer.class, job))
+                .as(why).containsExactly(partition);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE job_id = ?", Long.class, job)).isEqualTo(LINES);
             JsonNode body = getJob(job);
             assertThat(body.path("id").asString()).isEqualTo(job.toString());
             assertThat(body.path("type").asString()).isEqualTo("node-etl");
