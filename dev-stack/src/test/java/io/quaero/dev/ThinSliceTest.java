@@ -115,12 +115,22 @@ class ThinSliceTest {
     }
 
     @Test
-    void theHomePageIsServedOnTheSameOrigin() throws Exception {
+    void thePagesAreServedOnTheSameOriginWithTheirScripts() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        var response = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
+        var home = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("Quaero live logs").contains("EventSource");
+        assertThat(home.statusCode()).isEqualTo(302);
+        assertThat(home.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/jobs"));
+        var jobs = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(jobs.statusCode()).isEqualTo(200);
+        assertThat(jobs.body()).contains("x-data=\"jobsList()\"").contains("serviceLogViewer()")
+            .contains("/static/js/log-stream.js").contains("/webjars/alpinejs/");
+        for (String asset : java.util.List.of("/static/js/log-stream.js", "/static/js/log-components.js", "/static/css/log-stream.css")) {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + asset)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(asset).isEqualTo(200);
+        }
     }
 
     private long stored(UUID job) {

@@ -195,6 +195,24 @@ class JobLogStreamTest {
     }
 
     @Test
+    void aBrowserReconnectOfAStreamOpenedWithSinceResumesFromItsNewerLastEventId() throws Exception {
+        UUID job = UUID.randomUUID();
+        for (int i = 1; i <= 5; i++) {
+            store(log(job, Level.INFO, "line " + i));
+        }
+        awaitTailing();
+        String cursorOfLine = "SELECT kafka_partition || '-' || kafka_offset FROM job_logs WHERE job_id = ? AND line = ?";
+        String since = jdbc.queryForObject(cursorOfLine, String.class, job, 1);
+        String lastEventId = jdbc.queryForObject(cursorOfLine, String.class, job, 4);
+
+        // EventSource repeats its URL (with the since= it was opened with) and adds Last-Event-ID.
+        try (var sse = SseClient.open(uri(job, "?since=" + since), Map.of("Last-Event-ID", lastEventId))) {
+            LogsPayload replay = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
+            assertThat(replay.logs()).extracting(LogEntry::line).containsExactly(5L);
+        }
+    }
+
+    @Test
     void aResumeFromBeforeLinesDroppedByRetentionGetsAResetInsteadOfAPartialReplay() throws Exception {
         UUID job = UUID.randomUUID();
         for (int i = 1; i <= 5; i++) {

@@ -2,31 +2,16 @@ package io.quaero.web;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Bean;
-import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
-import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Serves the browser side: pages, scripts and styles from {@code pages/static}. */
+/**
+ * The browser side: pages rendered with one server-side layout ({@code pages/templates}) and the
+ * scripts and styles they load ({@code pages/static}, under {@code /static/}). The pages talk to
+ * the jobs API and the stream gateway on the same origin.
+ */
 @SpringBootApplication
 public class WebUiApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(WebUiApplication.class, args);
-    }
-
-    @Bean
-    WebMvcConfigurer pagesResources() {
-        return new WebMvcConfigurer() {
-            @Override
-            public void addResourceHandlers(ResourceHandlerRegistry registry) {
-                registry.addResourceHandler("/**").addResourceLocations("classpath:/pages/static/");
-            }
-
-            @Override
-            public void addViewControllers(ViewControllerRegistry registry) {
-                registry.addViewController("/").setViewName("forward:/index.html");
-            }
-        };
     }
 }

@@ -11,7 +11,10 @@ import io.quaero.gateway.config.StreamProperties;
  * starts, and a bad one is a 400 naming it. Streams and fetches share it, so the same parameters
  * mean the same thing everywhere.
  *
- * @param since resume point ({@code since} parameter, else the {@code Last-Event-ID} header), or null
+ * @param since resume point: the {@code since} parameter or the {@code Last-Event-ID} header, the
+ *              later of the two when both are given. Both come together when a browser's
+ *              EventSource, opened with {@code ?since=}, reconnects by itself: it repeats the URL
+ *              and adds the id of the last event it received, which is the newer position.
  */
 public record LogQuery(LogFilter filter, int limit, Cursor since) {
 
@@ -21,8 +24,12 @@ public record LogQuery(LogFilter filter, int limit, Cursor since) {
     public static LogQuery parse(String step, String level, String q, String limit, String since, String lastEventId,
                                StreamProperties props) {
         var filter = new LogFilter(text("step", step), level(level), text("q", q));
-        String resume = since != null && !since.isBlank() ? since : lastEventId;
-        return new LogQuery(filter, limit(limit, props), cursor(since != null && !since.isBlank() ? "since" : "Last-Event-ID", resume));
+        Cursor fromParameter = cursor("since", since);
+        Cursor fromHeader = cursor("Last-Event-ID", lastEventId);
+        Cursor resume = fromParameter == null ? fromHeader
+            : fromHeader == null || fromHeader.partition() != fromParameter.partition() ? fromParameter
+            : fromHeader.offset() > fromParameter.offset() ? fromHeader : fromParameter;
+        return new LogQuery(filter, limit(limit, props), resume);
     }
 
     private static String text(String name, String value) {

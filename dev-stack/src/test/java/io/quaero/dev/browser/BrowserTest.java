@@ -1,0 +1,79 @@
+package io.quaero.dev.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.awaitility.Awaitility;
+
+/**
+ * Base of the browser tests: one dev stack per class, a fresh headless Chromium per test.
+ * Without Chromium the tests are skipped, except in CI (CI=true), where .ci/run installs it and
+ * its absence is a failure.
+ */
+abstract class BrowserTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static Stack stack;
+    Browser browser;
+
+    @BeforeAll
+    static void startStack() {
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeThat(Browser.available()).as("chromium and chromium-driver (Debian packages); .ci/run installs them").isTrue();
+        }
+        assertThat(Browser.available()).as("chromium and chromium-driver must be installed in CI").isTrue();
+        stack = Stack.start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.console().stream().filter(l -> l.contains("SEVERE") && !l.contains("favicon"))
+                .forEach(l -> System.out.println("browser console: " + l));
+            browser.close();
+        }
+    }
+
+    /** Waits (bounded) until the condition holds, re-reading the page each time. */
+    static void eventually(Supplier<Boolean> condition) {
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition::get);
+    }
+
+    /** The log rows of a container, as the reader sees them. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, String>> rows(String containerTestId) {
+        return (List<Map<String, String>>) browser.js("""
+            return [...document.querySelectorAll("[data-testid='" + arguments[0] + "'] .log-entry")].map(r => ({
+              line: r.querySelector('.log-line')?.textContent ?? '',
+              level: r.querySelector('.log-level')?.textContent ?? '',
+              step: r.querySelector('.log-step')?.textContent ?? '',
+              message: r.querySelector('.log-message')?.textContent ?? ''}));""", containerTestId);
+    }
+
+    String text(String testId) {
+        return browser.byTestId(testId).getText();
+    }
+}

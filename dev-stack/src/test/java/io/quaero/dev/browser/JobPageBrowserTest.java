@@ -1,0 +1,156 @@
+package io.quaero.dev.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Level;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/** The job page in a real browser: live lines, counts, status, filters, paging, safe rendering. */
+class JobPageBrowserTest extends BrowserTest {
+
+    @Test
+    void linesAppearLiveCountsUpdateAndStatusChangesShowAtOnce() {
+        UUID job = stack.createJob("{\"type\":\"browser-live\",\"executor\":\"external\"}");
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> text("connection-status").equals("Live"));
+
+        stack.publishStatus(job, JobStatus.RUNNING, 10, "extract");
+        stack.publishLogs(job, Level.INFO, "extract", lines("first", 5));
+        eventually(() -> rows("log-container").size() == 5);
+        assertThat(text("job-status")).isEqualTo("running");
+        assertThat(text("progress-text")).isEqualTo("10%");
+        assertThat(text("steps")).contains("Step extract").contains("running");
+        assertThat(text("log-counts")).isEqualTo("Showing 5 of 5 filtered (5 total)");
+
+        stack.publishLogs(job, Level.WARN, "extract", lines("second", 5));
+        eventually(() -> rows("log-container").size() == 10);
+        assertThat(text("log-counts")).isEqualTo("Showing 10 of 10 filtered (10 total)");
+        assertThat(rows("log-container")).extracting(r -> r.get("line"))
+            .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).mapToObj(String::valueOf).toList());
+
+        stack.publishStatus(job, JobStatus.COMPLETED, 100, "extract");
+        eventually(() -> text("job-status").equals("completed"));
+        assertThat(text("progress-text")).isEqualTo("100%");
+        assertThat(text("steps")).contains("completed");
+        browser.screenshot("job-page-live");
+    }
+
+    @Test
+    void eachFilterReconnectsWithServerSideParametersAndNarrowsTheLines() {
+        UUID job = stack.createJob("{\"type\":\"browser-filters\",\"executor\":\"external\"}");
+        stack.publishStatus(job, JobStatus.RUNNING, 0, "a");
+        stack.publishLogs(job, Level.INFO, "a", lines("a-info", 30));
+        stack.publishLogs(job, Level.WARN, "a", lines("a-warn", 5));
+        stack.publishLogs(job, Level.ERROR, "a", lines("a-error", 2));
+        stack.publishStatus(job, JobStatus.RUNNING, 50, "b");
+        stack.publishLogs(job, Level.INFO, "b", lines("b-info", 17));
+        stack.publishLogs(job, Level.INFO, "b", List.of("a needle here", "needle again", "the last needle"));
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> rows("log-container").size() == 57);
+
+        new Select(browser.byTestId("filter-level")).selectByValue("warn");
+        eventually(() -> rows("log-container").size() == 7);
+        assertThat(rows("log-container")).extracting(r -> r.get("level")).containsOnly("warn", "error");
+        assertThat(text("log-counts")).isEqualTo("Showing 7 of 7 filtered (57 total)");
+        browser.screenshot("job-page-filter-level");
+
+        new Select(browser.byTestId("filter-level")).selectByValue("");
+        new Select(browser.byTestId("filter-step")).selectByValue("b");
+        eventually(() -> rows("log-container").size() == 20);
+        assertThat(rows("log-container")).extracting(r -> r.get("step")).containsOnly("Step b");
+
+        new Select(browser.byTestId("filter-step")).selectByValue("");
+        browser.byTestId("filter-search").sendKeys("needle");
+        eventually(() -> rows("log-container").size() == 3);
+        assertThat(rows("log-container")).extracting(r -> r.get("message")).allMatch(m -> m.contains("needle"));
+        assertThat(text("log-counts")).isEqualTo("Showing 3 of 3 filtered (57 total)");
+
+        browser.byTestId("filter-search").clear();
+        browser.js("arguments[0].dispatchEvent(new Event('input'))", browser.byTestId("filter-search"));
+        new Select(browser.byTestId("filter-limit")).selectByValue("50");
+        eventually(() -> rows("log-container").size() == 50);
+        assertThat(rows("log-container").getFirst().get("line")).isEqualTo("8");
+    }
+
+    @Test
+    void logTextIsShownLiterallyAndAnsiColoursBecomeSpans() {
+        UUID job = stack.createJob("{\"type\":\"browser-xss\",\"executor\":\"external\"}");
+        stack.publishLogs(job, Level.INFO, null, List.of(
+            "<img src=x onerror=\"window.__xss=1\">",
+            "\u001b[31mred alert\u001b[0m then plain",
+            "<script>window.__xss=2</script><b>bold?</b>"));
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> rows("log-container").size() == 3);
+
+        assertThat(rows("log-container")).extracting(r -> r.get("message")).containsExactly(
+            "<img src=x onerror=\"window.__xss=1\">", "red alert then plain", "<script>window.__xss=2</script><b>bold?</b>");
+        var container = browser.byTestId("log-container");
+        assertThat(container.findElements(By.tagName("img"))).isEmpty();
+        assertThat(container.findElements(By.tagName("script"))).isEmpty();
+        assertThat(container.findElements(By.tagName("b"))).isEmpty();
+        assertThat(container.findElement(By.cssSelector(".ansi-fg-red")).getText()).isEqualTo("red alert");
+        assertThat(browser.js("return window.__xss === undefined")).isEqualTo(true);
+        browser.screenshot("job-page-xss-ansi");
+    }
+
+    @Test
+    void earlierLinesArePagedBackAndTheDownloadHasTheWholeLog() {
+        UUID job = stack.createJob("{\"type\":\"browser-paging\",\"executor\":\"external\"}");
+        stack.publishLogs(job, Level.INFO, "s", lines("line", 250));
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> rows("log-container").size() == 100);
+        assertThat(rows("log-container").getFirst().get("line")).isEqualTo("151");
+
+        browser.byTestId("load-earlier").click();
+        eventually(() -> rows("log-container").size() == 200);
+        browser.byTestId("load-earlier").click();
+        eventually(() -> rows("log-container").size() == 250);
+        assertThat(rows("log-container")).extracting(r -> r.get("line"))
+            .containsExactlyElementsOf(IntStream.rangeClosed(1, 250).mapToObj(String::valueOf).toList());
+        eventually(() -> !browser.byTestId("load-earlier").isDisplayed());
+
+        Object downloaded = browser.jsAsync("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0]).then(r => r.text()).then(t => done(t.trim().split('\\n').length));""",
+            browser.byTestId("download").getAttribute("href"));
+        assertThat(((Number) downloaded).intValue()).isEqualTo(250);
+    }
+
+    @Test
+    void theViewFollowsNewLinesOnlyWhileTheReaderIsAtTheBottom() {
+        UUID job = stack.createJob("{\"type\":\"browser-scroll\",\"executor\":\"external\"}");
+        stack.publishLogs(job, Level.INFO, "s", lines("line", 100));
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> rows("log-container").size() == 100);
+        eventually(() -> atBottom());
+
+        browser.js("const c = document.querySelector(\"[data-testid='log-container']\"); c.scrollTop = 0;"
+            + "c.dispatchEvent(new Event('scroll'));");
+        eventually(() -> browser.byTestId("jump-latest").isDisplayed());
+        stack.publishLogs(job, Level.INFO, "s", lines("later", 20));
+        eventually(() -> browser.byTestId("jump-latest").getText().contains("(20 new)"));
+        assertThat(((Number) browser.js("return document.querySelector(\"[data-testid='log-container']\").scrollTop")).intValue())
+            .isZero();
+
+        browser.js("arguments[0].scrollIntoView({block: 'center'})", browser.byTestId("jump-latest"));
+        browser.byTestId("jump-latest").click();
+        eventually(() -> rows("log-container").size() == 120 && atBottom());
+        assertThat(browser.byTestId("jump-latest").isDisplayed()).isFalse();
+    }
+
+    private boolean atBottom() {
+        return (Boolean) browser.js("const c = document.querySelector(\"[data-testid='log-container']\");"
+            + "return c.scrollHeight - c.scrollTop - c.clientHeight < 30;");
+    }
+
+    private static List<String> lines(String prefix, int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> prefix + " " + i).toList();
+    }
+}

@@ -1,0 +1,419 @@
+/**
+ * Alpine.js components of the Quaero pages, thin layers over QuaeroLogs (log-stream.js):
+ *  - jobLogViewer(jobId): a job's status, steps, progress and live log, with server-side filters;
+ *  - serviceLogViewer(options): the service-logs panel on every page (or the full-page view);
+ *  - jobsList(): the jobs table, kept live by the job-status feed, and the run-a-job form.
+ *
+ * Log rows are rendered by QuaeroLogs.LogView (a bounded window of DOM rows, appended once per
+ * animation frame), not by x-for: at thousands of lines a second, a reactive list would freeze
+ * the page. Alpine drives everything around the rows.
+ */
+
+/** Milliseconds a search box waits after the last keystroke before the stream reconnects. */
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** Most rows a log view keeps in the DOM; older ones stay in the stream's buffer. */
+const MAX_DOM_ROWS = 2000;
+
+/**
+ * Reads a JSON response; a non-2xx answer becomes an Error carrying the API's message.
+ * @param {Response} response
+ * @returns {Promise<any>}
+ */
+async function jsonOrError(response) {
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+        throw new Error(body.message || `HTTP ${response.status}`);
+    }
+    return body;
+}
+
+/**
+ * The live log of one job. Usage: `<div x-data="jobLogViewer('job-uuid')">`.
+ * @param {string} jobId
+ */
+function jobLogViewer(jobId) {
+    let stream = null;
+    let view = null;
+    let searchTimer = null;
+    return {
+        jobId,
+        job: null,
+        jobStatus: null,
+        progress: null,
+        steps: [],
+        connected: false,
+        shownCount: 0,
+        totalCount: 0,
+        displayedCount: 0,
+        hasEarlier: false,
+        loadingEarlier: false,
+        atBottom: true,
+        newWhileAway: 0,
+        cancelling: false,
+        error: '',
+        searchInput: '',
+        filters: { stepId: '', level: '', limit: 100, search: '' },
+
+        init() {
+            fetch(`/api/jobs/${jobId}`).then(jsonOrError).then((job) => {
+                this.job = job;
+                this.jobStatus ??= job.status;
+                this.progress ??= job.progress;
+                if (this.steps.length === 0) this.steps = job.steps || [];
+            }).catch((e) => { this.error = e.message; });
+
+            view = new QuaeroLogs.LogView(this.$refs.logContainer, {
+                maxRows: MAX_DOM_ROWS,
+                onStickChange: (atBottom) => {
+                    this.atBottom = atBottom;
+                    if (atBottom) this.newWhileAway = 0;
+                },
+            });
+            stream = QuaeroLogs.createStream(`/api/jobs/${jobId}/logs/stream`, { limit: this.filters.limit });
+            stream.onLogs = (batch) => this.render(batch);
+            stream.onStatus = (data) => {
+                if (data.job) {
+                    this.jobStatus = data.job.status;
+                    if (data.job.progress !== undefined && data.job.progress !== null) this.progress = data.job.progress;
+                }
+                this.steps = stream.steps;
+            };
+            stream.onConnect = () => { this.connected = true; };
+            stream.onDisconnect = () => { this.connected = false; };
+            stream.onError = (e) => { this.error = e.message; };
+            stream.connect(this.filters);
+            window.addEventListener('pagehide', () => this.destroy());
+
+            this.$watch('filters', () => {
+                view.clear();
+                this.newWhileAway = 0;
+                stream.options.limit = Number(this.filters.limit);
+                stream.reconnect(this.filters);
+            }, { deep: true });
+            this.$watch('searchInput', (value) => {
+                clearTimeout(searchTimer);
+                searchTimer = setTimeout(() => { this.filters.search = value.trim(); }, SEARCH_DEBOUNCE_MS);
+            });
+        },
+
+        destroy() {
+            clearTimeout(searchTimer);
+            stream?.disconnect();
+            view?.destroy();
+        },
+
+        /** One animation frame's worth of new entries. */
+        render(batch) {
+            if (batch.replaced) view.clear();
+            // While the reader is scrolled up, rows are not added under them; they are counted and
+            // shown on "jump to latest" (from the stream's buffer).
+            if (this.atBottom || batch.replaced) {
+                view.append(batch.entries);
+            } else {
+                this.newWhileAway += batch.entries.length;
+            }
+            this.shownCount = stream.logs.length;
+            this.totalCount = stream.totalCount;
+            this.displayedCount = stream.displayedCount;
+            this.hasEarlier = stream.hasEarlier;
+        },
+
+        jumpToLatest() {
+            view.clear();
+            view.append(stream.logs.slice(-MAX_DOM_ROWS));
+            view.scrollToBottom();
+            this.newWhileAway = 0;
+        },
+
+        async loadEarlier() {
+            this.loadingEarlier = true;
+            try {
+                const added = await stream.loadEarlier();
+                view.prepend(stream.logs.slice(0, added));
+                this.shownCount = stream.logs.length;
+                this.hasEarlier = stream.hasEarlier;
+            } catch (e) {
+                this.error = e.message;
+            } finally {
+                this.loadingEarlier = false;
+            }
+        },
+
+        async cancel() {
+            this.cancelling = true;
+            try {
+                await fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST' }).then(jsonOrError);
+            } catch (e) {
+                this.error = e.message;
+            } finally {
+                this.cancelling = false;
+            }
+        },
+
+        get finished() {
+            return ['completed', 'failed', 'cancelled'].includes(this.jobStatus);
+        },
+
+        get downloadUrl() {
+            const query = QuaeroLogs.buildQueryParams({ stepId: this.filters.stepId, level: this.filters.level, search: this.filters.search });
+            return `/api/jobs/${jobId}/logs/download${query ? `?${query}` : ''}`;
+        },
+
+        statusClass(status) { return `status-${status || 'pending'}`; },
+        levelClass(level) { return QuaeroLogs.levelClass(level); },
+    };
+}
+
+/**
+ * Service logs. Usage: the panel in the layout, `x-data="serviceLogViewer()"`, on every page; the
+ * full-page view, `x-data="serviceLogViewer({ fullPage: true })"`, with its own stream and search.
+ * The panel's open/closed state and level are kept in localStorage, so they survive navigation.
+ * @param {{fullPage?: boolean, limit?: number}} [options]
+ */
+function serviceLogViewer(options = {}) {
+    const fullPage = Boolean(options.fullPage);
+    const limit = options.limit ?? (fullPage ? 200 : 50);
+    const storage = (key, fallback) => {
+        try {
+            return localStorage.getItem(`quaero.serviceLogs.${key}`) ?? fallback;
+        } catch {
+            return fallback;
+        }
+    };
+    const remember = (key, value) => {
+        try {
+            localStorage.setItem(`quaero.serviceLogs.${key}`, String(value));
+        } catch { /* private mode: state simply is not kept */ }
+    };
+    let stream = null;
+    let view = null;
+    let searchTimer = null;
+    return {
+        expanded: fullPage || storage('expanded', 'false') === 'true',
+        connected: false,
+        unreadCount: 0,
+        errorSeen: false,
+        shownCount: 0,
+        totalCount: 0,
+        displayedCount: 0,
+        atBottom: true,
+        searchInput: '',
+        filters: { level: fullPage ? '' : storage('level', 'info'), search: '' },
+
+        init() {
+            view = new QuaeroLogs.LogView(this.$refs.serviceLogContainer, {
+                maxRows: fullPage ? MAX_DOM_ROWS : 500,
+                showStep: false,
+                showSource: true,
+                onStickChange: (atBottom) => { this.atBottom = atBottom; },
+            });
+            stream = fullPage
+                ? QuaeroLogs.createStream('/api/service/logs/stream', { limit, isServiceLog: true })
+                : QuaeroLogs.createServiceStream({ limit });
+            stream.onLogs = (batch) => {
+                if (batch.replaced) view.clear();
+                view.append(batch.entries);
+                if (!this.expanded) this.unreadCount += batch.entries.length;
+                if (batch.entries.some((e) => e.level === 'error' || e.level === 'fatal')) this.errorSeen = true;
+                this.shownCount = stream.logs.length;
+                this.totalCount = stream.totalCount;
+                this.displayedCount = stream.displayedCount;
+            };
+            stream.onConnect = () => { this.connected = true; };
+            stream.onDisconnect = () => { this.connected = false; };
+            // Another tab changed the shared stream's level: show it here too.
+            stream.onFilters = (filters) => { this.filters.level = filters.level ?? ''; };
+            stream.connect(this.filters);
+            window.addEventListener('pagehide', () => this.destroy());
+
+            this.$watch('filters', () => {
+                if (!fullPage) remember('level', this.filters.level);
+                if (stream.filters.level !== this.filters.level || stream.filters.search !== this.filters.search) {
+                    view.clear();
+                    stream.reconnect({ ...this.filters });
+                }
+            }, { deep: true });
+            this.$watch('searchInput', (value) => {
+                clearTimeout(searchTimer);
+                searchTimer = setTimeout(() => { this.filters.search = value.trim(); }, SEARCH_DEBOUNCE_MS);
+            });
+        },
+
+        destroy() {
+            clearTimeout(searchTimer);
+            stream?.disconnect();
+            view?.destroy();
+        },
+
+        toggle() {
+            this.expanded = !this.expanded;
+            remember('expanded', this.expanded);
+            if (this.expanded) {
+                this.unreadCount = 0;
+                this.$nextTick(() => view.scrollToBottom());
+            }
+        },
+
+        clear() {
+            stream.clear();
+            view.clear();
+            this.unreadCount = 0;
+            this.errorSeen = false;
+            this.shownCount = 0;
+        },
+
+        hasErrors() {
+            return this.errorSeen;
+        },
+
+        jumpToLatest() {
+            view.scrollToBottom();
+        },
+    };
+}
+
+/**
+ * The jobs table and the run-a-job form. Statuses stay current through one SSE connection, the
+ * job-status feed: the feed is opened first, then the page is fetched, so no change falls between.
+ */
+function jobsList() {
+    let feed = null;
+    const rank = { pending: 0, running: 1, completed: 2, failed: 2, cancelled: 2 };
+    return {
+        jobs: [],
+        types: [],
+        loaded: false,
+        nextCursor: null,
+        loadingMore: false,
+        feedConnected: false,
+        feedWasOpen: false,
+        filters: { status: '', type: '' },
+        form: { type: '', params: {} },
+        creating: false,
+        error: '',
+
+        init() {
+            fetch('/api/job-types').then(jsonOrError).then((types) => {
+                this.types = types;
+                if (types.length > 0) this.chooseType(types[0].type);
+            }).catch((e) => { this.error = e.message; });
+            this.openFeed();
+            this.load();
+            this.$watch('filters', () => this.load(), { deep: true });
+            window.addEventListener('pagehide', () => this.destroy());
+        },
+
+        destroy() {
+            feed?.close();
+        },
+
+        openFeed() {
+            feed = new EventSource('/api/job-status/stream');
+            feed.onopen = () => {
+                this.feedConnected = true;
+                // Reconnected: whatever changed while the feed was down is in a fresh page.
+                if (this.feedWasOpen) this.load();
+                this.feedWasOpen = true;
+            };
+            feed.onerror = () => { this.feedConnected = false; };
+            feed.addEventListener('status', (e) => this.applyStatus(JSON.parse(e.data)));
+            feed.addEventListener('reset', () => this.load());
+        },
+
+        /** Merges one status change; a job not listed yet is fetched and put on top. */
+        applyStatus(data) {
+            const change = data.job;
+            if (!change?.id) return;
+            const job = this.jobs.find((j) => j.id === change.id);
+            if (job) {
+                // Newer wins; a late page never takes a finished job back to running.
+                if (change.status && (rank[change.status] ?? 0) >= (rank[job.status] ?? 0)) job.status = change.status;
+                if (change.progress !== undefined && change.progress !== null) job.progress = change.progress;
+                if (Array.isArray(data.steps)) job.currentStep = (data.steps.find((s) => s.status === 'running') || {}).name;
+            } else if (this.loaded) {
+                fetch(`/api/jobs/${change.id}`).then(jsonOrError).then((fresh) => {
+                    if (this.matches(fresh) && !this.jobs.some((j) => j.id === fresh.id)) this.jobs.unshift(fresh);
+                }).catch(() => { /* gone or not visible: nothing to show */ });
+            }
+        },
+
+        matches(job) {
+            return (!this.filters.status || job.status === this.filters.status)
+                && (!this.filters.type || job.type === this.filters.type);
+        },
+
+        async load() {
+            try {
+                const query = new URLSearchParams();
+                if (this.filters.status) query.set('status', this.filters.status);
+                if (this.filters.type) query.set('type', this.filters.type);
+                const page = await fetch(`/api/jobs?${query}`).then(jsonOrError);
+                this.jobs = page.jobs;
+                this.nextCursor = page.next_cursor;
+                this.loaded = true;
+            } catch (e) {
+                this.error = e.message;
+            }
+        },
+
+        async loadMore() {
+            if (!this.nextCursor) return;
+            this.loadingMore = true;
+            try {
+                const query = new URLSearchParams({ before: this.nextCursor });
+                if (this.filters.status) query.set('status', this.filters.status);
+                if (this.filters.type) query.set('type', this.filters.type);
+                const page = await fetch(`/api/jobs?${query}`).then(jsonOrError);
+                this.jobs.push(...page.jobs.filter((j) => !this.jobs.some((k) => k.id === j.id)));
+                this.nextCursor = page.next_cursor;
+            } catch (e) {
+                this.error = e.message;
+            } finally {
+                this.loadingMore = false;
+            }
+        },
+
+        get selectedType() {
+            return this.types.find((t) => t.type === this.form.type);
+        },
+
+        chooseType(type) {
+            this.form.type = type;
+            const schema = this.types.find((t) => t.type === type)?.params?.properties || {};
+            this.form.params = Object.fromEntries(Object.entries(schema).map(([name, p]) => [name, p.default]));
+        },
+
+        /** Creates a job and opens its page, where its log streams in. */
+        async run(type = this.form.type, params = this.form.params) {
+            this.creating = true;
+            this.error = '';
+            try {
+                const numeric = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
+                const job = await fetch('/api/jobs', {
+                    method: 'POST',
+                    headers: { 'Content-Type': 'application/json' },
+                    body: JSON.stringify({ type, params: numeric }),
+                }).then(jsonOrError);
+                window.location.href = `/jobs/${job.id}`;
+            } catch (e) {
+                this.error = e.message;
+                this.creating = false;
+            }
+        },
+
+        async cancel(job) {
+            try {
+                await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST' }).then(jsonOrError);
+            } catch (e) {
+                this.error = e.message;
+            }
+        },
+
+        isFinished(job) {
+            return ['completed', 'failed', 'cancelled'].includes(job.status);
+        },
+
+        formatTime(ts) { return ts ? QuaeroLogs.formatTimestamp(ts, true) : ''; },
+    };
+}
