@@ -79,9 +79,9 @@ function jobLogViewer(jobId) {
                 }
                 this.steps = stream.steps;
             };
-            stream.onConnect = () => { this.connected = true; };
+            stream.onConnect = () => { this.connected = true; this.error = ''; };
             stream.onDisconnect = () => { this.connected = false; };
-            stream.onError = (e) => { this.error = e.message; };
+            stream.onError = (e) => { this.error = `Live stream interrupted (${e.message}); reconnecting…`; };
             stream.connect(this.filters);
             window.addEventListener('pagehide', () => this.destroy());
 

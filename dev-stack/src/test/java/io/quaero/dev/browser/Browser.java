@@ -65,6 +65,11 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Runs {@code script} in every page this browser opens from now on, before the page's own scripts. */
+    public void onEveryPage(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", script));
+    }
+
     public WebDriver driver() {
         return driver;
     }

@@ -127,6 +127,11 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** SSE connections the gateway serves right now (job streams, service streams, feeds). */
+    int gatewayConnections() {
+        return context.getBean(io.quaero.gateway.tail.Viewers.class).connectionCount();
+    }
+
     long storedLines(UUID job) {
         return jdbc().queryForObject("SELECT count(*) FROM job_logs WHERE job_id = ?", Long.class, job);
     }

@@ -1,0 +1,62 @@
+package io.quaero.dev.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A job logging 2,000 lines a second, watched in the browser: the page keeps up and stays
+ * responsive. Long tasks (main-thread blocks over 50 ms) are recorded with a PerformanceObserver
+ * and the gaps between animation frames with a frame loop, both installed before the page's own
+ * scripts; the figures go to target/browser-load.txt and docs/BENCHMARKS.md. The only bound
+ * asserted on them is generous (a frozen page blocks for seconds); the DOM and buffer bounds are
+ * asserted exactly.
+ */
+class LoadBrowserTest extends BrowserTest {
+
+    private static final String INSTRUMENT = """
+        window.__perf = { longTasks: [], maxFrameGap: 0, frames: 0 };
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__perf.longTasks.push(e.duration); })
+            .observe({ type: 'longtask', buffered: true });
+        (function frame(last) {
+            requestAnimationFrame((t) => {
+                if (last) window.__perf.maxFrameGap = Math.max(window.__perf.maxFrameGap, t - last);
+                window.__perf.frames++;
+                frame(t);
+            });
+        })(0);""";
+
+    @Test
+    void aJobLogging2000LinesASecondKeepsThePageResponsiveAndItsDomBounded() throws Exception {
+        browser.onEveryPage(INSTRUMENT);
+        int rate = 2_000;
+        int seconds = 15;
+        UUID job = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + seconds + ",\"steps\":3}}");
+        browser.open(stack.url("/jobs/" + job));
+        long expected = (long) rate * seconds + 1;
+
+        eventually(() -> text("total-count").equals(String.valueOf(expected)) && text("job-status").equals("completed"));
+        browser.screenshot("job-page-2000-lines-per-second");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> perf = (Map<String, Object>) browser.js("""
+            const p = window.__perf;
+            return { longTasks: p.longTasks.length, longTaskMs: p.longTasks.reduce((a, b) => a + b, 0),
+                     maxLongTaskMs: Math.max(0, ...p.longTasks), maxFrameGapMs: p.maxFrameGap, frames: p.frames,
+                     domRows: document.querySelectorAll("[data-testid='log-container'] .log-entry").length,
+                     heapMb: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : -1 };""");
+        String report = "browser at %,d lines/s for %d s: %s%n".formatted(rate, seconds, perf);
+        System.out.print(report);
+        Files.writeString(Path.of("target/browser-load.txt"), report);
+
+        assertThat(stack.storedLines(job)).isEqualTo(expected);
+        assertThat(((Number) perf.get("domRows")).intValue()).isLessThanOrEqualTo(2_000);
+        assertThat(Long.parseLong(text("shown-count"))).isLessThanOrEqualTo(5_000);
+        assertThat(((Number) perf.get("maxLongTaskMs")).doubleValue()).as("longest main-thread block").isLessThan(2_000);
+    }
+}

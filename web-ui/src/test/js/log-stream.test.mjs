@@ -1,0 +1,541 @@
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+    FakeEventSource, createFakeFetch, createFakeFrames, entry, installGlobals, loadQuaeroLogs,
+    logsEvent, range, settle,
+} from './fakes.mjs';
+
+const QuaeroLogs = loadQuaeroLogs();
+const ENDPOINT = '/api/jobs/42/logs/stream';
+const offsets = (entries) => entries.map((e) => Number(e.cursor.split('-')[1]));
+
+let frames;
+let fetch;
+let restoreGlobals;
+
+beforeEach(() => {
+    FakeEventSource.reset();
+    frames = createFakeFrames();
+    fetch = createFakeFetch();
+    restoreGlobals = installGlobals({
+        EventSource: FakeEventSource,
+        fetch,
+        requestAnimationFrame: frames.requestAnimationFrame,
+        cancelAnimationFrame: frames.cancelAnimationFrame,
+    });
+    mock.timers.enable({ apis: ['setTimeout'] });
+});
+
+afterEach(() => {
+    mock.timers.reset();
+    mock.restoreAll();
+    restoreGlobals();
+});
+
+/** A connected stream with its onLogs batches recorded. */
+function connectedStream(options = {}, filters = {}) {
+    const stream = QuaeroLogs.createStream(ENDPOINT, options);
+    const batches = [];
+    stream.onLogs = (batch) => batches.push({ entries: [...batch.entries], replaced: batch.replaced });
+    stream.connect(filters);
+    const source = FakeEventSource.last;
+    source.emitOpen();
+    return { stream, source, batches };
+}
+
+describe('LogStream.connect', () => {
+    test('opens one EventSource on the endpoint with the limit and the filters that are set', () => {
+        const stream = QuaeroLogs.createStream(ENDPOINT, { limit: 50 });
+        stream.connect({ stepId: 'extract', level: 'warn', search: 'disk full & more', since: undefined });
+
+        assert.equal(FakeEventSource.instances.length, 1);
+        const source = FakeEventSource.last;
+        assert.equal(source.path, ENDPOINT);
+        assert.deepEqual(Object.fromEntries(source.params), {
+            limit: '50', step: 'extract', level: 'warn', q: 'disk full & more',
+        });
+        assert.equal(source.params.has('since'), false, 'a first connect starts from the newest entries');
+    });
+
+    test('uses the default limit of 100 when none is given', () => {
+        QuaeroLogs.createStream(ENDPOINT).connect();
+        assert.equal(FakeEventSource.last.url, `${ENDPOINT}?limit=100`);
+    });
+
+    test('a limit in the filters overrides the stream option', () => {
+        QuaeroLogs.createStream(ENDPOINT, { limit: 50 }).connect({ limit: 500 });
+        assert.equal(FakeEventSource.last.params.get('limit'), '500');
+    });
+
+    test('reports the connection through onConnect/onDisconnect and connected', () => {
+        const stream = QuaeroLogs.createStream(ENDPOINT);
+        const calls = [];
+        stream.onConnect = () => calls.push('connect');
+        stream.onDisconnect = () => calls.push('disconnect');
+        stream.connect();
+        assert.equal(stream.connected, false, 'not connected before open');
+        FakeEventSource.last.emitOpen();
+        assert.equal(stream.connected, true);
+        FakeEventSource.last.emitError(FakeEventSource.CONNECTING);
+        assert.equal(stream.connected, false);
+        assert.deepEqual(calls, ['connect', 'disconnect']);
+    });
+});
+
+describe('LogStream logs events', () => {
+    test('append the entries in order and take the counts from meta', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([1, 2, 3], { total_count: 1000, displayed_count: 3 }));
+        source.emit('logs', logsEvent([4], { total_count: 1001, displayed_count: 4 }));
+
+        assert.deepEqual(offsets(stream.logs), [1, 2, 3, 4]);
+        assert.equal(stream.lastCursor, '0-4');
+        assert.equal(stream.totalCount, 1001);
+        assert.equal(stream.displayedCount, 4);
+        assert.deepEqual(stream.getState(), {
+            logs: stream.logs, totalCount: 1001, displayedCount: 4, status: null, steps: [], connected: true,
+        });
+    });
+
+    test('the first batch tells whether earlier entries exist (meta.has_more)', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([101, 102], { has_more: true }));
+        assert.equal(stream.hasEarlier, true);
+        source.emit('logs', logsEvent([103], { has_more: false }));
+        assert.equal(stream.hasEarlier, true, 'later batches do not change it');
+    });
+
+    test('entries at or before the last cursor are ignored (a replay after the browser reconnects)', () => {
+        const { stream, source, batches } = connectedStream();
+        source.emit('logs', logsEvent([1, 2, 3]));
+        frames.flush();
+        source.emit('logs', logsEvent([2, 3, 4, 5]));
+        source.emit('logs', logsEvent([3]));
+        frames.flush();
+
+        assert.deepEqual(offsets(stream.logs), [1, 2, 3, 4, 5]);
+        assert.deepEqual(batches.map((batch) => offsets(batch.entries)), [[1, 2, 3], [4, 5]]);
+    });
+
+    test('duplicates and older cursors replayed by a reopened EventSource are ignored', () => {
+        mock.method(Math, 'random', () => 0.5);
+        const { stream, source } = connectedStream({ reconnectDelayMs: 1000 });
+        source.emit('logs', logsEvent([8, 9, 10]));
+        source.emitError(FakeEventSource.CLOSED);
+        mock.timers.tick(1000);
+
+        const reopened = FakeEventSource.last;
+        assert.notEqual(reopened, source);
+        assert.equal(reopened.params.get('since'), '0-10');
+        reopened.emitOpen();
+        reopened.emit('logs', logsEvent([9, 10, 11, 12]));
+        assert.deepEqual(offsets(stream.logs), [8, 9, 10, 11, 12]);
+    });
+
+    test('cursors are compared as numbers: 0-10 after 0-9 is fresh', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([8, 9]));
+        source.emit('logs', logsEvent([10, 11]));
+        assert.deepEqual(offsets(stream.logs), [8, 9, 10, 11]);
+    });
+
+    test('the buffer keeps the newest maxBufferSize entries, counts the trimmed ones and sets hasEarlier', () => {
+        const { stream, source } = connectedStream({ maxBufferSize: 5 });
+        source.emit('logs', logsEvent([1, 2, 3]));
+        assert.equal(stream.hasEarlier, false);
+        source.emit('logs', logsEvent(range(4, 8)));
+
+        assert.deepEqual(offsets(stream.logs), [4, 5, 6, 7, 8]);
+        assert.equal(stream.trimmed, 3);
+        assert.equal(stream.hasEarlier, true);
+        assert.equal(stream.lastCursor, '0-8');
+
+        source.emit('logs', logsEvent([9]));
+        assert.deepEqual(offsets(stream.logs), [5, 6, 7, 8, 9]);
+        assert.equal(stream.trimmed, 4);
+    });
+
+    test('one frame never hands more than maxBufferSize entries to onLogs (the newest)', () => {
+        const { source, batches } = connectedStream({ maxBufferSize: 5 });
+        source.emit('logs', logsEvent(range(1, 4)));
+        source.emit('logs', logsEvent(range(5, 12)));
+        frames.flush();
+        assert.equal(batches.length, 1);
+        assert.deepEqual(offsets(batches[0].entries), range(8, 12));
+    });
+});
+
+describe('LogStream onLogs batching', () => {
+    test('several logs events before the frame make one onLogs call with all their entries', () => {
+        const { source, batches } = connectedStream();
+        source.emit('logs', logsEvent([1, 2]));
+        source.emit('logs', logsEvent([3]));
+        source.emit('logs', logsEvent([4, 5]));
+        assert.equal(batches.length, 0, 'nothing is rendered before the frame');
+        assert.equal(frames.pending, 1, 'one frame is requested, not one per event');
+
+        frames.flush();
+        assert.deepEqual(batches, [{ entries: logsEvent(range(1, 5)).logs, replaced: false }]);
+
+        source.emit('logs', logsEvent([6]));
+        frames.flush();
+        assert.equal(batches.length, 2);
+        assert.deepEqual(offsets(batches[1].entries), [6]);
+    });
+
+    test('a logs event with only old entries still schedules a frame, with an empty batch', () => {
+        const { source, batches } = connectedStream();
+        source.emit('logs', logsEvent([1]));
+        frames.flush();
+        source.emit('logs', logsEvent([1]));
+        frames.flush();
+        assert.deepEqual(batches.map((batch) => batch.entries.length), [1, 0]);
+    });
+
+    test('without requestAnimationFrame the batch is delivered by a 16 ms timeout', () => {
+        restoreGlobals();
+        restoreGlobals = installGlobals({
+            EventSource: FakeEventSource, fetch, requestAnimationFrame: undefined, cancelAnimationFrame: undefined,
+        });
+        const { source, batches } = connectedStream();
+        source.emit('logs', logsEvent([1, 2]));
+        source.emit('logs', logsEvent([3]));
+        mock.timers.tick(15);
+        assert.equal(batches.length, 0);
+        mock.timers.tick(1);
+        assert.equal(batches.length, 1);
+        assert.deepEqual(offsets(batches[0].entries), [1, 2, 3]);
+    });
+});
+
+describe('LogStream status events', () => {
+    test('update status and steps and call onStatus with the payload', () => {
+        const { stream, source } = connectedStream();
+        const received = [];
+        stream.onStatus = (data) => received.push(data);
+        const payload = { job: { id: '42', status: 'RUNNING', progress: 40 }, steps: [{ id: 'extract', status: 'DONE' }] };
+        source.emit('status', payload);
+
+        assert.deepEqual(stream.status, payload.job);
+        assert.deepEqual(stream.steps, payload.steps);
+        assert.deepEqual(received, [payload]);
+    });
+
+    test('a service status is taken from data.service; steps stay when the payload has none', () => {
+        const { stream, source } = connectedStream();
+        source.emit('status', { job: { status: 'RUNNING' }, steps: [{ id: 'a' }] });
+        source.emit('status', { service: { name: 'gateway', instances: 2 } });
+        assert.deepEqual(stream.status, { name: 'gateway', instances: 2 });
+        assert.deepEqual(stream.steps, [{ id: 'a' }]);
+    });
+});
+
+describe('LogStream reset events', () => {
+    test('overflow with a cursor reopens from that cursor and keeps the buffer', () => {
+        const { stream, source, batches } = connectedStream({}, { level: 'warn' });
+        const resets = [];
+        stream.onReset = (payload) => resets.push(payload);
+        source.emit('logs', logsEvent([1, 2, 3]));
+        frames.flush();
+        source.emit('reset', { reason: 'overflow', cursor: '0-3' });
+
+        assert.deepEqual(resets, [{ reason: 'overflow', cursor: '0-3' }]);
+        assert.equal(source.closed, true, 'the old EventSource is closed');
+        assert.equal(FakeEventSource.instances.length, 2);
+        const reopened = FakeEventSource.last;
+        assert.equal(reopened.params.get('since'), '0-3');
+        assert.equal(reopened.params.get('level'), 'warn', 'the filters are kept');
+        assert.deepEqual(offsets(stream.logs), [1, 2, 3]);
+
+        reopened.emit('logs', logsEvent([3, 4]));
+        frames.flush();
+        assert.deepEqual(offsets(stream.logs), [1, 2, 3, 4]);
+        assert.deepEqual(batches.map((batch) => batch.replaced), [false, false]);
+    });
+
+    for (const reason of ['cursor-expired', 'unknown-cursor', 'too-far-behind']) {
+        test(`${reason} clears the buffer and reopens from the newest entries (no since)`, () => {
+            const { stream, source, batches } = connectedStream({ limit: 20 }, { stepId: 'load' });
+            source.emit('logs', logsEvent([100, 101], { total_count: 500, displayed_count: 2, has_more: true }));
+            frames.flush();
+            source.emit('reset', { reason, cursor: '0-101' });
+
+            assert.deepEqual(stream.logs, []);
+            assert.equal(stream.lastCursor, null);
+            assert.equal(stream.totalCount, 0);
+            assert.equal(stream.hasEarlier, false);
+            const reopened = FakeEventSource.last;
+            assert.notEqual(reopened, source);
+            assert.equal(source.closed, true);
+            assert.deepEqual(Object.fromEntries(reopened.params), { limit: '20', step: 'load' });
+
+            reopened.emit('logs', logsEvent([5, 6]));
+            frames.flush();
+            assert.deepEqual(offsets(stream.logs), [5, 6], 'lower cursors are accepted after a restart');
+            assert.deepEqual(batches.at(-1), { entries: logsEvent([5, 6]).logs, replaced: true });
+        });
+    }
+
+    test('a reset without a cursor also starts again from the newest entries', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([1]));
+        source.emit('reset', { reason: 'overflow' });
+        assert.deepEqual(stream.logs, []);
+        assert.equal(FakeEventSource.last.params.has('since'), false);
+    });
+});
+
+describe('LogStream errors and back-off', () => {
+    test('an error while CONNECTING leaves the retry to the browser: no new EventSource', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([1]));
+        source.emitError(FakeEventSource.CONNECTING);
+        for (let i = 0; i < 14; i++) mock.timers.tick(1000);
+
+        assert.equal(FakeEventSource.instances.length, 1);
+        assert.equal(source.closed, false);
+        assert.equal(stream.connected, false);
+        source.emitOpen();
+        assert.equal(stream.connected, true);
+    });
+
+    test('an error with CLOSED reopens once after reconnectDelayMs, with since = the last cursor', () => {
+        mock.method(Math, 'random', () => 0.5); // no jitter: exactly the delay
+        const { source } = connectedStream({ reconnectDelayMs: 1000 }, { level: 'error' });
+        source.emit('logs', logsEvent([7, 8]));
+        source.emitError(FakeEventSource.CLOSED);
+
+        mock.timers.tick(999);
+        assert.equal(FakeEventSource.instances.length, 1);
+        mock.timers.tick(1);
+        assert.equal(FakeEventSource.instances.length, 2);
+        assert.deepEqual(Object.fromEntries(FakeEventSource.last.params), { limit: '100', level: 'error', since: '0-8' });
+        mock.timers.tick(5000);
+        assert.equal(FakeEventSource.instances.length, 2, 'one reopen per error');
+    });
+
+    test('the back-off doubles after each failure up to maxReconnectDelayMs and resets on open', () => {
+        mock.method(Math, 'random', () => 0.5);
+        connectedStream({ reconnectDelayMs: 1000, maxReconnectDelayMs: 5000, fallbackTimeoutMs: 60000 });
+        const delays = [];
+        for (let attempt = 0; attempt < 5; attempt++) {
+            const failing = FakeEventSource.last;
+            failing.emitError(FakeEventSource.CLOSED);
+            let waited = 0;
+            while (FakeEventSource.last === failing) {
+                mock.timers.tick(100);
+                waited += 100;
+            }
+            delays.push(waited);
+        }
+        assert.deepEqual(delays, [1000, 2000, 4000, 5000, 5000]);
+
+        FakeEventSource.last.emitOpen();
+        const failing = FakeEventSource.last;
+        failing.emitError(FakeEventSource.CLOSED);
+        mock.timers.tick(999);
+        assert.equal(FakeEventSource.last, failing);
+        mock.timers.tick(1);
+        assert.notEqual(FakeEventSource.last, failing, 'an open connection resets the delay');
+    });
+
+    test('the reopen delay is jittered between 0.5x and 1.5x of the current delay', () => {
+        for (const [random, expected] of [[0, 500], [0.25, 750], [0.999, 1499]]) {
+            FakeEventSource.reset();
+            mock.method(Math, 'random', () => random);
+            const { source } = connectedStream({ reconnectDelayMs: 1000 });
+            source.emitError(FakeEventSource.CLOSED);
+            mock.timers.tick(expected - 1);
+            assert.equal(FakeEventSource.instances.length, 1, `random ${random}: not before ${expected} ms`);
+            mock.timers.tick(1);
+            assert.equal(FakeEventSource.instances.length, 2, `random ${random}: at ${expected} ms`);
+            mock.restoreAll();
+        }
+    });
+
+    test('an error from an EventSource that was already replaced schedules nothing', () => {
+        mock.method(Math, 'random', () => 0.5);
+        const { source } = connectedStream({ reconnectDelayMs: 1000 });
+        source.emit('reset', { reason: 'overflow', cursor: '0-1' });
+        source.emitError(FakeEventSource.CLOSED);
+        mock.timers.tick(5000);
+        assert.equal(FakeEventSource.instances.length, 2);
+    });
+});
+
+describe('LogStream.disconnect', () => {
+    test('closes the EventSource and calls onDisconnect', () => {
+        const { stream, source } = connectedStream();
+        let disconnected = 0;
+        stream.onDisconnect = () => disconnected++;
+        stream.disconnect();
+        assert.equal(source.closed, true);
+        assert.equal(stream.eventSource, null);
+        assert.equal(stream.connected, false);
+        assert.equal(disconnected, 1);
+    });
+
+    test('leaves no timer behind: no fetch and no EventSource however long one waits', async () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([1]));
+        stream.disconnect();
+        for (let i = 0; i < 600; i++) {
+            mock.timers.tick(1000);
+            await settle(1);
+        }
+        frames.flush();
+        assert.equal(fetch.calls.length, 0);
+        assert.equal(FakeEventSource.instances.length, 1);
+    });
+
+    test('cancels a scheduled reopen', () => {
+        const { stream, source } = connectedStream();
+        source.emitError(FakeEventSource.CLOSED);
+        stream.disconnect();
+        for (let i = 0; i < 120; i++) mock.timers.tick(1000);
+        assert.equal(FakeEventSource.instances.length, 1);
+        assert.equal(fetch.calls.length, 0);
+    });
+
+    test('cancels the pending frame: onLogs is not called afterwards', () => {
+        const { stream, source, batches } = connectedStream();
+        source.emit('logs', logsEvent([1]));
+        stream.disconnect();
+        frames.flush();
+        assert.equal(batches.length, 0);
+        assert.equal(frames.pending, 0);
+    });
+});
+
+describe('LogStream.loadEarlier', () => {
+    test('fetches before the first cursor with the filters and prepends only older entries', async () => {
+        const { stream, source } = connectedStream({ limit: 3 }, { stepId: 'extract', level: 'warn' });
+        source.emit('logs', logsEvent([10, 11, 12], { has_more: true }));
+        fetch = createFakeFetch(() => ({
+            logs: [entry(7), entry(8), entry(9), entry(10)],
+            meta: { total_count: 40, displayed_count: 12, has_more: false },
+        }));
+        globalThis.fetch = fetch;
+
+        const added = await stream.loadEarlier();
+
+        assert.equal(fetch.calls.length, 1);
+        const [url] = fetch.urls();
+        assert.equal(url.pathname, '/api/jobs/42/logs', 'the plain endpoint, not the stream');
+        assert.deepEqual(Object.fromEntries(url.searchParams), { limit: '3', step: 'extract', level: 'warn', before: '0-10' });
+        assert.equal(fetch.calls[0].init.headers.Accept, 'application/json');
+        assert.equal(added, 3);
+        assert.deepEqual(offsets(stream.logs), [7, 8, 9, 10, 11, 12]);
+        assert.equal(stream.hasEarlier, false);
+        assert.equal(stream.totalCount, 40);
+        assert.equal(stream.lastCursor, '0-12', 'the live position does not move');
+    });
+
+    test('does nothing on an empty buffer', async () => {
+        const { stream } = connectedStream();
+        assert.equal(await stream.loadEarlier(), 0);
+        assert.equal(fetch.calls.length, 0);
+    });
+
+    test('rejects with the HTTP status when the fetch fails', async () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([5]));
+        globalThis.fetch = async () => ({ ok: false, status: 503, json: async () => ({}) });
+        await assert.rejects(stream.loadEarlier(), /HTTP 503/);
+        assert.deepEqual(offsets(stream.logs), [5]);
+    });
+
+    // The bound `this.logs.length = max` cuts the END of the buffer: the newest entries go, while
+    // lastCursor still points after them, so they are never fetched again. The buffer then has a
+    // hole (jumpToLatest in log-components.js shows stream.logs without them).
+    test('reading back past the bound never drops the newest entries',
+        { todo: 'bug: loadEarlier truncates the newest entries (this.logs.length = max, log-stream.js:328)' },
+        async () => {
+            const { stream, source } = connectedStream({ limit: 2, maxBufferSize: 4 });
+            source.emit('logs', logsEvent(range(10, 13), { has_more: true }));
+            let before = 10;
+            globalThis.fetch = createFakeFetch(() => {
+                before -= 2;
+                return { logs: [entry(before), entry(before + 1)], meta: { has_more: true } };
+            });
+            await stream.loadEarlier(); // 8..13: 6 entries = maxBufferSize + limit
+            await stream.loadEarlier(); // 6..13 would be 8 entries: over the bound
+            assert.equal(stream.logs.at(-1).cursor, stream.lastCursor, 'the buffer ends at the live position');
+        });
+});
+
+describe('LogStream.reconnect', () => {
+    test('clears the buffer and opens a new EventSource with the new filters, from the newest', () => {
+        const { stream, source, batches } = connectedStream({}, { level: 'info' });
+        source.emit('logs', logsEvent([1, 2, 3], { total_count: 3, displayed_count: 3 }));
+        frames.flush();
+
+        stream.reconnect({ level: 'error', search: 'timeout' });
+
+        assert.equal(source.closed, true);
+        assert.deepEqual(stream.logs, []);
+        assert.equal(stream.totalCount, 0);
+        assert.equal(stream.lastCursor, null);
+        assert.equal(FakeEventSource.open.length, 1);
+        assert.deepEqual(Object.fromEntries(FakeEventSource.last.params), { limit: '100', level: 'error', q: 'timeout' });
+        assert.deepEqual(stream.filters, { level: 'error', search: 'timeout' });
+
+        FakeEventSource.last.emit('logs', logsEvent([2]));
+        frames.flush();
+        assert.deepEqual(batches.at(-1), { entries: logsEvent([2]).logs, replaced: true });
+    });
+
+    test('without arguments keeps the current filters', () => {
+        const { stream } = connectedStream({}, { stepId: 'extract' });
+        stream.reconnect();
+        assert.equal(FakeEventSource.last.params.get('step'), 'extract');
+        assert.equal(FakeEventSource.last.params.has('since'), false);
+    });
+});
+
+describe('createServiceStream', () => {
+    test('with shared: false is a plain LogStream on /api/service/logs/stream', () => {
+        const restore = installGlobals({ BroadcastChannel: class {}, navigator: { locks: {} } });
+        try {
+            const stream = QuaeroLogs.createServiceStream({ shared: false, limit: 30 });
+            assert.equal(stream.constructor, QuaeroLogs.LogStream);
+            assert.equal(stream.endpoint, '/api/service/logs/stream');
+            assert.equal(stream.options.isServiceLog, true);
+            stream.connect({ level: 'warn' });
+            assert.equal(FakeEventSource.last.url, '/api/service/logs/stream?limit=30&level=warn');
+        } finally {
+            restore();
+        }
+    });
+
+    test('without BroadcastChannel is a plain LogStream', () => {
+        const restore = installGlobals({ BroadcastChannel: undefined, navigator: { locks: {} } });
+        try {
+            assert.equal(QuaeroLogs.createServiceStream().constructor, QuaeroLogs.LogStream);
+        } finally {
+            restore();
+        }
+    });
+
+    test('without navigator.locks is a plain LogStream', () => {
+        for (const navigator of [undefined, {}]) {
+            const restore = installGlobals({ BroadcastChannel: class {}, navigator });
+            try {
+                assert.equal(QuaeroLogs.createServiceStream().constructor, QuaeroLogs.LogStream);
+            } finally {
+                restore();
+            }
+        }
+    });
+
+    test('with BroadcastChannel and navigator.locks is a SharedServiceStream', () => {
+        const restore = installGlobals({ BroadcastChannel: class {}, navigator: { locks: {} } });
+        try {
+            const stream = QuaeroLogs.createServiceStream();
+            assert.ok(stream instanceof QuaeroLogs.SharedServiceStream);
+            assert.equal(stream.endpoint, '/api/service/logs/stream');
+        } finally {
+            restore();
+        }
+    });
+});
