@@ -20,8 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A gateway that stops tells its browsers to come back (elsewhere) after a jittered delay, and
- * ends their streams promptly: no thundering herd, no client cut off without a word, no
- * shutdown held up by open streams. Tomcat's async timeout never applies (streams are not async).
+ * ends their streams (job streams and jobs feeds alike) promptly: no thundering herd, no client
+ * cut off without a word, no shutdown held up by open streams. Tomcat's async timeout never
+ * applies (streams are not async).
  */
 class GracefulShutdownTest {
 
@@ -43,6 +44,11 @@ class GracefulShutdownTest {
             var sse = SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job + "/logs/stream"));
             assertThat(sse.next(SseEvents.LOGS, Duration.ofSeconds(10))).isNotNull();
             clients.add(sse);
+        }
+        for (int i = 0; i < 2; i++) {
+            var feed = SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/job-status/stream"));
+            assertThat(feed.status()).isEqualTo(200);
+            clients.add(feed);
         }
         long start = System.nanoTime();
         gateway.close();

@@ -34,6 +34,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ringSize       recent events kept per watched job, to serve the database-lag window to
  *                       later viewers from memory (~0.5 KB each: 256 ≈ 128 KB per watched job;
  *                       0 turns it off). Default 256.
+ * @param feedHandoverWait longest a new jobs-feed connection waits, before its response starts,
+ *                       for log-ingest to store what the tail passed before it subscribed, so the
+ *                       list a page fetches once the feed is open misses no change the feed will
+ *                       not bring; further behind (ingest or the database down), the feed opens
+ *                       anyway. 0 opens at once, without that guarantee. Default 3s.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -45,7 +50,8 @@ public record StreamProperties(
     @DefaultValue("100000") int maxReplay,
     @DefaultValue("5000") int maxConnections,
     @DefaultValue("100000") int maxBridgeScan,
-    @DefaultValue("256") int ringSize) {
+    @DefaultValue("256") int ringSize,
+    @DefaultValue("3s") Duration feedHandoverWait) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -60,6 +66,8 @@ public record StreamProperties(
         require(maxConnections >= 1 && maxConnections <= 100_000,
             "quaero.stream.max-connections must be 1..100000, was " + maxConnections);
         require(ringSize >= 0 && ringSize <= 100_000, "quaero.stream.ring-size must be 0..100000, was " + ringSize);
+        require(!feedHandoverWait.isNegative() && feedHandoverWait.toSeconds() <= 60,
+            "quaero.stream.feed-handover-wait must be within [0, 60s], was " + feedHandoverWait);
         require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
     }
 

@@ -32,6 +32,17 @@ public final class SseWriter {
         out.flush();
     }
 
+    /**
+     * Frames rendered once and shared by many connections (the jobs feed's {@code status}
+     * events), written back to back with one flush.
+     */
+    public void frames(List<byte[]> frames) throws IOException {
+        for (byte[] frame : frames) {
+            out.write(frame);
+        }
+        out.flush();
+    }
+
     /** A comment line: ignored by EventSource, but it pushes the headers out and proves the pipe. */
     public void comment(String text) throws IOException {
         out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));

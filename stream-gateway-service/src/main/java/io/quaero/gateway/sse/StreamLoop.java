@@ -12,7 +12,7 @@ import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
- * The live part of every stream, job or service: the seed's Go {@code select} loop on a virtual
+ * The live part of every stream (job, service, jobs feed): the seed's Go {@code select} loop on a virtual
  * thread. Wait on the connection's one bounded queue until the nearer of the next batch flush
  * and the next ping; hand each event to the {@link Sink}; flush the sink's batch when the batch
  * interval is up (or the batch is full); ping after {@code ping-interval} of silence; leave when

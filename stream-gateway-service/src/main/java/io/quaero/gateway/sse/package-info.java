@@ -1,2 +1,2 @@
-/** SSE plumbing shared by the job and service streams: frame writing and the connection loop. */
+/** SSE plumbing shared by the job, service and job-status streams: frame writing and the connection loop. */
 package io.quaero.gateway.sse;

@@ -3,22 +3,29 @@ package io.quaero.gateway.tail;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobStatusChange;
 import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
+import io.quaero.contracts.sse.StepView;
 
 /**
  * One decoded job event handed to the connections watching its job, with its Kafka position.
  *
  * <p>A log event's JSON (all but its line number, which each connection adds) is made once, by
  * the first connection that sends it, and shared by the others: with a hundred viewers of a job,
- * serialising per connection was most of the gateway's CPU (see docs/BENCHMARKS.md). The race to
- * make it is benign: every thread computes the same bytes.
+ * serialising per connection was most of the gateway's CPU (see docs/BENCHMARKS.md). A status
+ * event's frame for the jobs feed is made the same way: it is the same for every feed connection,
+ * so it is a whole SSE frame. The race to make either is benign: every thread computes the same
+ * bytes.
  */
 public final class Delivery {
 
     private final JobEvent event;
     private final Cursor cursor;
     private volatile byte[] entryWithoutLine;
+    private volatile byte[] feedFrame;
 
     public Delivery(JobEvent event, Cursor cursor) {
         this.event = event;
@@ -43,5 +50,24 @@ public final class Delivery {
             entryWithoutLine = fields;
         }
         return new SseJson.PreparedEntry(line, fields);
+    }
+
+    /**
+     * This (status) event as a whole {@code status} frame of the jobs feed: the delta as Kafka
+     * carried it, naming its job even when only steps changed ({@link JobStatusChange}).
+     */
+    public byte[] feedFrame() {
+        byte[] frame = feedFrame;
+        if (frame == null) {
+            var status = (StatusEvent) event;
+            var job = status.job();
+            var change = new JobStatusChange(
+                new JobStatusChange.Job(status.jobId().toString(), job == null ? null : job.status().wireName(),
+                    job == null ? null : job.progress()),
+                status.steps().stream().map(s -> new StepView(s.id(), s.name(), s.status().wireName())).toList());
+            frame = SseJson.frame(SseEvents.STATUS, null, change);
+            feedFrame = frame;
+        }
+        return frame;
     }
 }

@@ -1,12 +1,14 @@
 package io.quaero.gateway.tail;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.StatusEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -18,9 +20,13 @@ import org.springframework.stereotype.Component;
  * The live tail of {@link Topics#JOB_EVENTS} for this gateway instance (see {@link KafkaTail}).
  *
  * <p>For each record it looks the key up in {@link Viewers} first and skips the value of jobs
- * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. A
- * decoded event is offered to each watching connection's bounded queue; the tail never waits for
- * a connection. A value that does not decode is skipped here (ingest sends it to the dead-letter
+ * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. While
+ * someone watches the jobs feed ({@link StatusWatchers}), a record of any job whose bytes may be a
+ * status event ({@link StatusPrefilter}: one pass, no allocation) is decoded too; log lines, nearly
+ * all records, fail that check and stay undecoded. Each record is decoded at most once, and the
+ * one {@link Delivery} goes to the job's viewers and, if it is a status event, to the feed. A
+ * decoded event is offered to each connection's bounded queue; the tail never waits for a
+ * connection. A value that does not decode is skipped here (ingest sends it to the dead-letter
  * topic).
  */
 @Component
@@ -29,11 +35,20 @@ public class JobEventTail extends KafkaTail {
     private static final Logger log = LoggerFactory.getLogger(JobEventTail.class);
 
     private final Viewers viewers;
+    private final StatusWatchers statusWatchers;
     private final EventCodec codec = new EventCodec();
+    /** Values this tail decoded (written by the tail thread only): what watching costs. */
+    private final LongAdder decoded = new LongAdder();
 
-    JobEventTail(KafkaProperties kafka, Viewers viewers) {
+    JobEventTail(KafkaProperties kafka, Viewers viewers, StatusWatchers statusWatchers) {
         super(kafka, Topics.JOB_EVENTS, "gateway job-events tail");
         this.viewers = viewers;
+        this.statusWatchers = statusWatchers;
+    }
+
+    /** Record values this tail has decoded since it started (only watched jobs' and the feed's). */
+    public long decodedCount() {
+        return decoded.sum();
     }
 
     /**
@@ -49,25 +64,37 @@ public class JobEventTail extends KafkaTail {
     @Override
     protected void endSubscriptions() {
         viewers.closeAll();
+        statusWatchers.closeAll();
     }
 
     @Override
     protected void dispatch(ConsumerRecord<String, byte[]> record) {
+        byte[] value = record.value();
+        if (value == null) {
+            return;
+        }
         Watch watch = viewers.watching(record.key());
-        if (watch == null || record.value() == null) {
+        boolean forFeed = statusWatchers.any() && StatusPrefilter.mayBeStatus(value);
+        if (watch == null && !forFeed) {
             return;
         }
         JobEvent event;
+        decoded.increment();
         try {
-            event = codec.decodeJobEvent(record.value());
+            event = codec.decodeJobEvent(value);
         } catch (InvalidEventException e) {
             log.debug("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
         var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));
-        watch.append(delivery);
-        for (Subscriber<Delivery> s : watch.subscribers) {
-            s.offer(delivery);
+        if (watch != null) {
+            watch.append(delivery);
+            for (Subscriber<Delivery> s : watch.subscribers) {
+                s.offer(delivery);
+            }
+        }
+        if (forFeed && event instanceof StatusEvent) {
+            statusWatchers.offer(delivery);
         }
     }
 }

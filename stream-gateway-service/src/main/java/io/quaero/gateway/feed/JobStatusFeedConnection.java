@@ -1,0 +1,72 @@
+package io.quaero.gateway.feed;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.StreamLoop;
+import io.quaero.gateway.tail.Delivery;
+import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.Subscriber;
+
+/**
+ * One browser's jobs feed, run on the request's virtual thread through {@link StreamLoop}: the
+ * status events queued since the last flush go out together every batch interval, each as its own
+ * {@code status} event whose bytes the first feed connection rendered and every other one copies
+ * ({@link Delivery#feedFrame()}). Nothing here is per connection but the batch: no cursor, no
+ * counts, no resume; a page that missed something (overflow, shutdown, a network error) fetches
+ * the list again when it reconnects.
+ */
+final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
+
+    private final Subscriber<Delivery> subscriber;
+    private final SseWriter out;
+    private final StreamProperties props;
+    /** Frames waiting for the next flush, shared with the other feed connections. */
+    private final List<byte[]> pending = new ArrayList<>();
+
+    JobStatusFeedConnection(Subscriber<Delivery> subscriber, SseWriter out, StreamProperties props) {
+        this.subscriber = subscriber;
+        this.out = out;
+        this.props = props;
+    }
+
+    /** The live feed until the connection ends. */
+    Disconnect run() throws InterruptedException {
+        try {
+            return StreamLoop.run(subscriber, this, out, props);
+        } catch (IOException clientGone) {
+            return Disconnect.CLIENT_GONE;
+        }
+    }
+
+    @Override
+    public boolean accept(Delivery status) {
+        pending.add(status.feedFrame());
+        return false;
+    }
+
+    @Override
+    public int pending() {
+        return pending.size();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!pending.isEmpty()) {
+            out.frames(pending);
+            pending.clear();
+        }
+    }
+
+    /** No cursor: the feed cannot be resumed, the page starts over (reconnects, fetches the list). */
+    @Override
+    public Disconnect reset(String reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, new ResetPayload(reason, null));
+        return outcome;
+    }
+}

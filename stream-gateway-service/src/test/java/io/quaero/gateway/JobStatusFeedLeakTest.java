@@ -1,0 +1,159 @@
+package io.quaero.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.JobState;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.SseClient;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.tail.StatusWatchers;
+import io.quaero.gateway.tail.Viewers;
+import io.quaero.infra.RealInfrastructure;
+import io.quaero.ingest.LogIngestApplication;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * No leak from the jobs feed: {@value #FEEDS} feeds opened and left the ways a browser leaves
+ * (see {@link ConnectionLeakTest}, whose context this shares: 250 ms pings, so a vanished client
+ * is noticed quickly), and the instance is back to no connection, no feed subscription, its
+ * baseline of platform threads, and no decoding for the feed.
+ */
+@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms"})
+@ContextConfiguration(initializers = RealInfrastructure.class)
+class JobStatusFeedLeakTest {
+
+    static final int FEEDS = 1_000;
+    private static final int AT_ONCE = 50;
+    private static final int THREAD_SLACK = 5;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** The JDK HttpClient's own worker pool in this JVM: the test's clients, not the instance. */
+    private static final String CLIENT_THREADS = "HttpClient-";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JobEventTail tail;
+
+    @Autowired
+    Viewers viewers;
+
+    @Autowired
+    StatusWatchers watchers;
+
+    /** How a soak client leaves. */
+    enum Leaving {
+        /** Closes as soon as the response headers are in, as a page navigated away from. */
+        AT_ONCE,
+        /** Reads a first event (a ping: nothing changes meanwhile), then closes. */
+        AFTER_A_PING,
+        /** Sends the request and resets the TCP connection before any response. */
+        BEFORE_THE_RESPONSE
+    }
+
+    @Test
+    void openingAndLeavingAThousandFeedsLeavesNoSubscriptionThreadOrDecodingBehind() throws Exception {
+        await().atMost(SETTLE).until(tail::isTailing);
+        soak(AT_ONCE);
+        awaitNoConnections();
+        int baselineThreads = serverThreads();
+
+        Map<Leaving, Integer> failures = soak(FEEDS);
+        awaitNoConnections();
+
+        assertThat(failures).as("feeds that did not open as a client expects").isEmpty();
+        assertThat(serverThreads()).as("platform threads, without the test's HTTP client pool")
+            .isLessThanOrEqualTo(baselineThreads + THREAD_SLACK);
+        long decoded = tail.decodedCount();
+        UUID job = UUID.randomUUID();
+        var sent = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(job), new EventCodec().encode(
+            new StatusEvent(UUID.randomUUID(), job, Instant.now().truncatedTo(ChronoUnit.MICROS),
+                new JobState(JobStatus.RUNNING, 1), List.of())))).get();
+        await().atMost(WAIT).until(() -> tail.dispatchedUpTo(sent.partition()) >= sent.offset());
+        assertThat(tail.decodedCount()).as("records decoded once every feed left").isEqualTo(decoded);
+    }
+
+    /** Opens and leaves {@code count} feeds, {@value #AT_ONCE} at a time; failures by kind. */
+    private Map<Leaving, Integer> soak(int count) throws InterruptedException {
+        Map<Leaving, Integer> failures = new ConcurrentHashMap<>();
+        var slots = new Semaphore(AT_ONCE);
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                Leaving leaving = switch (i % 10) {
+                    case 0 -> Leaving.BEFORE_THE_RESPONSE;
+                    case 1 -> Leaving.AFTER_A_PING;
+                    default -> Leaving.AT_ONCE;
+                };
+                slots.acquire();
+                clients.submit(() -> {
+                    try {
+                        if (!visit(leaving)) {
+                            failures.merge(leaving, 1, Integer::sum);
+                        }
+                    } catch (Exception e) {
+                        failures.merge(leaving, 1, Integer::sum);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        return failures;
+    }
+
+    private boolean visit(Leaving leaving) throws Exception {
+        if (leaving == Leaving.BEFORE_THE_RESPONSE) {
+            try (var socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.getOutputStream().write(("GET /api/job-status/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                // Linger 0: close sends RST, as a client that crashes or loses its network.
+                socket.setSoLinger(true, 0);
+            }
+            return true;
+        }
+        try (var feed = SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/job-status/stream"))) {
+            if (feed.status() != 200) {
+                return false;
+            }
+            return leaving == Leaving.AT_ONCE || feed.next(SseEvents.PING, WAIT) != null;
+        }
+    }
+
+    private void awaitNoConnections() {
+        await().atMost(SETTLE).pollInterval(Duration.ofMillis(100))
+            .until(() -> viewers.connectionCount() == 0 && watchers.count() == 0);
+    }
+
+    private static int serverThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith(CLIENT_THREADS)).count();
+    }
+}

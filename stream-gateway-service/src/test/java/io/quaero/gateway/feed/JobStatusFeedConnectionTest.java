@@ -1,0 +1,79 @@
+package io.quaero.gateway.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.event.JobState;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.event.StepState;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.tail.Delivery;
+import io.quaero.gateway.tail.Disconnect;
+import io.quaero.gateway.tail.Subscriber;
+import org.junit.jupiter.api.Test;
+
+/** A feed connection's frames, without a server: what it writes for a batch and for an overflow. */
+class JobStatusFeedConnectionTest {
+
+    private static final int BUFFER = 16;
+    private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 100,
+        1000, BUFFER, 100_000, 5000, 100_000, 256, Duration.ofSeconds(3));
+
+    @Test
+    void aStatusDeltaIsOneSharedFrameNamingItsJobEvenWhenOnlyStepsChanged() {
+        UUID job = UUID.fromString("6f1c0b7e-3d2a-4c1b-9e8f-0a1b2c3d4e5f");
+        var stepOnly = delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), null,
+            List.of(new StepState("parse", "Parse", JobStatus.COMPLETED))), 7);
+        var jobOnly = delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, 40),
+            List.of()), 8);
+
+        assertThat(text(stepOnly.feedFrame())).isEqualTo("""
+            event: status
+            data: {"job":{"id":"6f1c0b7e-3d2a-4c1b-9e8f-0a1b2c3d4e5f"},"steps":[{"id":"parse","name":"Parse","status":"completed"}]}
+
+            """);
+        assertThat(text(jobOnly.feedFrame())).isEqualTo("""
+            event: status
+            data: {"job":{"id":"6f1c0b7e-3d2a-4c1b-9e8f-0a1b2c3d4e5f","status":"running","progress":40}}
+
+            """);
+        assertThat(jobOnly.feedFrame()).as("rendered once, the same bytes for every connection").isSameAs(jobOnly.feedFrame());
+    }
+
+    @Test
+    void anOverflowedConnectionWritesWhatItHadThenAResetWithoutCursor() throws Exception {
+        var subscriber = new Subscriber<Delivery>(null, BUFFER, PROPS.maxLimit());
+        UUID job = UUID.randomUUID();
+        for (int i = 0; i <= BUFFER; i++) {
+            subscriber.offer(delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),
+                List.of()), i));
+        }
+        assertThat(subscriber.ending()).isEqualTo(Disconnect.OVERFLOW);
+
+        var bytes = new ByteArrayOutputStream();
+        Disconnect end = new JobStatusFeedConnection(subscriber, new SseWriter(bytes), PROPS).run();
+
+        assertThat(end).isEqualTo(Disconnect.OVERFLOW);
+        String written = text(bytes.toByteArray());
+        assertThat(written.split("event: status\n", -1)).hasSize(BUFFER + 1);
+        assertThat(written).contains("\"progress\":" + (BUFFER - 1) + "}").doesNotContain("\"progress\":" + BUFFER + "}");
+        assertThat(written).endsWith("event: reset\ndata: {\"reason\":\"overflow\"}\n\n");
+    }
+
+    private static Delivery delivery(StatusEvent event, long offset) {
+        return new Delivery(event, new Cursor(0, offset));
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
