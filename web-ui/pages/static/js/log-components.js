@@ -12,8 +12,11 @@
 /** Milliseconds a search box waits after the last keystroke before the stream reconnects. */
 const SEARCH_DEBOUNCE_MS = 300;
 
-/** Most rows a log view keeps in the DOM; older ones stay in the stream's buffer. */
-const MAX_DOM_ROWS = 2000;
+/**
+ * Most rows a log view keeps in the DOM; older ones stay in the stream's buffer. Layout of the
+ * rows is most of a busy page's work, and it grows with this number (see docs/BENCHMARKS.md).
+ */
+const MAX_DOM_ROWS = 1000;
 
 /**
  * Reads a JSON response; a non-2xx answer becomes an Error carrying the API's message.
@@ -279,7 +282,8 @@ function serviceLogViewer(options = {}) {
  */
 function jobsList() {
     let feed = null;
-    const rank = { pending: 0, running: 1, completed: 2, failed: 2, cancelled: 2 };
+    let loading = false;
+    const arrivedWhileLoading = [];
     return {
         jobs: [],
         types: [],
@@ -287,7 +291,6 @@ function jobsList() {
         nextCursor: null,
         loadingMore: false,
         feedConnected: false,
-        feedWasOpen: false,
         filters: { status: '', type: '' },
         form: { type: '', params: {} },
         creating: false,
@@ -299,7 +302,6 @@ function jobsList() {
                 if (types.length > 0) this.chooseType(types[0].type);
             }).catch((e) => { this.error = e.message; });
             this.openFeed();
-            this.load();
             this.$watch('filters', () => this.load(), { deep: true });
             window.addEventListener('pagehide', () => this.destroy());
         },
@@ -308,34 +310,53 @@ function jobsList() {
             feed?.close();
         },
 
+        /**
+         * The job-status feed: every status change of every job. On each open (the first and
+         * every reconnect) the page is fetched again; the feed guarantees that a change is in that
+         * page, on the stream, or both, and changes arriving during the fetch are applied after it.
+         */
         openFeed() {
             feed = new EventSource('/api/job-status/stream');
             feed.onopen = () => {
                 this.feedConnected = true;
-                // Reconnected: whatever changed while the feed was down is in a fresh page.
-                if (this.feedWasOpen) this.load();
-                this.feedWasOpen = true;
+                this.load();
             };
-            feed.onerror = () => { this.feedConnected = false; };
-            feed.addEventListener('status', (e) => this.applyStatus(JSON.parse(e.data)));
-            feed.addEventListener('reset', () => this.load());
+            feed.onerror = () => {
+                this.feedConnected = false;
+                // No feed (yet): still show the jobs, they just will not move until it is back.
+                if (!this.loaded && !loading) this.load();
+            };
+            feed.addEventListener('status', (e) => {
+                const data = JSON.parse(e.data);
+                if (loading) {
+                    arrivedWhileLoading.push(data);
+                } else {
+                    this.applyStatus(data);
+                }
+            });
         },
 
-        /** Merges one status change; a job not listed yet is fetched and put on top. */
+        /** Merges one status change (only what changed is in it); an unlisted job is fetched. */
         applyStatus(data) {
             const change = data.job;
             if (!change?.id) return;
             const job = this.jobs.find((j) => j.id === change.id);
             if (job) {
-                // Newer wins; a late page never takes a finished job back to running.
-                if (change.status && (rank[change.status] ?? 0) >= (rank[job.status] ?? 0)) job.status = change.status;
+                if (change.status) job.status = change.status;
                 if (change.progress !== undefined && change.progress !== null) job.progress = change.progress;
-                if (Array.isArray(data.steps)) job.currentStep = (data.steps.find((s) => s.status === 'running') || {}).name;
             } else if (this.loaded) {
-                fetch(`/api/jobs/${change.id}`).then(jsonOrError).then((fresh) => {
-                    if (this.matches(fresh) && !this.jobs.some((j) => j.id === fresh.id)) this.jobs.unshift(fresh);
-                }).catch(() => { /* gone or not visible: nothing to show */ });
+                fetch(`/api/jobs/${change.id}`).then(jsonOrError).then((fresh) => this.insert(fresh))
+                    .catch(() => { /* gone: nothing to show */ });
             }
+        },
+
+        /** Puts a job fetched on its first change into the list, newest first, if it belongs there. */
+        insert(job) {
+            if (!this.matches(job) || this.jobs.some((j) => j.id === job.id)) return;
+            const at = this.jobs.findIndex((j) => Date.parse(j.created_at) < Date.parse(job.created_at));
+            // Older than every listed job while older pages exist: it belongs to those pages.
+            if (at === -1 && this.nextCursor) return;
+            this.jobs.splice(at === -1 ? this.jobs.length : at, 0, job);
         },
 
         matches(job) {
@@ -344,6 +365,7 @@ function jobsList() {
         },
 
         async load() {
+            loading = true;
             try {
                 const query = new URLSearchParams();
                 if (this.filters.status) query.set('status', this.filters.status);
@@ -354,6 +376,9 @@ function jobsList() {
                 this.loaded = true;
             } catch (e) {
                 this.error = e.message;
+            } finally {
+                loading = false;
+                arrivedWhileLoading.splice(0).forEach((data) => this.applyStatus(data));
             }
         },
 

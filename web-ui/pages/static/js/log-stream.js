@@ -112,7 +112,8 @@ const QuaeroLogs = (function () {
             error: 'log-level-error',
             fatal: 'log-level-fatal',
         };
-        return classes[String(level ?? '').toLowerCase()] || 'log-level-info';
+        const key = String(level ?? '').toLowerCase();
+        return Object.hasOwn(classes, key) ? classes[key] : 'log-level-info';
     }
 
     /**
@@ -167,7 +168,14 @@ const QuaeroLogs = (function () {
 
     function applySgr(previous, codes) {
         const s = { ...previous };
-        for (const code of codes) {
+        for (let i = 0; i < codes.length; i++) {
+            const code = codes[i];
+            if (code === 38 || code === 48) {
+                // 256-colour (38;5;n) and truecolour (38;2;r;g;b): not mapped, but their numbers
+                // are arguments, not codes of their own.
+                i += codes[i + 1] === 5 ? 2 : codes[i + 1] === 2 ? 4 : 0;
+                continue;
+            }
             if (code === 0) Object.assign(s, { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false });
             else if (code === 1) s.bold = true;
             else if (code === 2) s.dim = true;
@@ -192,6 +200,10 @@ const QuaeroLogs = (function () {
      * @param {string} message
      */
     function renderMessage(element, message) {
+        if (!String(message).includes('\u001b')) {
+            element.textContent = message;
+            return;
+        }
         element.textContent = '';
         for (const segment of ansiSegments(message)) {
             if (segment.classes.length === 0) {
@@ -252,6 +264,8 @@ const QuaeroLogs = (function () {
             this.pending = [];
             this.pendingReplaced = false;
             this.frame = null;
+            /** Bumped by connect/disconnect: an answer to an older request is dropped. */
+            this.generation = 0;
             this.onLogs = null;
             this.onStatus = null;
             this.onError = null;
@@ -265,6 +279,7 @@ const QuaeroLogs = (function () {
          * @param {Object} [filters] stepId, level, search, limit
          */
         connect(filters = {}) {
+            this.generation++;
             this.filters = { ...filters };
             this.open(null);
         }
@@ -280,6 +295,7 @@ const QuaeroLogs = (function () {
 
         /** Closes the EventSource and every timer; nothing of this stream runs afterwards. */
         disconnect() {
+            this.generation++;
             this.closeEventSource();
             clearTimeout(this.watchdog);
             clearTimeout(this.reopenTimer);
@@ -319,14 +335,18 @@ const QuaeroLogs = (function () {
         async loadEarlier() {
             const first = this.logs[0];
             if (!first) return 0;
+            const generation = this.generation;
             const data = await this.fetchJson({ ...this.filters, before: first.cursor });
-            const older = data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0);
+            if (generation !== this.generation) return 0;
+            let older = data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0);
+            // Bounded: at most one page over maxBufferSize while reading back (live lines trim
+            // it); what does not fit stays "earlier".
+            const room = this.options.maxBufferSize + Number(this.filters.limit || this.options.limit) - this.logs.length;
+            const cut = older.length > Math.max(0, room);
+            if (cut) older = older.slice(older.length - Math.max(0, room));
             this.logs = older.concat(this.logs);
-            this.hasEarlier = data.meta.has_more;
+            this.hasEarlier = cut || data.meta.has_more;
             this.applyMeta(data.meta);
-            // Bounded: at most one page over the limit while reading back; live lines trim it.
-            const max = this.options.maxBufferSize + Number(this.filters.limit || this.options.limit);
-            if (this.logs.length > max) this.logs.length = max;
             return older.length;
         }
 
@@ -335,8 +355,10 @@ const QuaeroLogs = (function () {
          * Runs only when the watchdog fires (fallbackTimeoutMs without any event).
          */
         async fetchViaApi() {
+            const generation = this.generation;
             try {
                 const data = await this.fetchJson({ ...this.filters, since: this.lastCursor ?? undefined });
+                if (generation !== this.generation) return;
                 this.handleLogs(data);
             } catch (error) {
                 this.onError?.(error);
@@ -348,6 +370,7 @@ const QuaeroLogs = (function () {
         open(since) {
             this.closeEventSource();
             clearTimeout(this.reopenTimer);
+            this.reopenTimer = null;
             const query = buildQueryParams({ limit: this.options.limit, ...this.filters, since: since ?? undefined });
             const url = query ? `${this.endpoint}?${query}` : this.endpoint;
             const source = new EventSource(url);
@@ -383,7 +406,10 @@ const QuaeroLogs = (function () {
             clearTimeout(this.reopenTimer);
             const delay = this.reconnectDelay * (0.5 + Math.random());
             this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.maxReconnectDelayMs);
-            this.reopenTimer = setTimeout(() => this.open(this.lastCursor), delay);
+            this.reopenTimer = setTimeout(() => {
+                this.reopenTimer = null;
+                this.open(this.lastCursor);
+            }, delay);
         }
 
         heard() {
@@ -397,11 +423,20 @@ const QuaeroLogs = (function () {
             this.watchdog = setTimeout(() => this.silence(), this.options.fallbackTimeoutMs);
         }
 
-        /** fallbackTimeoutMs without any event: fetch what was missed, and reopen the stream. */
+        /**
+         * fallbackTimeoutMs without any event: fetch what was missed, then reopen the stream, unless
+         * a reopen is already scheduled (the gateway refused us: keep its back-off).
+         */
         async silence() {
             this.watchdog = null;
+            const generation = this.generation;
             await this.fetchViaApi();
-            this.open(this.lastCursor);
+            if (generation !== this.generation) return;
+            if (this.reopenTimer !== null) {
+                this.armWatchdog();
+            } else {
+                this.open(this.lastCursor);
+            }
         }
 
         handleLogs(data) {
@@ -542,12 +577,25 @@ const QuaeroLogs = (function () {
                 this.handleLogs(data);
             })(stream.handleLogs);
             stream.handleStatus = (data) => {
+                stream.heard();
                 this.post({ type: 'status', data });
                 this.handleStatus(data);
             };
+            // Every event the leader hears (pings too) keeps the followers' watchdogs quiet.
+            stream.heard = ((original) => () => {
+                original.call(stream);
+                this.post({ type: 'alive' });
+            })(stream.heard);
             stream.onConnect = () => { this.post({ type: 'state', connected: true }); this.setConnected(true); };
             stream.onDisconnect = () => { this.post({ type: 'state', connected: false }); this.setConnected(false); };
-            stream.onReset = (payload) => this.onReset?.(payload);
+            stream.onReset = (payload) => {
+                this.onReset?.(payload);
+                if (RESTART_REASONS.has(payload.reason) || !payload.cursor) {
+                    // The leader starts again from the newest lines: so does every tab.
+                    this.post({ type: 'restart' });
+                    this.restart();
+                }
+            };
             stream.filters = { ...this.filters };
             // Resume where this tab's view ends, so taking over leaves no gap and no repeat.
             stream.lastCursor = this.lastCursor;
@@ -583,6 +631,12 @@ const QuaeroLogs = (function () {
                         this.armWatchdog();
                     }
                     break;
+                case 'alive':
+                    if (!this.leader) this.armWatchdog();
+                    break;
+                case 'restart':
+                    if (!this.leader) this.restart();
+                    break;
                 case 'filters':
                     this.filters = { ...message.filters };
                     this.clear();
@@ -593,6 +647,12 @@ const QuaeroLogs = (function () {
                 default:
                     break;
             }
+        }
+
+        /** Empties this tab's view; the leader's stream refills it from the newest lines. */
+        restart() {
+            this.clear();
+            this.scheduleRender();
         }
 
         /**
@@ -660,7 +720,13 @@ const QuaeroLogs = (function () {
             for (const entry of shown) fragment.appendChild(this.row(entry));
             this.container.appendChild(fragment);
             const excess = this.container.childElementCount - this.options.maxRows;
-            for (let i = 0; i < excess; i++) this.container.firstElementChild.remove();
+            if (excess > 0) {
+                // One range removal instead of one mutation per row.
+                const range = this.container.ownerDocument.createRange();
+                range.setStartBefore(this.container.firstElementChild);
+                range.setEndAfter(this.container.children[excess - 1]);
+                range.deleteContents();
+            }
             if (this.stuck) this.scrollToBottom();
         }
 

@@ -14,7 +14,9 @@ const LIBRARY = '../../../pages/static/js/log-stream.js';
  * when it is called, not when it is loaded, so one copy serves every test of a file.
  */
 export function loadQuaeroLogs() {
-    return require(LIBRARY);
+    // QUAERO_LOGS_JS points the tests at another copy of the library (e.g. a deliberately broken
+    // one, to check that the tests notice).
+    return require(process.env.QUAERO_LOGS_JS ?? LIBRARY);
 }
 
 /**
@@ -366,9 +368,13 @@ class FakeNode {
         if (reference !== null && reference !== undefined && reference.parentNode !== this) {
             throw new Error('NotFoundError: the reference node is not a child of this node');
         }
-        const incoming = node.nodeType === 11 ? node.childNodes.splice(0) : [node];
-        for (const child of incoming) {
-            child.parentNode?.removeChild(child);
+        let incoming;
+        if (node.nodeType === 11) {
+            // Inserting a fragment moves its children and leaves it empty.
+            incoming = node.childNodes.splice(0);
+        } else {
+            node.parentNode?.removeChild(node);
+            incoming = [node];
         }
         const index = reference ? this.childNodes.indexOf(reference) : this.childNodes.length;
         this.childNodes.splice(index, 0, ...incoming);
@@ -477,6 +483,33 @@ export class FakeElement extends FakeNode {
     }
 }
 
+/** A Range over the children of one parent, enough for setStartBefore/setEndAfter/deleteContents. */
+export class FakeRange {
+    constructor() {
+        this.startNode = null;
+        this.endNode = null;
+    }
+
+    setStartBefore(node) {
+        this.startNode = node;
+    }
+
+    setEndAfter(node) {
+        this.endNode = node;
+    }
+
+    deleteContents() {
+        const parent = this.startNode?.parentNode;
+        if (!parent || parent !== this.endNode?.parentNode) {
+            throw new Error('FakeRange supports only a start and an end with the same parent');
+        }
+        const from = parent.childNodes.indexOf(this.startNode);
+        const to = parent.childNodes.indexOf(this.endNode);
+        if (to < from) throw new Error('FakeRange: the end is before the start');
+        for (const node of parent.childNodes.slice(from, to + 1)) parent.removeChild(node);
+    }
+}
+
 export class FakeDocument {
     constructor() {
         /** Every element created, to check that nothing but spans, divs and text was made. */
@@ -495,5 +528,9 @@ export class FakeDocument {
 
     createDocumentFragment() {
         return new FakeFragment(this);
+    }
+
+    createRange() {
+        return new FakeRange();
     }
 }

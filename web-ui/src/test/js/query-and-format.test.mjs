@@ -85,12 +85,9 @@ describe('levelClass', () => {
         }
     });
 
-    // levelClass looks the level up in a plain object literal, so a level naming one of
-    // Object.prototype's properties returns that property (a function, or the prototype itself)
-    // instead of the info class; LogView then writes "log-entry function Object() { [native code] }"
-    // into the row's class. The level comes from the log data.
+    // The level comes from the log data: one naming an Object.prototype property (constructor,
+    // toString, __proto__) must get the info class, not that property.
     test('maps levels named like Object.prototype properties to the info class',
-        { todo: 'bug: levelClass("constructor"|"toString"|"__proto__"|"valueOf") returns Object.prototype members (log-stream.js:115)' },
         () => {
             for (const level of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
                 assert.equal(levelClass(level), 'log-level-info', `level ${level}`);

@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
 
 /**
- * A job logging 2,000 lines a second, watched in the browser: the page keeps up and stays
- * responsive. Long tasks (main-thread blocks over 50 ms) are recorded with a PerformanceObserver
+ * A job logging 2,000 lines a second, watched in the browser: the page keeps up, answers input
+ * while it streams (a filter change mid-stream takes effect) and keeps its DOM and buffer within
+ * their bounds. Long tasks (main-thread blocks over 50 ms) are recorded with a PerformanceObserver
  * and the gaps between animation frames with a frame loop, both installed before the page's own
- * scripts; the figures go to target/browser-load.txt and docs/BENCHMARKS.md. The only bound
- * asserted on them is generous (a frozen page blocks for seconds); the DOM and buffer bounds are
- * asserted exactly.
+ * scripts; the figures are printed, written to target/browser-load.txt and recorded in
+ * docs/BENCHMARKS.md, not asserted: they depend on what else the machine runs.
  */
 class LoadBrowserTest extends BrowserTest {
 
@@ -36,9 +37,17 @@ class LoadBrowserTest extends BrowserTest {
         browser.onEveryPage(INSTRUMENT);
         int rate = 2_000;
         int seconds = 15;
-        UUID job = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + seconds + ",\"steps\":3}}");
+        UUID job = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + seconds
+            + ",\"steps\":3,\"error_every\":50}}");
         browser.open(stack.url("/jobs/" + job));
         long expected = (long) rate * seconds + 1;
+
+        // Mid-stream, the page answers input: a level filter narrows the flood to its errors.
+        eventually(() -> rows("log-container").size() >= 500);
+        new Select(browser.byTestId("filter-level")).selectByValue("error");
+        eventually(() -> !rows("log-container").isEmpty()
+            && rows("log-container").stream().allMatch(r -> r.get("level").equals("error")));
+        new Select(browser.byTestId("filter-level")).selectByValue("");
 
         eventually(() -> text("total-count").equals(String.valueOf(expected)) && text("job-status").equals("completed"));
         browser.screenshot("job-page-2000-lines-per-second");
@@ -55,8 +64,7 @@ class LoadBrowserTest extends BrowserTest {
         Files.writeString(Path.of("target/browser-load.txt"), report);
 
         assertThat(stack.storedLines(job)).isEqualTo(expected);
-        assertThat(((Number) perf.get("domRows")).intValue()).isLessThanOrEqualTo(2_000);
+        assertThat(((Number) perf.get("domRows")).intValue()).isLessThanOrEqualTo(1_000);
         assertThat(Long.parseLong(text("shown-count"))).isLessThanOrEqualTo(5_000);
-        assertThat(((Number) perf.get("maxLongTaskMs")).doubleValue()).as("longest main-thread block").isLessThan(2_000);
     }
 }
