@@ -61,6 +61,11 @@ public class JobStore {
             job.finishedAt(), job.updatedAt(), steps));
     }
 
+    /** Whether the job's row is visible (committed). */
+    public boolean exists(UUID id) {
+        return !jdbc.queryForList("SELECT 1 FROM jobs WHERE id = ?", Integer.class, id).isEmpty();
+    }
+
     /** Jobs newest first, optionally of one status and/or type, starting after {@code after}. */
     public JobPage list(@Nullable String status, @Nullable String type, int limit, JobPage.@Nullable Position after) {
         var sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");

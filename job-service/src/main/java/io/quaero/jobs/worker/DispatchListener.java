@@ -1,5 +1,7 @@
 package io.quaero.jobs.worker;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -82,7 +84,16 @@ class DispatchListener {
         boolean started = false;
         try {
             switch (store.claim(id, props.workerId(), props.leaseTtl())) {
-                case NOT_AVAILABLE -> log.debug("job {}: already taken or ended, command ignored", id);
+                case NOT_AVAILABLE -> {
+                    // The command is sent inside the transaction that creates the job, so it can
+                    // arrive before that commits: the row is not visible yet. Redelivered (with
+                    // back-off) until it is, for as long as that transaction could still commit.
+                    if (!store.exists(id) && Duration.between(run.timestamp(), Instant.now())
+                        .compareTo(props.publishTimeout().multipliedBy(3)) < 0) {
+                        throw new IllegalStateException("job " + id + " is not committed yet; the command will be redelivered");
+                    }
+                    log.debug("job {}: already taken, ended or never created; command ignored", id);
+                }
                 case CANCELLED_WHILE_QUEUED -> endHere(id, JobStatus.CANCELLED, Level.WARN, "Cancelled before it started");
                 case CLAIMED -> {
                     JobType type = catalog.find(run.jobType()).orElse(null);
