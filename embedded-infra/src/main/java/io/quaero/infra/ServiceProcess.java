@@ -29,6 +29,9 @@ public final class ServiceProcess {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.add("--spring.main.banner-mode=off");
+        // Also as arguments: they outrank whichever application.properties comes first on a
+        // class path that holds several services.
+        endpoints.springProperties().forEach((k, v) -> command.add("--" + k + "=" + v));
         command.addAll(args);
         var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         pb.environment().putAll(Map.of(
