@@ -35,8 +35,9 @@ class LoadBrowserTest extends BrowserTest {
     @Test
     void aJobLogging2000LinesASecondKeepsThePageResponsiveAndItsDomBounded() throws Exception {
         browser.onEveryPage(INSTRUMENT);
-        int rate = 2_000;
-        int seconds = 15;
+        // bench/run browser sets these; the test run uses the issue's 2,000 lines/s.
+        int rate = Integer.getInteger("quaero.browser.rate", 2_000);
+        int seconds = Integer.getInteger("quaero.browser.seconds", 15);
         UUID job = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + seconds
             + ",\"steps\":3,\"error_every\":50}}");
         browser.open(stack.url("/jobs/" + job));
@@ -59,7 +60,12 @@ class LoadBrowserTest extends BrowserTest {
                      maxLongTaskMs: Math.max(0, ...p.longTasks), maxFrameGapMs: p.maxFrameGap, frames: p.frames,
                      domRows: document.querySelectorAll("[data-testid='log-container'] .log-entry").length,
                      heapMb: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : -1 };""");
-        String report = "browser at %,d lines/s for %d s: %s%n".formatted(rate, seconds, perf);
+        double busy = ((Number) perf.get("longTaskMs")).doubleValue() / 1000 / seconds;
+        double fps = ((Number) perf.get("frames")).doubleValue() / seconds;
+        String report = "browser at %,d lines/s for %d s: %s%nRESULT browser: %,d lines/s shown; main thread in long tasks %.0f %% of the time, "
+            .formatted(rate, seconds, perf, rate, 100 * busy)
+            + "longest %.0f ms, %.0f frames/s (ceiling 60), %s DOM rows%n"
+            .formatted(((Number) perf.get("maxLongTaskMs")).doubleValue(), fps, perf.get("domRows"));
         System.out.print(report);
         Files.writeString(Path.of("target/browser-load.txt"), report);
 
