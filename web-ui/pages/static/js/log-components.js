@@ -19,6 +19,23 @@ const SEARCH_DEBOUNCE_MS = 300;
 const MAX_DOM_ROWS = 1000;
 
 /**
+ * Calls fn(value) once typing has paused for SEARCH_DEBOUNCE_MS; cancel() drops a pending call.
+ * @param {function(string)} fn
+ */
+function debounced(fn) {
+    let timer = null;
+    return {
+        call(value) {
+            clearTimeout(timer);
+            timer = setTimeout(() => fn(value), SEARCH_DEBOUNCE_MS);
+        },
+        cancel() {
+            clearTimeout(timer);
+        },
+    };
+}
+
+/**
  * Reads a JSON response; a non-2xx answer becomes an Error carrying the API's message.
  * @param {Response} response
  * @returns {Promise<any>}
@@ -38,7 +55,7 @@ async function jsonOrError(response) {
 function jobLogViewer(jobId) {
     let stream = null;
     let view = null;
-    let searchTimer = null;
+    let search = null;
     return {
         jobId,
         job: null,
@@ -94,14 +111,12 @@ function jobLogViewer(jobId) {
                 stream.options.limit = Number(this.filters.limit);
                 stream.reconnect(this.filters);
             }, { deep: true });
-            this.$watch('searchInput', (value) => {
-                clearTimeout(searchTimer);
-                searchTimer = setTimeout(() => { this.filters.search = value.trim(); }, SEARCH_DEBOUNCE_MS);
-            });
+            search = debounced((value) => { this.filters.search = value.trim(); });
+            this.$watch('searchInput', (value) => search.call(value));
         },
 
         destroy() {
-            clearTimeout(searchTimer);
+            search?.cancel();
             stream?.disconnect();
             view?.destroy();
         },
@@ -191,7 +206,7 @@ function serviceLogViewer(options = {}) {
     };
     let stream = null;
     let view = null;
-    let searchTimer = null;
+    let search = null;
     return {
         expanded: fullPage || storage('expanded', 'false') === 'true',
         connected: false,
@@ -237,14 +252,12 @@ function serviceLogViewer(options = {}) {
                     stream.reconnect({ ...this.filters });
                 }
             }, { deep: true });
-            this.$watch('searchInput', (value) => {
-                clearTimeout(searchTimer);
-                searchTimer = setTimeout(() => { this.filters.search = value.trim(); }, SEARCH_DEBOUNCE_MS);
-            });
+            search = debounced((value) => { this.filters.search = value.trim(); });
+            this.$watch('searchInput', (value) => search.call(value));
         },
 
         destroy() {
-            clearTimeout(searchTimer);
+            search?.cancel();
             stream?.disconnect();
             view?.destroy();
         },
