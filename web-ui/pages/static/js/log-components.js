@@ -295,6 +295,7 @@ function serviceLogViewer(options = {}) {
  */
 function jobsList() {
     let feed = null;
+    let reopenTimer = null;
     let loading = false;
     const arrivedWhileLoading = [];
     return {
@@ -320,6 +321,7 @@ function jobsList() {
         },
 
         destroy() {
+            clearTimeout(reopenTimer);
             feed?.close();
         },
 
@@ -338,6 +340,12 @@ function jobsList() {
                 this.feedConnected = false;
                 // No feed (yet): still show the jobs, they just will not move until it is back.
                 if (!this.loaded && !loading) this.load();
+                // CLOSED: the gateway refused it (503 when full); the browser will not retry, so
+                // reopen once, after a jittered pause (CONNECTING: the browser retries itself).
+                if (feed.readyState === 2) {
+                    clearTimeout(reopenTimer);
+                    reopenTimer = setTimeout(() => this.openFeed(), 1000 + Math.random() * 4000);
+                }
             };
             feed.addEventListener('status', (e) => {
                 const data = JSON.parse(e.data);

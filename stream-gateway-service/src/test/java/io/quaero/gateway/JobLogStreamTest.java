@@ -64,7 +64,7 @@ class JobLogStreamTest {
     void anUnknownJobIs404WithAJsonBodyNamingTheId() {
         try (var sse = open(UUID.randomUUID(), "")) {
             assertThat(sse.status()).isEqualTo(404);
-            assertThat(sse.body()).contains("\"parameter\":\"id\"").contains("not_found");
+            assertThat(sse.body()).contains("\"field\":\"id\"").contains("not_found");
         }
     }
 
@@ -77,7 +77,7 @@ class JobLogStreamTest {
             assertThat(sse.status()).isEqualTo(400);
             assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("application/json"));
-            assertThat(sse.body()).contains("\"parameter\":\"" + parameter + "\"");
+            assertThat(sse.body()).contains("\"field\":\"" + parameter + "\"");
         }
     }
 

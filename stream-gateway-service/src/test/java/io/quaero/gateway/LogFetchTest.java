@@ -239,7 +239,7 @@ class LogFetchTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
             t -> assertThat(t).startsWith("application/json"));
-        assertThat(response.body()).contains("\"parameter\":\"" + parameter + "\"");
+        assertThat(response.body()).contains("\"field\":\"" + parameter + "\"");
     }
 
     @ParameterizedTest(name = "{0} of an unknown job is 404")
@@ -248,7 +248,7 @@ class LogFetchTest {
         HttpResponse<String> response = get(UUID.randomUUID(), path, "");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.body()).contains("\"parameter\":\"id\"").contains("not_found");
+        assertThat(response.body()).contains("\"field\":\"id\"").contains("not_found");
     }
 
     @Test

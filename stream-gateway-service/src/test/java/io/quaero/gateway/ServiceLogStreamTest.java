@@ -117,7 +117,7 @@ class ServiceLogStreamTest {
     void aStepParameterIsRefusedBecauseServiceLogsHaveNoSteps() {
         try (var sse = SseClient.open(uri("?step=extract"))) {
             assertThat(sse.status()).isEqualTo(400);
-            assertThat(sse.body()).contains("\"parameter\":\"step\"");
+            assertThat(sse.body()).contains("\"field\":\"step\"");
         }
     }
 

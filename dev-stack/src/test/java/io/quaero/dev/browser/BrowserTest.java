@@ -49,9 +49,14 @@ abstract class BrowserTest {
     }
 
     @AfterEach
-    void closeBrowser() {
+    void closeBrowser(org.junit.jupiter.api.TestInfo test) throws java.io.IOException {
         if (browser != null) {
-            browser.console().stream().filter(l -> l.contains("SEVERE") && !l.contains("favicon"))
+            // Everything the pages said, per test, for when a test fails in CI.
+            var console = browser.console();
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/browser-console"));
+            java.nio.file.Files.write(java.nio.file.Path.of("target/browser-console",
+                getClass().getSimpleName() + "-" + test.getTestMethod().map(m -> m.getName()).orElse("test") + ".log"), console);
+            console.stream().filter(l -> l.contains("SEVERE") && !l.contains("favicon"))
                 .forEach(l -> System.out.println("browser console: " + l));
             browser.close();
         }

@@ -31,7 +31,7 @@ class JobsListBrowserTest extends BrowserTest {
     @Test
     void statusesAndProgressMoveLiveAndAJobCanBeCancelledFromTheList() {
         browser.open(stack.url("/jobs"));
-        eventually(() -> browser.byTestId("jobs-page").getText().contains("live"));
+        eventually(() -> browser.byTestId("feed-status").getText().equals("live"));
 
         // Created elsewhere (another tab, a script): it appears and moves without a reload.
         UUID quick = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":200,\"duration_s\":3,\"steps\":2}}");
