@@ -16,9 +16,6 @@ import org.slf4j.Marker;
  */
 final class LogLineConverter {
 
-    /** MDC key under which code that works on a job puts the job's id. */
-    static final String JOB_ID_MDC_KEY = "job_id";
-
     /**
      * Logback has no FATAL; SLF4J bridges (log4j-to-slf4j, for one) log a Log4j FATAL as ERROR with
      * a marker of this name, which is the only way the level can reach us.
@@ -71,7 +68,7 @@ final class LogLineConverter {
         if (mdc == null) {
             return null;
         }
-        String value = mdc.get(JOB_ID_MDC_KEY);
+        String value = mdc.get(JobMdc.KEY);
         // UUID.fromString also accepts short groups ("1-2-3-4-5"), which are not the canonical form.
         if (value == null || value.length() != 36) {
             return null;

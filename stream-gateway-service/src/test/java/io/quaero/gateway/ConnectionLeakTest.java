@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -201,43 +197,17 @@ class ConnectionLeakTest {
      * each kind did not behave as a client expects (by kind, absent when none).
      */
     private Map<Leaving, Integer> soak(UUID job, int count) throws InterruptedException {
-        Map<Leaving, Integer> failures = new ConcurrentHashMap<>();
-        var slots = new Semaphore(AT_ONCE);
-        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
-                Leaving leaving = switch (i % 10) {
-                    case 0 -> Leaving.BEFORE_THE_RESPONSE;
-                    case 1 -> Leaving.AT_ONCE;
-                    default -> Leaving.AFTER_READING;
-                };
-                slots.acquire();
-                clients.submit(() -> {
-                    try {
-                        if (!stream(job, leaving)) {
-                            failures.merge(leaving, 1, Integer::sum);
-                        }
-                    } catch (Exception e) {
-                        failures.merge(leaving, 1, Integer::sum);
-                    } finally {
-                        slots.release();
-                    }
-                });
-            }
-        }
-        return failures;
+        return Soak.run(count, AT_ONCE, i -> switch (i % 10) {
+            case 0 -> Leaving.BEFORE_THE_RESPONSE;
+            case 1 -> Leaving.AT_ONCE;
+            default -> Leaving.AFTER_READING;
+        }, leaving -> stream(job, leaving));
     }
 
     /** One client's visit; false when what it saw is not a working stream. */
     private boolean stream(UUID job, Leaving leaving) throws Exception {
         if (leaving == Leaving.BEFORE_THE_RESPONSE) {
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-                socket.getOutputStream().write(("GET /api/jobs/" + job + "/logs/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                // Linger 0: close sends RST, as a client that crashes or loses its network.
-                socket.setSoLinger(true, 0);
-            }
+            Soak.leaveBeforeTheResponse(port, "/api/jobs/" + job + "/logs/stream");
             return true;
         }
         try (var sse = SseClient.open(uri(job))) {

@@ -3,19 +3,13 @@ package io.quaero.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Topics;
@@ -102,42 +96,16 @@ class JobStatusFeedLeakTest {
 
     /** Opens and leaves {@code count} feeds, {@value #AT_ONCE} at a time; failures by kind. */
     private Map<Leaving, Integer> soak(int count) throws InterruptedException {
-        Map<Leaving, Integer> failures = new ConcurrentHashMap<>();
-        var slots = new Semaphore(AT_ONCE);
-        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
-                Leaving leaving = switch (i % 10) {
-                    case 0 -> Leaving.BEFORE_THE_RESPONSE;
-                    case 1 -> Leaving.AFTER_A_PING;
-                    default -> Leaving.AT_ONCE;
-                };
-                slots.acquire();
-                clients.submit(() -> {
-                    try {
-                        if (!visit(leaving)) {
-                            failures.merge(leaving, 1, Integer::sum);
-                        }
-                    } catch (Exception e) {
-                        failures.merge(leaving, 1, Integer::sum);
-                    } finally {
-                        slots.release();
-                    }
-                });
-            }
-        }
-        return failures;
+        return Soak.run(count, AT_ONCE, i -> switch (i % 10) {
+            case 0 -> Leaving.BEFORE_THE_RESPONSE;
+            case 1 -> Leaving.AFTER_A_PING;
+            default -> Leaving.AT_ONCE;
+        }, this::visit);
     }
 
     private boolean visit(Leaving leaving) throws Exception {
         if (leaving == Leaving.BEFORE_THE_RESPONSE) {
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-                socket.getOutputStream().write(("GET /api/job-status/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                // Linger 0: close sends RST, as a client that crashes or loses its network.
-                socket.setSoLinger(true, 0);
-            }
+            Soak.leaveBeforeTheResponse(port, "/api/job-status/stream");
             return true;
         }
         try (var feed = SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/job-status/stream"))) {

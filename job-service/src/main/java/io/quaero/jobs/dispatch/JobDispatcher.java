@@ -12,9 +12,9 @@ import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.Executor;
 import io.quaero.jobs.store.JobRecord;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.servicelog.JobMdc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -50,7 +50,7 @@ public class JobDispatcher {
         if (executor == Executor.BUILTIN) {
             JobEvents.await(events.run(id, type, paramsJson), props.publishTimeout());
         }
-        try (var ignored = MDC.putCloseable("job_id", id.toString())) {
+        try (var ignored = JobMdc.put(id)) {
             log.info("job {} created: type {}, {} executor", id, type, executor.wireName());
         }
         return job;
@@ -83,7 +83,7 @@ public class JobDispatcher {
         } else {
             JobEvents.await(events.cancel(id), props.publishTimeout());
         }
-        try (var ignored = MDC.putCloseable("job_id", id.toString())) {
+        try (var ignored = JobMdc.put(id)) {
             log.info("job {} cancel requested", id);
         }
         return store.find(id).orElseThrow();

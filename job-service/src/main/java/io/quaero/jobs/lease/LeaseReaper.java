@@ -10,9 +10,9 @@ import io.quaero.contracts.event.StepState;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.servicelog.JobMdc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -78,7 +78,7 @@ class LeaseReaper implements SmartLifecycle {
             JobEvents.await(s, props.publishTimeout());
         }
         for (JobStore.Abandoned job : jobs) {
-            try (var ignored = MDC.putCloseable("job_id", job.id().toString())) {
+            try (var ignored = JobMdc.put(job.id())) {
                 log.warn("job {} failed: {}", job.id(), job.reason());
             }
         }

@@ -19,10 +19,10 @@ import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.config.JobsKafkaConfiguration;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.servicelog.JobMdc;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,7 +63,7 @@ class DispatchListener {
         if (!Topics.jobKey(command.jobId()).equals(record.key())) {
             throw new InvalidEventException("job_id", "does not match the record key '" + record.key() + "'");
         }
-        try (var ignored = MDC.putCloseable("job_id", command.jobId().toString())) {
+        try (var ignored = JobMdc.put(command.jobId())) {
             switch (command) {
                 case DispatchCommand.RunCommand run -> run(run);
                 case DispatchCommand.CancelCommand cancel -> {

@@ -17,9 +17,9 @@ import io.quaero.jobs.catalog.JobType;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.servicelog.JobMdc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -67,7 +67,7 @@ class JobRunner implements SmartLifecycle {
         RunningJob job = new RunningJob(jobId, props.workerId(), events);
         running.put(jobId, job);
         threads.put(jobId, Thread.ofVirtual().name("job-" + jobId).start(() -> {
-            try (var ignored = MDC.putCloseable("job_id", jobId.toString())) {
+            try (var ignored = JobMdc.put(jobId)) {
                 execute(job, type, params);
             } finally {
                 running.remove(jobId);
