@@ -9,6 +9,9 @@
  * the page. Alpine drives everything around the rows.
  */
 
+/** Status changes the jobs list holds while it fetches a page; beyond, it fetches again. */
+const MAX_HELD_CHANGES = 1000;
+
 /** Milliseconds a search box waits after the last keystroke before the stream reconnects. */
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -297,6 +300,7 @@ function jobsList() {
     let feed = null;
     let reopenTimer = null;
     let loading = false;
+    let reloadAfter = false;
     const arrivedWhileLoading = [];
     return {
         jobs: [],
@@ -350,7 +354,9 @@ function jobsList() {
             feed.addEventListener('status', (e) => {
                 const data = JSON.parse(e.data);
                 if (loading) {
-                    arrivedWhileLoading.push(data);
+                    // Bounded: past the limit the page is simply fetched again afterwards.
+                    if (arrivedWhileLoading.length < MAX_HELD_CHANGES) arrivedWhileLoading.push(data);
+                    else reloadAfter = true;
                 } else {
                     this.applyStatus(data);
                 }
@@ -400,6 +406,10 @@ function jobsList() {
             } finally {
                 loading = false;
                 arrivedWhileLoading.splice(0).forEach((data) => this.applyStatus(data));
+                if (reloadAfter) {
+                    reloadAfter = false;
+                    this.load();
+                }
             }
         },
 

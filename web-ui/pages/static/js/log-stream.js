@@ -568,7 +568,7 @@ const QuaeroLogs = (function () {
 
         /** Holds the lock (and the one EventSource) until this tab disconnects or closes. */
         lead() {
-            const stream = new LogStream(this.endpoint, { ...this.options, limit: this.options.limit });
+            const stream = new LogStream(this.endpoint, this.options);
             this.leader = stream;
             clearTimeout(this.watchdog);
             stream.handleLogs = ((original) => (data) => {

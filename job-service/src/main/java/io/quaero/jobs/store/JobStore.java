@@ -173,7 +173,7 @@ public class JobStore {
     }
 
     /** A job whose worker stopped renewing, or an external job gone quiet. */
-    public record Abandoned(UUID id, @Nullable String worker, @Nullable Executor executor, String reason) {
+    public record Abandoned(UUID id, String reason) {
     }
 
     /**
@@ -201,9 +201,8 @@ public class JobStore {
                             || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')' END,
                    lease_expires_at = NULL
               FROM locked WHERE j.id = locked.id
-            RETURNING j.id, j.worker, j.executor, j.reason""",
-            (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2),
-                rs.getString(3) == null ? null : Executor.fromWire(rs.getString(3)), rs.getString(4)),
+            RETURNING j.id, j.reason""",
+            (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2)),
             externalIdle.toMillis(), limit);
     }
 
