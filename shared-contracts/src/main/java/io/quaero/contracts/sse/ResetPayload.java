@@ -19,4 +19,9 @@ public record ResetPayload(
     public ResetPayload {
         Objects.requireNonNull(reason, "reason");
     }
+
+    /** The reset for {@code reason}: resume from {@code cursor}, or no cursor when the reason starts over. */
+    public static ResetPayload of(ResetReason reason, @Nullable String cursor) {
+        return new ResetPayload(reason.wireName(), reason.startsOver() ? null : cursor);
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the SSE streams ({@code quaero.stream.*}), validated once at startup.
@@ -18,8 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       (a bigger batch is split). Default 1000.
  * @param bufferSize     events queued per connection between the Kafka tail and the connection
  *                       loop; when full, the client gets {@code reset} and resumes from its
- *                       cursor. At ~1 KB per event, 10,000 bound a connection to ~10 MB.
- *                       Default 10000.
+ *                       cursor. Default 10000.
+ * @param bufferBytes    the same bound in bytes (an event's estimated size in memory, see
+ *                       {@code tail.Delivery#weightBytes}): a line may be up to
+ *                       {@code max-message-bytes}, so a count alone does not bound memory.
+ *                       Events are shared by the connections that queue them, so this is an upper
+ *                       bound per connection. Default 8MB.
  * @param maxReplay      most entries replayed from history on a resume ({@code since} or
  *                       {@code Last-Event-ID}); further behind, the client gets {@code reset}.
  *                       Default 100000.
@@ -34,6 +39,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ringSize       recent events kept per watched job, to serve the database-lag window to
  *                       later viewers from memory (~0.5 KB each: 256 ≈ 128 KB per watched job;
  *                       0 turns it off). Default 256.
+ * @param ringBytes      the same bound in bytes per watched job; the oldest events leave first.
+ *                       Default 1MB.
  * @param feedHandoverWait longest a new jobs-feed connection waits, before its response starts,
  *                       for log-ingest to store what the tail passed before it subscribed, so the
  *                       list a page fetches once the feed is open misses no change the feed will
@@ -47,10 +54,12 @@ public record StreamProperties(
     @DefaultValue("100") int defaultLimit,
     @DefaultValue("1000") int maxLimit,
     @DefaultValue("10000") int bufferSize,
+    @DefaultValue("8MB") DataSize bufferBytes,
     @DefaultValue("100000") int maxReplay,
     @DefaultValue("5000") int maxConnections,
     @DefaultValue("100000") int maxBridgeScan,
     @DefaultValue("256") int ringSize,
+    @DefaultValue("1MB") DataSize ringBytes,
     @DefaultValue("3s") Duration feedHandoverWait) {
 
     public StreamProperties {
@@ -65,6 +74,10 @@ public record StreamProperties(
         require(maxReplay >= maxLimit, "quaero.stream.max-replay must be at least max-limit (" + maxLimit + "), was " + maxReplay);
         require(maxConnections >= 1 && maxConnections <= 100_000,
             "quaero.stream.max-connections must be 1..100000, was " + maxConnections);
+        require(bufferBytes.toBytes() >= 64 * 1024 && bufferBytes.toBytes() <= 1L << 30,
+            "quaero.stream.buffer-bytes must be 64KB..1GB, was " + bufferBytes);
+        require(ringBytes.toBytes() >= 0 && ringBytes.toBytes() <= 1L << 30,
+            "quaero.stream.ring-bytes must be 0..1GB, was " + ringBytes);
         require(ringSize >= 0 && ringSize <= 100_000, "quaero.stream.ring-size must be 0..100000, was " + ringSize);
         require(!feedHandoverWait.isNegative() && feedHandoverWait.toSeconds() <= 60,
             "quaero.stream.feed-handover-wait must be within [0, 60s], was " + feedHandoverWait);

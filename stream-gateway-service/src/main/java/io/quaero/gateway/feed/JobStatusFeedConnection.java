@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
@@ -65,8 +66,8 @@ final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
 
     /** No cursor: the feed cannot be resumed, the page starts over (reconnects, fetches the list). */
     @Override
-    public Disconnect reset(String reason, Disconnect outcome) throws IOException {
-        out.event(SseEvents.RESET, null, new ResetPayload(reason, null));
+    public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, ResetPayload.of(reason, null));
         return outcome;
     }
 }

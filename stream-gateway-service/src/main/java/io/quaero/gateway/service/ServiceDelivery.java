@@ -20,6 +20,11 @@ final class ServiceDelivery {
         this.offset = offset;
     }
 
+    /** Roughly the bytes this delivery holds (see {@code tail.Delivery#weightBytes}). */
+    int weightBytes() {
+        return 512 + 4 * (event.message().length() + event.service().length() + event.instance().length());
+    }
+
     ServiceLogEvent event() {
         return event;
     }

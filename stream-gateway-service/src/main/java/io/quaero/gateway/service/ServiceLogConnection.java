@@ -9,6 +9,7 @@ import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
@@ -114,8 +115,8 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     }
 
     @Override
-    public Disconnect reset(String reason, Disconnect outcome) throws IOException {
-        out.event(SseEvents.RESET, null, new ResetPayload(reason, lastSentCursor));
+    public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, ResetPayload.of(reason, lastSentCursor));
         return outcome;
     }
 

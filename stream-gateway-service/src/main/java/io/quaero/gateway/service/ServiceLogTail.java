@@ -25,6 +25,7 @@ class ServiceLogTail extends KafkaTail {
 
     private final Viewers viewers;
     private final int bufferSize;
+    private final long bufferBytes;
     private final int maxBatch;
     private final EventCodec codec = new EventCodec();
     private final Set<Subscriber<ServiceDelivery>> subscribers = ConcurrentHashMap.newKeySet();
@@ -34,13 +35,14 @@ class ServiceLogTail extends KafkaTail {
         super(kafka, Topics.SERVICE_LOGS, "gateway service-logs tail");
         this.viewers = viewers;
         this.bufferSize = props.bufferSize();
+        this.bufferBytes = props.bufferBytes().toBytes();
         this.maxBatch = props.maxLimit();
     }
 
     /** Registers a panel's stream; counts against this instance's connection limit. */
     Subscriber<ServiceDelivery> subscribe() {
         viewers.acquireConnection();
-        var s = new Subscriber<ServiceDelivery>(null, bufferSize, maxBatch);
+        var s = new Subscriber<ServiceDelivery>(null, bufferSize, bufferBytes, ServiceDelivery::weightBytes, maxBatch);
         subscribers.add(s);
         fenceAfterSubscribing();
         if (closed) {
@@ -56,9 +58,11 @@ class ServiceLogTail extends KafkaTail {
     }
 
     @Override
-    protected void endSubscriptions() {
-        closed = true;
-        subscribers.forEach(s -> s.end(Disconnect.SHUTDOWN));
+    protected void endSubscriptions(Disconnect reason) {
+        if (reason == Disconnect.SHUTDOWN) {
+            closed = true;
+        }
+        subscribers.forEach(s -> s.end(reason));
     }
 
     @Override
@@ -70,7 +74,7 @@ class ServiceLogTail extends KafkaTail {
             var delivery = new ServiceDelivery(codec.decodeServiceLog(record.value()), record.offset());
             subscribers.forEach(s -> s.offer(delivery));
         } catch (InvalidEventException poison) {
-            // Ingest dead-letters it; the stream skips it.
+            skip(record, poison.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.quaero.contracts.sse.PingPayload;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.tail.Disconnect;
@@ -32,8 +33,8 @@ public final class StreamLoop {
         /** Writes the waiting entries as one event. */
         void flush() throws IOException;
 
-        /** Tells the client to resume from its cursor (overflow) and returns {@code outcome}. */
-        Disconnect reset(String reason, Disconnect outcome) throws IOException;
+        /** Sends {@code reset} for {@code reason} (with the cursor to resume from, unless it starts over) and returns {@code outcome}. */
+        Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException;
     }
 
     private StreamLoop() {
@@ -58,6 +59,7 @@ public final class StreamLoop {
             } else {
                 event = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
             }
+            subscriber.wokeUp();
             while (event != null) {
                 boolean wasEmpty = sink.pending() == 0;
                 if (sink.accept(event)) {
@@ -72,13 +74,19 @@ public final class StreamLoop {
             Disconnect ending = subscriber.ending();
             if (ending != null) {
                 sink.flush();
-                return ending == Disconnect.OVERFLOW ? sink.reset("overflow", ending) : goAway(out);
+                return ending.reset() != null ? sink.reset(ending.reset(), ending) : goAway(out);
             }
             long now = System.nanoTime();
             if (sink.pending() > 0 && (now >= flushAt || sink.pending() >= maxBatch)) {
                 sink.flush();
-                flushAt = Long.MAX_VALUE;
                 nextPing = now + pingNanos;
+            }
+            if (sink.pending() == 0) {
+                // Nothing waits, so no flush is due. accept() may have emptied the batch itself (a
+                // status writes the logs before it first): a flush deadline left from that batch
+                // would lie in the past and make every poll above return at once, a loop spinning
+                // on a whole core for as long as the stream stays open (issue 10).
+                flushAt = Long.MAX_VALUE;
             }
             if (now >= nextPing) {
                 out.event(SseEvents.PING, null, new PingPayload(Instant.now()));

@@ -13,6 +13,7 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.contracts.sse.StatusPayload;
@@ -95,14 +96,14 @@ final class JobLogConnection {
         try {
             sendStatus();
             if (expired) {
-                return reset("cursor-expired", Disconnect.TOO_FAR_BEHIND);
+                return reset(ResetReason.CURSOR_EXPIRED, Disconnect.TOO_FAR_BEHIND);
             }
             sendEntries(backlog, true);
             for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
                 sendEntries(page, false);
             }
             if (more.exhausted()) {
-                return reset("too-far-behind", Disconnect.TOO_FAR_BEHIND);
+                return reset(ResetReason.TOO_FAR_BEHIND, Disconnect.TOO_FAR_BEHIND);
             }
             KafkaBridge.Result<Delivery> window = bridge.open();
             if (window.resetReason() != null) {
@@ -140,7 +141,7 @@ final class JobLogConnection {
             }
 
             @Override
-            public Disconnect reset(String reason, Disconnect outcome) throws IOException {
+            public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
                 return JobLogConnection.this.reset(reason, outcome);
             }
         };
@@ -233,8 +234,8 @@ final class JobLogConnection {
     }
 
     /** Tells the client to reconnect from its cursor; nothing it has not seen was dropped silently. */
-    private Disconnect reset(String reason, Disconnect outcome) throws IOException {
-        out.event(SseEvents.RESET, null, new ResetPayload(reason, lastSentCursor));
+    private Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+        out.event(SseEvents.RESET, null, ResetPayload.of(reason, lastSentCursor));
         return outcome;
     }
 

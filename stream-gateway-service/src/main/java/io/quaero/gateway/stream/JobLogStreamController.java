@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
@@ -110,7 +111,7 @@ class JobLogStreamController {
         long reached = Math.max(snapshot.storedUpTo(), liveFrom);
         if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(snapshot.partition())) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
-            return KafkaBridge.Result.reset("unknown-cursor");
+            return KafkaBridge.Result.reset(ResetReason.UNKNOWN_CURSOR);
         }
         List<Delivery> recent = viewers.recent(key, snapshot.storedUpTo() + 1, liveFrom);
         if (recent != null) {

@@ -24,12 +24,29 @@ public final class Delivery {
 
     private final JobEvent event;
     private final Cursor cursor;
+    private final int weightBytes;
     private volatile byte[] entryWithoutLine;
     private volatile byte[] feedFrame;
 
     public Delivery(JobEvent event, Cursor cursor) {
         this.event = event;
         this.cursor = cursor;
+        this.weightBytes = weigh(event);
+    }
+
+    /** Objects, ids and the timestamp of one event, shared entry included. */
+    private static final int FIXED_BYTES = 512;
+
+    private static int weigh(JobEvent event) {
+        long chars = switch (event) {
+            case LogEvent log -> log.message().length() + length(log.stepId()) + length(log.stepName()) + length(log.source());
+            case StatusEvent status -> status.steps().stream().mapToLong(s -> 64 + s.id().length() + length(s.name())).sum();
+        };
+        return (int) Math.min(Integer.MAX_VALUE, FIXED_BYTES + 4 * chars);
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     public JobEvent event() {
@@ -38,6 +55,16 @@ public final class Delivery {
 
     public Cursor cursor() {
         return cursor;
+    }
+
+    /**
+     * Roughly the bytes this delivery holds, for the byte bounds of connection queues and rings:
+     * its text twice (as a String, then as the shared entry JSON) plus a fixed allowance for
+     * the objects around it. An estimate, not an exact count: what it must get right is that a
+     * 64 KiB line weighs a thousand times a short one.
+     */
+    public int weightBytes() {
+        return weightBytes;
     }
 
     /** This (log) event as an entry of a {@code logs} event at the given line. */

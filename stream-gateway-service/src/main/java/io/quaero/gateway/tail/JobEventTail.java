@@ -11,8 +11,6 @@ import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.StatusEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -31,8 +29,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class JobEventTail extends KafkaTail {
-
-    private static final Logger log = LoggerFactory.getLogger(JobEventTail.class);
 
     private final Viewers viewers;
     private final StatusWatchers statusWatchers;
@@ -62,9 +58,9 @@ public class JobEventTail extends KafkaTail {
     }
 
     @Override
-    protected void endSubscriptions() {
-        viewers.closeAll();
-        statusWatchers.closeAll();
+    protected void endSubscriptions(Disconnect reason) {
+        viewers.endAll(reason);
+        statusWatchers.endAll(reason);
     }
 
     @Override
@@ -83,7 +79,7 @@ public class JobEventTail extends KafkaTail {
         try {
             event = codec.decodeJobEvent(value);
         } catch (InvalidEventException e) {
-            log.debug("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            skip(record, e.getMessage());
             return;
         }
         var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));

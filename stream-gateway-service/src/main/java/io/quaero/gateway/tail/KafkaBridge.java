@@ -13,7 +13,7 @@ import java.util.function.Function;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
-import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.gateway.config.StreamProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
@@ -48,8 +49,8 @@ public class KafkaBridge implements DisposableBean {
     static final Duration READ_DEADLINE = Duration.ofSeconds(15);
 
     /** What a bridge brought back: the events in order, or why the window cannot be bridged. */
-    public record Result<T>(List<T> events, String resetReason) {
-        public static <T> Result<T> reset(String reason) {
+    public record Result<T>(List<T> events, @Nullable ResetReason resetReason) {
+        public static <T> Result<T> reset(ResetReason reason) {
             return new Result<>(List.of(), reason);
         }
     }
@@ -82,10 +83,10 @@ public class KafkaBridge implements DisposableBean {
             return new Result<>(List.of(), null);
         }
         if (to - from + 1 > maxScan) {
-            return Result.reset("too-far-behind");
+            return Result.reset(ResetReason.TOO_FAR_BEHIND);
         }
         if (!permits.tryAcquire(PERMIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
-            return Result.reset("busy");
+            return Result.reset(ResetReason.BUSY);
         }
         KafkaConsumer<String, byte[]> consumer = idle.poll();
         try {
@@ -96,14 +97,14 @@ public class KafkaBridge implements DisposableBean {
             consumer.assign(List.of(tp));
             long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
             if (logStart > from) {
-                return Result.reset("cursor-expired");
+                return Result.reset(ResetReason.CURSOR_EXPIRED);
             }
             consumer.seek(tp, from);
             List<T> events = new ArrayList<>();
             long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
             while (consumer.position(tp) <= to) {
                 if (System.nanoTime() > deadline) {
-                    return Result.reset("busy");
+                    return Result.reset(ResetReason.BUSY);
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() > to || (key != null && !key.equals(record.key())) || record.value() == null) {
@@ -111,8 +112,10 @@ public class KafkaBridge implements DisposableBean {
                     }
                     try {
                         events.add(decode.apply(record));
-                    } catch (InvalidEventException poison) {
-                        // Skipped here as in the live tails; ingest dead-letters it.
+                    } catch (RuntimeException poison) {
+                        // Skipped here as in the live tails (any failure, not only the codec's
+                        // typed one: one record must never fail a whole resume); ingest
+                        // dead-letters it.
                     }
                 }
             }

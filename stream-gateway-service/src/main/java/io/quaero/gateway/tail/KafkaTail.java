@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,19 +30,36 @@ import org.springframework.context.SmartLifecycle;
  * dispatch saw the subscriber (the record comes live) or the subscriber sees the offset (it
  * bridges the record from Kafka); a record seen both ways is dropped by offset. Subclasses must
  * fence after registering (see {@link #fenceAfterSubscribing()}).
+ *
+ * <p>The tail never dies on data and never stays dead. A record whose dispatch throws anything is
+ * skipped and counted ({@link #skippedCount()}); ingest dead-letters what cannot be decoded. If the
+ * consumer itself fails (the broker gone for longer than the client retries, an unexpected client
+ * error), the tail reports not tailing (health DOWN), waits with growing back-off, and starts
+ * again from the end of every partition. Records passed by in between are not lost to anyone:
+ * once the new positions are published and fenced, every subscription made before is ended with
+ * {@link Disconnect#TAIL_RESTARTED}, so its client resumes from its cursor through history and
+ * the bridge; a subscription made after reads the new positions.
  */
 public abstract class KafkaTail implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTail.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** First and longest pause before the tail starts again after a failure. */
+    private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
+    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** Skipped records logged at WARN at most once per this interval, so bad input cannot flood the log. */
+    private static final long SKIP_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final KafkaProperties kafka;
     private final String topic;
     private final String name;
+    private final LongAdder skipped = new LongAdder();
+    private final LongAdder restarts = new LongAdder();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean tailing;
     private volatile AtomicLongArray dispatched = new AtomicLongArray(0);
+    private long lastSkipLogNanos = System.nanoTime() - SKIP_LOG_INTERVAL_NANOS;
     private Thread thread;
 
     protected KafkaTail(KafkaProperties kafka, String topic, String name) {
@@ -49,14 +68,25 @@ public abstract class KafkaTail implements SmartLifecycle {
         this.name = name;
     }
 
-    /** Hands one record to whoever watches it; runs on the tail thread, must never block. */
+    /**
+     * Hands one record to whoever watches it; runs on the tail thread, must never block. May
+     * throw: the record is then skipped and counted.
+     */
     protected abstract void dispatch(ConsumerRecord<String, byte[]> record);
 
-    /** Ends every subscription for shutdown, before the tail stops. */
-    protected abstract void endSubscriptions();
+    /**
+     * Ends every current subscription with {@code reason}: {@link Disconnect#SHUTDOWN} before the
+     * tail stops (and every later one too), {@link Disconnect#TAIL_RESTARTED} after a restart.
+     */
+    protected abstract void endSubscriptions(Disconnect reason);
 
     protected static void fenceAfterSubscribing() {
         VarHandle.fullFence();
+    }
+
+    /** The topic this tail reads. */
+    public String topic() {
+        return topic;
     }
 
     /**
@@ -74,36 +104,55 @@ public abstract class KafkaTail implements SmartLifecycle {
         return dispatched.length();
     }
 
-    /** True once every partition is assigned and positioned: from then on no record is missed. */
+    /** True once every partition is assigned and positioned, until a failure: meanwhile no record is missed. */
     public boolean isTailing() {
         return tailing;
     }
 
+    /** Records skipped because their dispatch failed (undecodable or against the rules) since start. */
+    public long skippedCount() {
+        return skipped.sum();
+    }
+
+    /** Times the consumer failed and the tail started again. */
+    public long restartCount() {
+        return restarts.sum();
+    }
+
+    /** Counts a record passed over on purpose (e.g. one the rules reject), logging it without flooding. */
+    protected void skip(ConsumerRecord<String, byte[]> record, String reason) {
+        skipped.increment();
+        long now = System.nanoTime();
+        if (now - lastSkipLogNanos >= SKIP_LOG_INTERVAL_NANOS) {
+            lastSkipLogNanos = now;
+            log.warn("{}: skipped record {}-{}@{} ({} skipped so far; ingest dead-letters such records): {}",
+                name, record.topic(), record.partition(), record.offset(), skipped.sum(), reason);
+        }
+    }
+
     @Override
     public synchronized void start() {
-        Map<String, Object> config = kafka.buildConsumerProperties();
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, name.replace(' ', '-'));
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = Thread.ofPlatform().name(name).start(this::run);
     }
 
     @Override
     public void stop() {
-        endSubscriptions();
+        endSubscriptions(Disconnect.SHUTDOWN);
         running = false;
         var c = consumer;
         if (c != null) {
             c.wakeup();
         }
-        try {
-            if (thread != null) {
-                thread.join(Duration.ofSeconds(10));
+        Thread t = thread;
+        if (t != null) {
+            // Wakes a restart back-off too.
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -113,21 +162,64 @@ public abstract class KafkaTail implements SmartLifecycle {
     }
 
     private void run() {
-        try (var c = consumer) {
-            assignAllPartitions(c);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
-                    dispatched.set(record.partition(), record.offset());
-                    VarHandle.fullFence();
-                    dispatch(record);
+        Duration delay = FIRST_RESTART_DELAY;
+        while (running) {
+            try (var c = newConsumer()) {
+                consumer = c;
+                if (!running) {
+                    return;
                 }
+                boolean restarted = restarts.sum() > 0;
+                assignAllPartitions(c);
+                if (restarted) {
+                    // Positions are published and fenced: subscriptions made before this point
+                    // may have missed records while the tail was down, so they resume exactly.
+                    VarHandle.fullFence();
+                    endSubscriptions(Disconnect.TAIL_RESTARTED);
+                }
+                delay = FIRST_RESTART_DELAY;
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
+                        dispatched.set(record.partition(), record.offset());
+                        VarHandle.fullFence();
+                        try {
+                            dispatch(record);
+                        } catch (RuntimeException e) {
+                            skip(record, e.toString());
+                        }
+                    }
+                }
+            } catch (WakeupException | InterruptException e) {
+                // stop() asked us to leave poll(): normal shutdown.
+            } catch (RuntimeException e) {
+                tailing = false;
+                restarts.increment();
+                log.error("{} failed; starting again in {} (streams on this instance get no new records of {} "
+                    + "until then, and resume exactly after)", name, delay, topic, e);
+                if (!pause(delay)) {
+                    return;
+                }
+                delay = delay.multipliedBy(2).compareTo(MAX_RESTART_DELAY) > 0 ? MAX_RESTART_DELAY : delay.multipliedBy(2);
             }
-        } catch (WakeupException e) {
-            // stop() asked us to leave poll(): normal shutdown.
-        } catch (RuntimeException e) {
-            tailing = false;
-            log.error("{} stopped: streams on this instance get no new records of {}", name, topic, e);
         }
+    }
+
+    /** Sleeps before a restart; false when stop() cut it short. */
+    private boolean pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+            return running;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, name.replace(' ', '-'));
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Waits for the topic (ingest creates it) and takes all of its partitions from their end. */

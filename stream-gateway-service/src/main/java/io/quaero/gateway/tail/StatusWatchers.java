@@ -22,12 +22,14 @@ public class StatusWatchers {
     private final Set<Subscriber<Delivery>> subscribers = ConcurrentHashMap.newKeySet();
     private final Viewers viewers;
     private final int bufferSize;
+    private final long bufferBytes;
     private final int maxBatch;
     private volatile boolean closed;
 
     StatusWatchers(Viewers viewers, StreamProperties props) {
         this.viewers = viewers;
         this.bufferSize = props.bufferSize();
+        this.bufferBytes = props.bufferBytes().toBytes();
         this.maxBatch = props.maxLimit();
     }
 
@@ -38,7 +40,7 @@ public class StatusWatchers {
      */
     public Subscriber<Delivery> subscribe() {
         viewers.acquireConnection();
-        var subscriber = new Subscriber<Delivery>(null, bufferSize, maxBatch);
+        var subscriber = new Subscriber<Delivery>(null, bufferSize, bufferBytes, Delivery::weightBytes, maxBatch);
         subscribers.add(subscriber);
         // Pairs with the fence in KafkaTail before each dispatch: a record the tail passes after
         // this point reaches the subscriber; one at or below dispatchedUpTo read after it may not.
@@ -72,9 +74,11 @@ public class StatusWatchers {
         }
     }
 
-    /** Ends every feed connection (now and later) with {@link Disconnect#SHUTDOWN}. */
-    void closeAll() {
-        closed = true;
-        subscribers.forEach(s -> s.end(Disconnect.SHUTDOWN));
+    /** Ends every feed connection with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too. */
+    void endAll(Disconnect reason) {
+        if (reason == Disconnect.SHUTDOWN) {
+            closed = true;
+        }
+        subscribers.forEach(s -> s.end(reason));
     }
 }

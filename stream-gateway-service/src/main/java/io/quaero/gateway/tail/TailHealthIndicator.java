@@ -1,24 +1,51 @@
 package io.quaero.gateway.tail;
 
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** UP once the live tail reads every partition; a gateway that is not tailing serves stale streams. */
+/**
+ * UP while every live tail reads all its partitions; a gateway whose tail is down (failed, and
+ * waiting to start again) serves streams that get no new records, so it must not say UP. Details
+ * and metrics say what each tail skipped and how often it had to start again.
+ */
 @Component("gatewayTail")
-class TailHealthIndicator implements HealthIndicator {
+class TailHealthIndicator implements HealthIndicator, MeterBinder {
 
-    private final JobEventTail tail;
+    private final List<KafkaTail> tails;
     private final Viewers viewers;
 
-    TailHealthIndicator(JobEventTail tail, Viewers viewers) {
-        this.tail = tail;
+    TailHealthIndicator(List<KafkaTail> tails, Viewers viewers) {
+        this.tails = tails;
         this.viewers = viewers;
     }
 
     @Override
     public Health health() {
-        var builder = tail.isTailing() ? Health.up() : Health.down();
+        boolean allTailing = tails.stream().allMatch(KafkaTail::isTailing);
+        var builder = allTailing ? Health.up() : Health.down();
+        for (KafkaTail tail : tails) {
+            builder.withDetail(tail.topic(), Map.of(
+                "tailing", tail.isTailing(), "skipped", tail.skippedCount(), "restarts", tail.restartCount()));
+        }
         return builder.withDetail("connections", viewers.connectionCount()).build();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (KafkaTail tail : tails) {
+            FunctionCounter.builder("quaero.gateway.tail.skipped", tail, KafkaTail::skippedCount)
+                .description("records the live tail skipped (undecodable or against the rules)")
+                .tag("topic", tail.topic()).register(registry);
+            FunctionCounter.builder("quaero.gateway.tail.restarts", tail, KafkaTail::restartCount)
+                .description("times the live tail's consumer failed and started again")
+                .tag("topic", tail.topic()).register(registry);
+        }
     }
 }

@@ -20,6 +20,8 @@ public class Viewers {
     private final ConcurrentHashMap<String, Watch> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final int bufferSize;
+    private final long bufferBytes;
+    private final long ringBytes;
     private final int maxConnections;
     private final int ringSize;
     private final int maxBatch;
@@ -27,6 +29,8 @@ public class Viewers {
 
     Viewers(StreamProperties props) {
         this.bufferSize = props.bufferSize();
+        this.bufferBytes = props.bufferBytes().toBytes();
+        this.ringBytes = props.ringBytes().toBytes();
         this.maxConnections = props.maxConnections();
         this.ringSize = props.ringSize();
         this.maxBatch = props.maxLimit();
@@ -39,9 +43,9 @@ public class Viewers {
      */
     public Subscriber<Delivery> subscribe(UUID jobId) {
         acquireConnection();
-        var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize, maxBatch);
+        var subscriber = new Subscriber<Delivery>(Topics.jobKey(jobId), bufferSize, bufferBytes, Delivery::weightBytes, maxBatch);
         byKey.compute(subscriber.key(), (k, w) -> {
-            Watch watch = w == null ? new Watch(ringSize) : w;
+            Watch watch = w == null ? new Watch(ringSize, ringBytes) : w;
             watch.subscribers.add(subscriber);
             return watch;
         });
@@ -100,13 +104,21 @@ public class Viewers {
         return w == null ? null : w.slice(from, to);
     }
 
+    /** The job's current subscriptions on this instance (a snapshot), e.g. to read their wake-up counts. */
+    public List<Subscriber<Delivery>> subscribers(UUID jobId) {
+        Watch w = byKey.get(Topics.jobKey(jobId));
+        return w == null ? List.of() : List.copyOf(w.subscribers);
+    }
+
     public int connectionCount() {
         return connections.get();
     }
 
-    /** Ends every subscription (now and later) with {@link Disconnect#SHUTDOWN}. */
-    void closeAll() {
-        closed = true;
-        byKey.values().forEach(w -> w.subscribers.forEach(s -> s.end(Disconnect.SHUTDOWN)));
+    /** Ends every subscription with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too. */
+    void endAll(Disconnect reason) {
+        if (reason == Disconnect.SHUTDOWN) {
+            closed = true;
+        }
+        byKey.values().forEach(w -> w.subscribers.forEach(s -> s.end(reason)));
     }
 }

@@ -13,20 +13,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The ring holds every event of the job dispatched after the watch existed; {@code coversFrom}
  * is the lowest offset from which that is known to be true (the smallest tail position any
  * subscriber read after registering), and {@code evictedUpTo} the highest offset pushed out.
- * Memory: at ~0.5 KB an event, the default 256 events cost ~128 KB per watched job.
+ * Memory: bounded in events and in bytes ({@link Delivery#weightBytes}), whichever is reached
+ * first; the oldest events leave first. At ~0.5 KB an event, the default 256 events cost ~128 KB
+ * per watched job; with 64 KiB lines the byte bound (1 MB by default) keeps ~16.
  */
 final class Watch {
 
     final Set<Subscriber<Delivery>> subscribers = ConcurrentHashMap.newKeySet();
 
     private final Delivery[] ring;
+    private final long capacityBytes;
     private int next;
     private int size;
+    private long bytes;
     private long coversFrom = Long.MAX_VALUE;
     private long evictedUpTo = -1;
 
-    Watch(int capacity) {
-        this.ring = new Delivery[capacity];
+    Watch(int capacity, long capacityBytes) {
+        this.ring = new Delivery[capacityBytes == 0 ? 0 : capacity];
+        this.capacityBytes = capacityBytes;
     }
 
     /** Called by the tail thread for each event of the job. */
@@ -34,13 +39,21 @@ final class Watch {
         if (ring.length == 0) {
             return;
         }
-        if (size == ring.length) {
-            evictedUpTo = ring[next].cursor().offset();
-        } else {
-            size++;
+        while (size > 0 && (size == ring.length || bytes + d.weightBytes() > capacityBytes)) {
+            evictOldest();
         }
         ring[next] = d;
         next = (next + 1) % ring.length;
+        size++;
+        bytes += d.weightBytes();
+    }
+
+    private void evictOldest() {
+        int oldest = (next - size + ring.length) % ring.length;
+        evictedUpTo = ring[oldest].cursor().offset();
+        bytes -= ring[oldest].weightBytes();
+        ring[oldest] = null;
+        size--;
     }
 
     /** Every event dispatched after {@code offset - 1} is in the ring (unless evicted since). */

@@ -20,13 +20,14 @@ import io.quaero.gateway.tail.Delivery;
 import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.Subscriber;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** A feed connection's frames, without a server: what it writes for a batch and for an overflow. */
 class JobStatusFeedConnectionTest {
 
     private static final int BUFFER = 16;
     private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 100,
-        1000, BUFFER, 100_000, 5000, 100_000, 256, Duration.ofSeconds(3));
+        1000, BUFFER, DataSize.ofMegabytes(8), 100_000, 5000, 100_000, 256, DataSize.ofMegabytes(1), Duration.ofSeconds(3));
 
     @Test
     void aStatusDeltaIsOneSharedFrameNamingItsJobEvenWhenOnlyStepsChanged() {
@@ -51,7 +52,7 @@ class JobStatusFeedConnectionTest {
 
     @Test
     void anOverflowedConnectionWritesWhatItHadThenAResetWithoutCursor() throws Exception {
-        var subscriber = new Subscriber<Delivery>(null, BUFFER, PROPS.maxLimit());
+        var subscriber = new Subscriber<Delivery>(null, BUFFER, PROPS.bufferBytes().toBytes(), Delivery::weightBytes, PROPS.maxLimit());
         UUID job = UUID.randomUUID();
         for (int i = 0; i <= BUFFER; i++) {
             subscriber.offer(delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),

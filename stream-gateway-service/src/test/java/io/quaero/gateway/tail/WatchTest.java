@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 class WatchTest {
 
     private static final UUID JOB = UUID.randomUUID();
+    private static final long MB = 1 << 20;
 
     @Test
     void servesAWindowItCoversInOffsetOrder() {
-        var w = new Watch(8);
+        var w = new Watch(8, MB);
         w.coverFrom(10);
         for (long o = 10; o < 15; o++) {
             w.append(at(o));
@@ -29,7 +30,7 @@ class WatchTest {
 
     @Test
     void refusesAWindowThatStartsBeforeItsCoverage() {
-        var w = new Watch(8);
+        var w = new Watch(8, MB);
         w.coverFrom(10);
         w.append(at(10));
         assertThat(w.slice(9, 10)).isNull();
@@ -37,7 +38,7 @@ class WatchTest {
 
     @Test
     void refusesAWindowWhoseStartWasEvicted() {
-        var w = new Watch(3);
+        var w = new Watch(3, MB);
         w.coverFrom(0);
         for (long o = 0; o < 5; o++) {
             w.append(at(o));
@@ -48,11 +49,22 @@ class WatchTest {
 
     @Test
     void withoutCoverageOrCapacityItServesNothing() {
-        assertThat(new Watch(8).slice(0, 5)).isNull();
-        var off = new Watch(0);
+        assertThat(new Watch(8, MB).slice(0, 5)).isNull();
+        var off = new Watch(0, MB);
         off.coverFrom(0);
         off.append(at(0));
         assertThat(off.slice(1, 1)).isEmpty();
+    }
+
+    @Test
+    void bigLinesAreEvictedByTheirBytesBeforeTheCountIsReached() {
+        var w = new Watch(256, 4 * at(0, 64 * 1024).weightBytes());
+        w.coverFrom(0);
+        for (long o = 0; o < 10; o++) {
+            w.append(at(o, 64 * 1024));
+        }
+        assertThat(w.slice(5, 9)).as("only the newest four 64 KiB lines fit").isNull();
+        assertThat(offsets(w.slice(6, 9))).containsExactly(6L, 7L, 8L, 9L);
     }
 
     private static List<Long> offsets(List<Delivery> ds) {
@@ -62,5 +74,10 @@ class WatchTest {
     private static Delivery at(long offset) {
         return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m" + offset, null, null, null),
             new Cursor(0, offset));
+    }
+
+    private static Delivery at(long offset, int messageChars) {
+        return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m".repeat(messageChars), null, null,
+            null), new Cursor(0, offset));
     }
 }
