@@ -38,6 +38,7 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.history.LogPages;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,35 @@ class LogFetchTest {
         assertThat(beyond.logs()).isEmpty();
         assertThat(beyond.meta().hasMore()).isFalse();
         assertThat(beyond.nextCursor()).isNull();
+    }
+
+    @Test
+    void aPageOfHugeEscapedLinesIsCutByItsBytesAndTheRestFollowsFromItsCursor() throws Exception {
+        UUID job = UUID.randomUUID();
+        // ESC is allowed in a message (ANSI colours) and takes six bytes once escaped in JSON:
+        // 60,000 of them are ~360 KB per entry, so a thousand-entry page would be ~360 MB.
+        String escapes = "\u001b".repeat(60_000);
+        var logs = new ArrayList<LogEvent>();
+        for (int i = 1; i <= 30; i++) {
+            logs.add(log(job, null, Level.INFO, i + escapes));
+        }
+        storeAll(logs);
+
+        var seen = new ArrayList<LogEntry>();
+        String before = null;
+        int pages = 0;
+        LogsPayload p;
+        do {
+            p = fetch(job, "?limit=1000" + (before == null ? "" : "&before=" + before));
+            assertThat(p.logs().stream().mapToLong(e -> 6L * e.message().length()).sum())
+                .as("bytes of one page").isLessThanOrEqualTo(LogPages.MAX_PAGE_BYTES + 400_000);
+            seen.addAll(0, p.logs());
+            // The oldest entry: the newest page's next_cursor points forwards, for the watchdog.
+            before = p.logs().getFirst().cursor();
+            pages++;
+        } while (p.meta().hasMore());
+        assertThat(pages).as("cut into several pages").isGreaterThan(1);
+        assertThat(seen).extracting(LogEntry::line).containsExactlyElementsOf(lineNumbers(1, 30));
     }
 
     @ParameterizedTest(name = "{0} narrows the page and the counts agree with COUNT(*)")

@@ -116,6 +116,23 @@ public final class SseJson {
         return toJson(node);
     }
 
+    /**
+     * The UTF-8 bytes {@code s} takes as a JSON string value, quotes excluded: what a line costs
+     * in a {@code logs} event. Control characters are escaped to six bytes each, so a 64 KiB line
+     * of them takes 384 KiB; bounds on events and pages count this, not the characters.
+     */
+    public static long jsonBytes(@Nullable String s) {
+        if (s == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
     /** An entry of a {@code logs} event: its line number and the rest of its JSON ({@link #logEntryWithoutLine}). */
     public record PreparedEntry(long line, byte[] withoutLine) {
     }

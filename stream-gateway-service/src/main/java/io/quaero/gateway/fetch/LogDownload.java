@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
@@ -39,16 +38,16 @@ final class LogDownload {
     void writeTo(OutputStream out) throws IOException {
         Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         long after = -1;
-        List<LogEntry> page;
+        LogPages.Rows page;
         do {
             page = pages.between(jobId, filter, after, upToOffset, pageSize);
-            for (LogEntry e : page) {
+            for (LogEntry e : page.entries()) {
                 text.write(TextLine.of(e));
             }
-            if (!page.isEmpty()) {
-                after = Cursor.parse(page.getLast().cursor()).offset();
+            if (!page.entries().isEmpty()) {
+                after = Cursor.parse(page.entries().getLast().cursor()).offset();
             }
-        } while (page.size() == pageSize);
+        } while (page.hasMore());
         text.flush();
     }
 }

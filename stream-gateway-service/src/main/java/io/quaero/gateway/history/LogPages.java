@@ -11,6 +11,7 @@ import io.quaero.contracts.Level;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.filter.LogFilter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -22,9 +23,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * cursor, before a cursor) and the download (every entry, in keyset pages). Every page is ordered
  * by Kafka offset, never by line: within a job the two orders agree, and the offset is what a
  * cursor names and what the {@code (job_id, kafka_offset)} indexes serve.
+ *
+ * <p>A page is bounded in entries (the limit asked for) and in bytes ({@link #MAX_PAGE_BYTES}):
+ * a line may be up to {@code max-message-bytes}, and up to six times that once escaped as JSON, so
+ * a thousand such lines would build hundreds of megabytes in one response. A page cut short by
+ * bytes says {@code hasMore}, and the client reads on from its last entry as usual.
  */
 @Component
 public class LogPages {
+
+    /** Most bytes of entries ({@link LogRows#jsonBytes}) in one page; at least one entry is always returned. */
+    public static final long MAX_PAGE_BYTES = 4L << 20;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshotTx;
@@ -69,18 +78,35 @@ public class LogPages {
      */
     public static Rows read(JdbcTemplate jdbc, String select, LogRows.Predicate where, RowMapper<LogEntry> mapper,
                             Start start, int limit) {
-        List<LogEntry> rows = switch (start) {
-            case Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?", mapper, where.argsWith(limit + 1));
+        var upTo = upTo(mapper, limit);
+        Rows rows = switch (start) {
+            case Start.Newest() -> jdbc.query(select + " ORDER BY kafka_offset DESC LIMIT ?", upTo, where.argsWith(limit + 1));
             case Start.After(long offset) -> jdbc.query(select + " AND kafka_offset > ? ORDER BY kafka_offset LIMIT ?",
-                mapper, where.argsWith(offset, limit + 1));
+                upTo, where.argsWith(offset, limit + 1));
             case Start.Before(long offset) -> jdbc.query(select + " AND kafka_offset < ? ORDER BY kafka_offset DESC LIMIT ?",
-                mapper, where.argsWith(offset, limit + 1));
+                upTo, where.argsWith(offset, limit + 1));
         };
-        List<LogEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
-        if (!(start instanceof Start.After)) {
-            entries = entries.reversed();
-        }
-        return new Rows(List.copyOf(entries), rows.size() > limit);
+        return start instanceof Start.After ? rows : new Rows(rows.entries().reversed(), rows.hasMore());
+    }
+
+    /**
+     * Reads rows in query order until {@code limit} entries or {@link #MAX_PAGE_BYTES} are taken;
+     * {@code hasMore} when a further row exists (the query asks for one more than the limit).
+     */
+    private static ResultSetExtractor<Rows> upTo(RowMapper<LogEntry> mapper, int limit) {
+        return rs -> {
+            List<LogEntry> entries = new ArrayList<>();
+            long bytes = 0;
+            while (rs.next()) {
+                if (entries.size() >= limit || bytes >= MAX_PAGE_BYTES) {
+                    return new Rows(List.copyOf(entries), true);
+                }
+                LogEntry e = mapper.mapRow(rs, entries.size());
+                entries.add(e);
+                bytes += LogRows.jsonBytes(e);
+            }
+            return new Rows(List.copyOf(entries), false);
+        };
     }
 
     /**
@@ -97,12 +123,15 @@ public class LogPages {
         return OptionalLong.of(last == null ? -1 : last.offset());
     }
 
-    /** Matching entries with {@code afterOffset < kafka_offset <= upToOffset}, oldest first, at most {@code limit}. */
-    public List<LogEntry> between(UUID jobId, LogFilter filter, long afterOffset, long upToOffset, int limit) {
+    /**
+     * Matching entries with {@code afterOffset < kafka_offset <= upToOffset}, oldest first, at most
+     * {@code limit} and {@link #MAX_PAGE_BYTES}; {@code hasMore} when more lie in that range.
+     */
+    public Rows between(UUID jobId, LogFilter filter, long afterOffset, long upToOffset, int limit) {
         var where = LogRows.Predicate.of(jobId, filter);
         return jdbc.query("SELECT " + LogRows.COLUMNS + " FROM job_logs WHERE " + where.sql()
                 + " AND kafka_offset > ? AND kafka_offset <= ? ORDER BY kafka_offset LIMIT ?",
-            LogRows.ENTRY, where.argsWith(afterOffset, upToOffset, limit));
+            upTo(LogRows.ENTRY, limit), where.argsWith(afterOffset, upToOffset, limit + 1));
     }
 
     /**

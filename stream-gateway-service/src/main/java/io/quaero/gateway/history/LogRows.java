@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.filter.LogFilter;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -23,6 +24,9 @@ public final class LogRows {
 
     static final RowMapper<LogEntry> ENTRY = LogRows::entry;
 
+    /** Ids, cursor, line, timestamp and level of an entry, and its JSON punctuation. */
+    private static final int FIXED_ENTRY_BYTES = 256;
+
     private LogRows() {
     }
 
@@ -37,6 +41,12 @@ public final class LogRows {
             rs.getString("step_id"),
             rs.getString("step_name"),
             rs.getString("source"));
+    }
+
+    /** About the bytes an entry takes in a {@code logs} event or a fetched page. */
+    public static long jsonBytes(LogEntry e) {
+        return FIXED_ENTRY_BYTES + SseJson.jsonBytes(e.message()) + SseJson.jsonBytes(e.stepId())
+            + SseJson.jsonBytes(e.stepName()) + SseJson.jsonBytes(e.source());
     }
 
     /** The WHERE clause of a filter, with its arguments in order. */

@@ -16,6 +16,7 @@ import io.quaero.contracts.sse.SseJson;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Disconnect;
@@ -38,6 +39,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     private String pendingFirstId;
     private String pendingLastId;
     private long pendingLastOffset;
+    private long pendingBytes;
     private long handledUpTo;
     private final long clientHas;
     private long totalCount;
@@ -80,7 +82,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     }
 
     @Override
-    public boolean accept(ServiceDelivery d) {
+    public boolean accept(ServiceDelivery d) throws IOException {
         if (d.offset() <= handledUpTo) {
             return false;
         }
@@ -93,9 +95,16 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
                 if (pending.isEmpty()) {
                     pendingFirstId = e.eventId().toString();
                 }
-                pending.add(d.entry());
+                SseJson.PreparedEntry entry = d.entry();
+                pending.add(entry);
+                pendingBytes += entry.withoutLine().length;
                 pendingLastId = e.eventId().toString();
                 pendingLastOffset = d.offset();
+                if (pendingBytes >= LogPages.MAX_PAGE_BYTES) {
+                    // Big lines: a batch is bounded in bytes too, not only in entries.
+                    flush();
+                    return true;
+                }
             }
         }
         return false;
@@ -111,6 +120,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
         if (!pending.isEmpty()) {
             send(pending, pendingFirstId, pendingLastId, new Cursor(0, pendingLastOffset).toString());
             pending.clear();
+            pendingBytes = 0;
         }
     }
 

@@ -21,6 +21,7 @@ import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Delivery;
@@ -56,6 +57,7 @@ final class JobLogConnection {
     private String pendingFirstId;
     private String pendingLastId;
     private String pendingLastCursor;
+    private long pendingBytes;
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private JobView job;
     /** Highest offset handled: the snapshot's stored end, then each event's. */
@@ -156,6 +158,11 @@ final class JobLogConnection {
         handledUpTo = offset;
         if (d.event() instanceof LogEvent log) {
             add(log, d, offset > clientHas);
+            if (pendingBytes >= LogPages.MAX_PAGE_BYTES) {
+                // Big lines: a batch is bounded in bytes too, not only in entries.
+                flushLogs();
+                return true;
+            }
             return false;
         }
         if (d.event() instanceof StatusEvent status) {
@@ -178,7 +185,9 @@ final class JobLogConnection {
                 if (pending.isEmpty()) {
                     pendingFirstId = log.eventId().toString();
                 }
-                pending.add(d.entry(line));
+                SseJson.PreparedEntry entry = d.entry(line);
+                pending.add(entry);
+                pendingBytes += entry.withoutLine().length;
                 pendingLastId = log.eventId().toString();
                 pendingLastCursor = d.cursor().toString();
             }
@@ -201,6 +210,7 @@ final class JobLogConnection {
         if (!pending.isEmpty()) {
             sendLogs(pending, pendingFirstId, pendingLastId, pendingLastCursor);
             pending.clear();
+            pendingBytes = 0;
         }
     }
 

@@ -40,10 +40,11 @@ final class ResumePager implements JobLogConnection.BacklogPager {
     @Override
     public List<LogEntry> next() {
         if (replayed >= maxReplay) {
-            exhausted = !pages.between(jobId, filter, afterOffset, upToOffset, 1).isEmpty();
+            exhausted = !pages.between(jobId, filter, afterOffset, upToOffset, 1).entries().isEmpty();
             return List.of();
         }
-        List<LogEntry> page = pages.between(jobId, filter, afterOffset, upToOffset, Math.min(pageSize, maxReplay - replayed));
+        List<LogEntry> page = pages.between(jobId, filter, afterOffset, upToOffset, Math.min(pageSize, maxReplay - replayed))
+            .entries();
         if (!page.isEmpty()) {
             replayed += page.size();
             afterOffset = offsetOf(page.getLast());
