@@ -30,7 +30,7 @@ const QuaeroLogs = (function () {
     };
 
     /** Reset reasons after which the old cursor is useless: start again from the newest lines. */
-    const RESTART_REASONS = new Set(['cursor-expired', 'unknown-cursor', 'too-far-behind']);
+    const RESTART_REASONS = new Set(['cursor-expired', 'unknown-cursor', 'too-far-behind', 'record-rejected']);
 
     const SERVICE_ENDPOINT = '/api/service/logs/stream';
 

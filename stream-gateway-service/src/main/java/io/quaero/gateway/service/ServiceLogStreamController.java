@@ -3,7 +3,6 @@ package io.quaero.gateway.service;
 import java.io.IOException;
 
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.config.StreamProperties;
@@ -11,6 +10,7 @@ import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.KafkaBridge;
+import io.quaero.gateway.tail.LiveRules;
 import io.quaero.gateway.tail.Viewers;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -35,11 +35,13 @@ class ServiceLogStreamController {
     private final ServiceHistory history;
     private final StreamProperties props;
     private final KafkaBridge bridge;
-    private final EventCodec codec = new EventCodec();
+
+    private final LiveRules rules;
 
     ServiceLogStreamController(ServiceLogTail tail, JobEventTail jobTail, Viewers viewers, ServiceHistory history,
-                               StreamProperties props, KafkaBridge bridge) {
+                               StreamProperties props, KafkaBridge bridge, LiveRules rules) {
         this.bridge = bridge;
+        this.rules = rules;
         this.tail = tail;
         this.jobTail = jobTail;
         this.viewers = viewers;
@@ -83,7 +85,7 @@ class ServiceLogStreamController {
                 request.since() == null ? null : request.since().toString())
                 .run(status, snapshot.page().entries(), bridge.read(Topics.SERVICE_LOGS, 0, null,
                     snapshot.storedUpTo() + 1, liveFrom,
-                    r -> new ServiceDelivery(codec.decodeServiceLog(r.value()), r.offset())));
+                    r -> new ServiceDelivery(rules.serviceLog(r.value()), r.offset())));
         } catch (IOException clientGoneBeforeStart) {
             // Nothing to clean up beyond the subscription.
         } finally {

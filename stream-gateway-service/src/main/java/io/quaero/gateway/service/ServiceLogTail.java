@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
+import io.quaero.gateway.tail.LiveRules;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.tail.Disconnect;
@@ -27,12 +27,13 @@ class ServiceLogTail extends KafkaTail {
     private final int bufferSize;
     private final long bufferBytes;
     private final int maxBatch;
-    private final EventCodec codec = new EventCodec();
+    private final LiveRules rules;
     private final Set<Subscriber<ServiceDelivery>> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    ServiceLogTail(KafkaProperties kafka, Viewers viewers, StreamProperties props) {
+    ServiceLogTail(KafkaProperties kafka, Viewers viewers, StreamProperties props, LiveRules rules) {
         super(kafka, Topics.SERVICE_LOGS, "gateway service-logs tail");
+        this.rules = rules;
         this.viewers = viewers;
         this.bufferSize = props.bufferSize();
         this.bufferBytes = props.bufferBytes().toBytes();
@@ -71,7 +72,7 @@ class ServiceLogTail extends KafkaTail {
             return;
         }
         try {
-            var delivery = new ServiceDelivery(codec.decodeServiceLog(record.value()), record.offset());
+            var delivery = new ServiceDelivery(rules.serviceLog(record.value()), record.offset());
             subscribers.forEach(s -> s.offer(delivery));
         } catch (InvalidEventException poison) {
             skip(record, poison.getMessage());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.LogEvent;
@@ -51,6 +52,8 @@ final class JobLogConnection {
     private final SseWriter out;
     private final LogFilter filter;
     private final StreamProperties props;
+    /** Events storage refused after the tail passed them ({@code Viewers#wasRejected}). */
+    private final Predicate<Cursor> rejected;
 
     /** Entries waiting for the next flush, serialised but for their line (shared across connections). */
     private final List<SseJson.PreparedEntry> pending = new ArrayList<>();
@@ -74,8 +77,9 @@ final class JobLogConnection {
     private final boolean expired;
 
     JobLogConnection(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
-                     Cursor since) {
+                     Cursor since, Predicate<Cursor> rejected) {
         this.subscriber = subscriber;
+        this.rejected = rejected;
         this.out = out;
         this.filter = filter;
         this.props = props;
@@ -152,7 +156,8 @@ final class JobLogConnection {
     /** Takes one event into the stream; returns true when it wrote a {@code status} event. */
     private boolean handle(Delivery d) throws IOException {
         long offset = d.cursor().offset();
-        if (offset <= handledUpTo) {
+        if (offset <= handledUpTo || rejected.test(d.cursor())) {
+            // Seen already, or refused by storage: stored history has no line for it either.
             return false;
         }
         handledUpTo = offset;

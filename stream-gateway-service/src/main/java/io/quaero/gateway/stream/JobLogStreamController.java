@@ -90,7 +90,8 @@ class JobLogStreamController {
             response.setHeader("X-Accel-Buffering", "no");
             var out = new SseWriter(response.getOutputStream());
             out.comment("quaero stream of job " + id);
-            var connection = new JobLogConnection(subscriber, out, request.filter(), props, snapshot, request.since());
+            var connection = new JobLogConnection(subscriber, out, request.filter(), props, snapshot, request.since(),
+                viewers::wasRejected);
             Disconnect end = connection.run(snapshot.entries(), pager(id, request, snapshot),
                 () -> bridge(key, snapshot, request.since(), liveFrom));
             log.debug("stream of job {} ended: {}", id, end);

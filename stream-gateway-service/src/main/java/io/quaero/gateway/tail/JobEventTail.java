@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.StatusEvent;
@@ -24,20 +23,22 @@ import org.springframework.stereotype.Component;
  * all records, fail that check and stay undecoded. Each record is decoded at most once, and the
  * one {@link Delivery} goes to the job's viewers and, if it is a status event, to the feed. A
  * decoded event is offered to each connection's bounded queue; the tail never waits for a
- * connection. A value that does not decode is skipped here (ingest sends it to the dead-letter
- * topic).
+ * connection. A record the rules reject ({@link LiveRules}: the ones ingest applies, so a line
+ * that will never be stored is never shown or counted) is skipped and counted here; ingest sends
+ * it to the dead-letter topic.
  */
 @Component
 public class JobEventTail extends KafkaTail {
 
     private final Viewers viewers;
     private final StatusWatchers statusWatchers;
-    private final EventCodec codec = new EventCodec();
+    private final LiveRules rules;
     /** Values this tail decoded (written by the tail thread only): what watching costs. */
     private final LongAdder decoded = new LongAdder();
 
-    JobEventTail(KafkaProperties kafka, Viewers viewers, StatusWatchers statusWatchers) {
+    JobEventTail(KafkaProperties kafka, Viewers viewers, StatusWatchers statusWatchers, LiveRules rules) {
         super(kafka, Topics.JOB_EVENTS, "gateway job-events tail");
+        this.rules = rules;
         this.viewers = viewers;
         this.statusWatchers = statusWatchers;
     }
@@ -77,7 +78,7 @@ public class JobEventTail extends KafkaTail {
         JobEvent event;
         decoded.increment();
         try {
-            event = codec.decodeJobEvent(value);
+            event = rules.jobEvent(record.key(), value);
         } catch (InvalidEventException e) {
             skip(record, e.getMessage());
             return;

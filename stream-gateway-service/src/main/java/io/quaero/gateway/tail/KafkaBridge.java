@@ -12,7 +12,6 @@ import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.sse.ResetReason;
 import io.quaero.gateway.config.StreamProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -57,19 +56,20 @@ public class KafkaBridge implements DisposableBean {
 
     private final KafkaProperties kafka;
     private final int maxScan;
-    private final EventCodec codec = new EventCodec();
+    private final LiveRules rules;
     private final Semaphore permits = new Semaphore(CONCURRENT_BRIDGES);
     private final BlockingQueue<KafkaConsumer<String, byte[]>> idle = new ArrayBlockingQueue<>(CONCURRENT_BRIDGES);
 
-    KafkaBridge(KafkaProperties kafka, StreamProperties props) {
+    KafkaBridge(KafkaProperties kafka, StreamProperties props, LiveRules rules) {
         this.kafka = kafka;
+        this.rules = rules;
         this.maxScan = props.maxBridgeScan();
     }
 
     /** The job's events at offsets {@code from..to} (inclusive) of {@code partition}, oldest first. */
     public Result<Delivery> read(String key, int partition, long from, long to) throws InterruptedException {
         return read(Topics.JOB_EVENTS, partition, key, from, to,
-            r -> new Delivery(codec.decodeJobEvent(r.value()), new Cursor(partition, r.offset())));
+            r -> new Delivery(rules.jobEvent(r.key(), r.value()), new Cursor(partition, r.offset())));
     }
 
     /**

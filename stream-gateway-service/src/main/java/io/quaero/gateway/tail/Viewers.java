@@ -1,11 +1,16 @@
 package io.quaero.gateway.tail;
 
 import java.lang.invoke.VarHandle;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.gateway.config.StreamProperties;
 import org.springframework.stereotype.Component;
@@ -26,6 +31,20 @@ public class Viewers {
     private final int ringSize;
     private final int maxBatch;
     private volatile boolean closed;
+    /**
+     * Cursors of events storage refused after the tail passed them, newest {@value #REJECTED_REMEMBERED}
+     * (~100 B each). Only needed for the seconds until ingest records its progress past them.
+     */
+    private final Set<Cursor> recentlyRejected = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Cursor, Boolean> eldest) {
+            return size() > REJECTED_REMEMBERED;
+        }
+    });
+    private volatile boolean hasRejections;
+
+    /** Refused events remembered at most. */
+    static final int REJECTED_REMEMBERED = 1_024;
 
     Viewers(StreamProperties props) {
         this.bufferSize = props.bufferSize();
@@ -80,6 +99,38 @@ public class Viewers {
 
     public void releaseConnection() {
         connections.decrementAndGet();
+    }
+
+    /** True when someone here watches the job with this record key. */
+    boolean anyWatching(String key) {
+        return key != null && byKey.containsKey(key);
+    }
+
+    /**
+     * Storage refused the job's event at {@code cursor} after the live tail passed it: remembered
+     * (so no later viewer numbers it), taken out of the job's ring, and every viewer of the job
+     * is ended with {@link Disconnect#RECORD_REJECTED} to start over from stored history.
+     */
+    void rejected(String key, Cursor cursor) {
+        synchronized (recentlyRejected) {
+            recentlyRejected.add(cursor);
+        }
+        hasRejections = true;
+        Watch w = byKey.get(key);
+        if (w != null) {
+            w.forget(cursor.offset());
+            w.subscribers.forEach(s -> s.end(Disconnect.RECORD_REJECTED));
+        }
+    }
+
+    /** True when storage refused the event at {@code cursor} (recently: the memory is bounded). */
+    public boolean wasRejected(Cursor cursor) {
+        if (!hasRejections) {
+            return false;
+        }
+        synchronized (recentlyRejected) {
+            return recentlyRejected.contains(cursor);
+        }
     }
 
     /** The watch of the job with this record key, or null if nobody here watches it. */

@@ -56,6 +56,14 @@ final class Watch {
         size--;
     }
 
+    /**
+     * Takes the event at {@code offset} out of the ring (storage refused it): the ring then no
+     * longer vouches for a window that includes it, and a bridge reads around it from Kafka.
+     */
+    synchronized void forget(long offset) {
+        evictedUpTo = Math.max(evictedUpTo, offset);
+    }
+
     /** Every event dispatched after {@code offset - 1} is in the ring (unless evicted since). */
     synchronized void coverFrom(long offset) {
         coversFrom = Math.min(coversFrom, offset);
