@@ -5,12 +5,15 @@ import io.quaero.contracts.Level;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
@@ -50,7 +53,18 @@ public final class EventCodec {
             Set.of("schema", "type", "command_id", "job_id", "timestamp", "job_type", "params");
     private static final Set<String> CANCEL_FIELDS = Set.of("schema", "type", "command_id", "job_id", "timestamp");
 
-    private final JsonMapper mapper = JsonMapper.builder()
+    /**
+     * Parser limits, far above any valid document (at most three levels deep, numbers of a few
+     * digits, a message of at most 1 MiB) and far below what would cost real memory or time.
+     */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(32)
+            .maxNumberLength(100)
+            .maxStringLength(2 << 20)
+            .maxDocumentLength(8L << 20)
+            .build();
+
+    private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // Exact decimals, so that 45.0000000000000001 is not mistaken for the integer 45.
@@ -66,12 +80,14 @@ public final class EventCodec {
      * @throws InvalidEventException for any input that is not a valid job event
      */
     public JobEvent decodeJobEvent(byte @Nullable [] json) {
-        ObjectFields root = parseRoot(json, JOB_EVENT_SCHEMA);
-        String type = root.requiredString("type");
-        return guarded(() -> switch (type) {
-            case "log" -> decodeLog(root.allowOnly(LOG_FIELDS));
-            case "status" -> decodeStatus(root.allowOnly(STATUS_FIELDS));
-            default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'log' or 'status'");
+        return total(() -> {
+            ObjectFields root = parseRoot(json, JOB_EVENT_SCHEMA);
+            String type = root.requiredString("type");
+            return switch (type) {
+                case "log" -> decodeLog(root.allowOnly(LOG_FIELDS));
+                case "status" -> decodeStatus(root.allowOnly(STATUS_FIELDS));
+                default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'log' or 'status'");
+            };
         });
     }
 
@@ -81,8 +97,9 @@ public final class EventCodec {
      * @throws InvalidEventException for any input that is not a valid service log event
      */
     public ServiceLogEvent decodeServiceLog(byte @Nullable [] json) {
-        ObjectFields root = parseRoot(json, SERVICE_LOG_SCHEMA).allowOnly(SERVICE_LOG_FIELDS);
-        return guarded(() -> new ServiceLogEvent(
+        return total(() -> {
+            ObjectFields root = parseRoot(json, SERVICE_LOG_SCHEMA).allowOnly(SERVICE_LOG_FIELDS);
+            return new ServiceLogEvent(
                 root.requiredUuid("event_id"),
                 root.requiredTimestamp("timestamp"),
                 root.requiredEnum("level", Level::fromWire),
@@ -90,7 +107,8 @@ public final class EventCodec {
                 root.requiredText("service"),
                 root.requiredText("instance"),
                 root.optionalText("logger"),
-                root.optionalUuid("job_id")));
+                root.optionalUuid("job_id"));
+        });
     }
 
     /**
@@ -99,9 +117,10 @@ public final class EventCodec {
      * @throws InvalidEventException for any input that is not a valid command
      */
     public DispatchCommand decodeDispatch(byte @Nullable [] json) {
-        ObjectFields root = parseRoot(json, DISPATCH_SCHEMA);
-        String type = root.requiredString("type");
-        return guarded(() -> switch (type) {
+        return total(() -> {
+            ObjectFields root = parseRoot(json, DISPATCH_SCHEMA);
+            String type = root.requiredString("type");
+            return switch (type) {
             case "run" -> {
                 root.allowOnly(RUN_FIELDS);
                 ObjectFields params = root.optionalObject("params");
@@ -115,6 +134,7 @@ public final class EventCodec {
                         root.requiredUuid("command_id"), root.requiredUuid("job_id"), root.requiredTimestamp("timestamp"));
             }
             default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'run' or 'cancel'");
+            };
         });
     }
 
@@ -137,10 +157,17 @@ public final class EventCodec {
         ObjectFields jobFields = root.optionalObject("job");
         JobState job = jobFields == null ? null : decodeJob(jobFields.allowOnly(JOB_FIELDS));
         List<StepState> steps = new ArrayList<>();
-        for (ObjectFields step : root.optionalObjects("steps")) {
-            step.allowOnly(STEP_FIELDS);
-            steps.add(new StepState(
-                    step.requiredText("id"), step.optionalText("name"), step.requiredEnum("status", JobStatus::fromWire)));
+        Set<String> stepIds = new HashSet<>();
+        List<ObjectFields> stepFields = root.optionalObjects("steps");
+        for (int i = 0; i < stepFields.size(); i++) {
+            ObjectFields step = stepFields.get(i).allowOnly(STEP_FIELDS);
+            String id = step.requiredText("id");
+            // One state per step per event: storage merges steps by id, and two states for one
+            // step in one event have no order between them.
+            if (!stepIds.add(id)) {
+                throw new InvalidEventException("steps[" + i + "].id", "duplicate step id " + Wire.quote(id));
+            }
+            steps.add(new StepState(id, step.optionalText("name"), step.requiredEnum("status", JobStatus::fromWire)));
         }
         if (job == null && steps.isEmpty()) {
             throw new InvalidEventException("$", "status event carries neither job nor steps");
@@ -182,14 +209,21 @@ public final class EventCodec {
     }
 
     /**
-     * The decoder validates every field before building records, so record constructors should
-     * never object; if one does anyway, the caller still gets the documented exception type.
+     * Makes decoding total: whatever a producer sends, the caller gets a value or an {@link
+     * InvalidEventException}. The checks above name the field for every rule we know; this is the
+     * last line of defence for what a parser or a JDK class may still throw on input we did not
+     * foresee (an exponent beyond int range once escaped as a raw NumberFormatException, stopped
+     * ingest's batch and killed a gateway's tail). A consumer that can only see the typed error
+     * dead-letters or skips the record and keeps running. Keep this wrapper on every decode method.
      */
-    private static <T> T guarded(Supplier<T> build) {
+    private static <T> T total(Supplier<T> decode) {
         try {
-            return build.get();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("$", String.valueOf(e.getMessage()), e);
+            return decode.get();
+        } catch (InvalidEventException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new InvalidEventException("$", "cannot be decoded: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + Wire.quote(e.getMessage())), e);
         }
     }
 

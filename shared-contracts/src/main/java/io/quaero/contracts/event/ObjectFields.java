@@ -115,10 +115,10 @@ final class ObjectFields {
             instant = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(path(name), Wire.quote(value)
-                    + " is not an RFC 3339 date-time with offset, e.g. 2026-11-23T10:30:00.123Z");
+                    + " is not an RFC 3339 date-time with offset in years 0001-9999, e.g. 2026-11-23T10:30:00.123Z");
         }
         if (!Wire.inRange(instant)) {
-            throw new InvalidEventException(path(name), Wire.quote(value) + " is outside years 0000-9999 in UTC");
+            throw new InvalidEventException(path(name), Wire.quote(value) + " is outside years 0001-9999 in UTC");
         }
         return instant;
     }
@@ -175,7 +175,12 @@ final class ObjectFields {
         if (!value.isString()) {
             throw new InvalidEventException(path(name), expected("string", value));
         }
-        return value.stringValue();
+        String s = value.stringValue();
+        String problem = Wire.storableProblem(s);
+        if (problem != null) {
+            throw new InvalidEventException(path(name), problem);
+        }
+        return s;
     }
 
     private String text(String name, String value) {

@@ -28,7 +28,7 @@ class EventCodecRoundTripTest {
                 new LogEvent(EVENT, JOB, AT, Level.DEBUG, "", null, null, null),
                 new LogEvent(EVENT, JOB, Instant.parse("2026-11-23T10:30:00.123456789Z"), Level.FATAL,
                         "line one\nline two \"quoted\" \u00e9\uD83D\uDE80", null, "\uD83D\uDE80".repeat(200), null),
-                new LogEvent(EVENT, JOB, Instant.parse("0000-01-01T00:00:00Z"), Level.WARN, "min", null, null, null),
+                new LogEvent(EVENT, JOB, Instant.parse("0001-01-01T00:00:00Z"), Level.WARN, "min", null, null, null),
                 new LogEvent(EVENT, JOB, Instant.parse("9999-12-31T23:59:59.999999999Z"), Level.ERROR, "max", null, null,
                         null),
                 new StatusEvent(EVENT, JOB, AT, new JobState(JobStatus.RUNNING, 45), List.of(
