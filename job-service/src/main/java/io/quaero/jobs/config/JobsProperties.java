@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                            Default 5 s.
  * @param externalIdleTimeout an external job with no stored event for this long is failed.
  *                            Default 10 min.
+ * @param pendingTimeout      a built-in job no worker has claimed this long after its creation is
+ *                            failed with that reason: the backstop that ends every job, whatever
+ *                            became of its run command. Must exceed dispatch-wait. Default 2 min.
  * @param publishTimeout      how long a request waits for Kafka to acknowledge a command or a
  *                            status before answering 503. Default 10 s.
  * @param defaultPageSize     jobs per page of {@code GET /api/jobs} without {@code limit}. Default 20.
@@ -42,6 +45,7 @@ public record JobsProperties(
     @DefaultValue("5s") Duration heartbeatInterval,
     @DefaultValue("5s") Duration reaperInterval,
     @DefaultValue("10m") Duration externalIdleTimeout,
+    @DefaultValue("2m") Duration pendingTimeout,
     @DefaultValue("10s") Duration publishTimeout,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("100") int maxPageSize,
@@ -59,6 +63,8 @@ public record JobsProperties(
         require(leaseTtl.compareTo(heartbeatInterval.multipliedBy(2)) >= 0,
             "quaero.jobs.lease-ttl must be at least twice heartbeat-interval (" + heartbeatInterval + "), was " + leaseTtl);
         require(reaperInterval.toMillis() >= 100, "quaero.jobs.reaper-interval must be at least 100ms, was " + reaperInterval);
+        require(pendingTimeout.compareTo(dispatchWait) > 0,
+            "quaero.jobs.pending-timeout must exceed dispatch-wait (" + dispatchWait + "), was " + pendingTimeout);
         require(externalIdleTimeout.toSeconds() >= 1, "quaero.jobs.external-idle-timeout must be at least 1s, was " + externalIdleTimeout);
         require(publishTimeout.toMillis() >= 100, "quaero.jobs.publish-timeout must be at least 100ms, was " + publishTimeout);
         require(maxPageSize >= 1 && maxPageSize <= 1000, "quaero.jobs.max-page-size must be 1..1000, was " + maxPageSize);

@@ -20,7 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Fails the jobs nobody is running any more, so none stays {@code running} for ever: built-in
- * jobs whose worker stopped renewing its lease (crashed, killed, partitioned away) and external
+ * jobs whose worker stopped renewing its lease (crashed, killed, partitioned away), built-in jobs
+ * no worker claimed within {@code pending-timeout} of their creation (the backstop for a run
+ * command lost or stuck for any reason: a job always starts or ends with a reason), and external
  * jobs with no event for {@code external-idle-timeout}.
  *
  * <p>Every job-service instance runs one; they share the work through {@code FOR UPDATE SKIP
@@ -65,7 +67,7 @@ class LeaseReaper implements SmartLifecycle {
     }
 
     private int failAbandoned() {
-        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), BATCH);
+        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), props.pendingTimeout(), BATCH);
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (JobStore.Abandoned job : jobs) {
             List<StepState> steps = jdbc.query(

@@ -182,11 +182,15 @@ public class JobStore {
      * is never returned again, so each is handled once. Call in a transaction with the publishing
      * of their end, so a failed publish leaves them for the next pass.
      */
-    public List<Abandoned> takeAbandoned(Duration externalIdle, int limit) {
+    public List<Abandoned> takeAbandoned(Duration externalIdle, Duration pendingTimeout, int limit) {
         return jdbc.query("""
             WITH lost AS (
                 SELECT id, lease_expires_at AS since FROM jobs
                  WHERE lease_expires_at < now() AND reason IS NULL
+                UNION ALL
+                SELECT id, created_at AS since FROM jobs
+                 WHERE executor = 'builtin' AND worker IS NULL AND reason IS NULL
+                   AND created_at < now() - ? * interval '1 millisecond'
                 UNION ALL
                 SELECT id, updated_at AS since FROM jobs
                  WHERE executor = 'external' AND reason IS NULL AND status IN ('pending', 'running')
@@ -197,13 +201,16 @@ public class JobStore {
             )
             UPDATE jobs j SET reason = CASE WHEN j.executor = 'external'
                        THEN 'no event from the external worker since ' || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                       WHEN j.worker IS NULL
+                       THEN 'no worker started it (created ' || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                            || '; see the job-service logs for its run command)'
                        ELSE 'worker ' || COALESCE(j.worker, '?') || ' stopped renewing its lease (expired '
                             || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')' END,
                    lease_expires_at = NULL
               FROM locked WHERE j.id = locked.id
             RETURNING j.id, j.reason""",
             (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2)),
-            externalIdle.toMillis(), limit);
+            pendingTimeout.toMillis(), externalIdle.toMillis(), limit);
     }
 
     private static RowMapper<JobRecord> rowMapper() {

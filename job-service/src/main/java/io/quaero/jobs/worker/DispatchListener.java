@@ -9,8 +9,7 @@ import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.DispatchCommand;
-import io.quaero.contracts.event.EventCodec;
-import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.contracts.event.RecordRules;
 import io.quaero.jobs.api.BadRequestException;
 import io.quaero.jobs.catalog.JobCatalog;
 import io.quaero.jobs.catalog.JobParams;
@@ -40,7 +39,7 @@ class DispatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchListener.class);
 
-    private final EventCodec codec = new EventCodec();
+    private final RecordRules rules = new RecordRules(RecordRules.DEFAULT_MAX_MESSAGE_BYTES);
     private final JsonMapper json = JsonMapper.builder().build();
     private final JobCatalog catalog;
     private final JobRunner runner;
@@ -59,10 +58,9 @@ class DispatchListener {
     @KafkaListener(id = "quaero-dispatch", idIsGroup = false, topics = Topics.JOB_DISPATCH,
         containerFactory = JobsKafkaConfiguration.DISPATCH_FACTORY)
     void onCommand(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        DispatchCommand command = codec.decodeDispatch(record.value());
-        if (!Topics.jobKey(command.jobId()).equals(record.key())) {
-            throw new InvalidEventException("job_id", "does not match the record key '" + record.key() + "'");
-        }
+        // The shared rules (total: any bad command is an InvalidEventException, dead-lettered by
+        // the error handler without retries, so the consumer never stops on one).
+        DispatchCommand command = rules.dispatch(record.key(), record.value());
         try (var ignored = JobMdc.put(command.jobId())) {
             switch (command) {
                 case DispatchCommand.RunCommand run -> run(run);

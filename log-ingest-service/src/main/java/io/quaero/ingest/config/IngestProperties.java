@@ -8,8 +8,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of log-ingest-service ({@code quaero.ingest.*}), validated once at startup.
  *
- * @param maxMessageBytes  largest log message accepted, in UTF-8 bytes; a larger one goes to the
- *                         dead-letter topic. Default 65536 (64 KiB).
+ * <p>The message size limit is not here: it is {@code quaero.events.max-message-bytes}, one
+ * setting for ingest and the gateway ({@code RecordRules}), so a line ingest refuses is never
+ * shown live either.
+ *
  * @param topicPartitions  partitions of the job-events topic when this service creates it;
  *                         ingest instances scale up to this number. Default 6. (service-logs
  *                         has one partition, for a total order.)
@@ -22,7 +24,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
-    @DefaultValue("65536") int maxMessageBytes,
     @DefaultValue("6") int topicPartitions,
     @DefaultValue("2000") int maxPollRecords,
     @DefaultValue("30") int retentionDays,
@@ -30,8 +31,6 @@ public record IngestProperties(
     @DefaultValue("30s") Duration retryMaxInterval) {
 
     public IngestProperties {
-        require(maxMessageBytes >= 1 && maxMessageBytes <= 1 << 20,
-            "quaero.ingest.max-message-bytes must be 1..1048576, was " + maxMessageBytes);
         require(topicPartitions >= 1 && topicPartitions <= 1000,
             "quaero.ingest.topic-partitions must be 1..1000, was " + topicPartitions);
         require(maxPollRecords >= 1 && maxPollRecords <= 50_000,

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -100,7 +101,7 @@ public class KafkaConfiguration {
             deadLetters.accept(record, ex);
             meters.counter("quaero.ingest.dead.letters", "topic", record.topic()).increment();
         }, backOff);
-        handler.addNotRetryableExceptions(InvalidEventException.class);
+        handler.addNotRetryableExceptions(InvalidEventException.class, StorageIsolation.RefusedByStorage.class);
         // A poison record is expected input, handled and counted; it is not an application error.
         handler.setLogLevel(KafkaException.Level.WARN);
         handler.setRetryListeners(new OutageLog());
@@ -137,7 +138,8 @@ public class KafkaConfiguration {
         /** A poison record is handled (dead-lettered), not an outage. */
         private static boolean isPoison(Throwable t) {
             for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof BatchListenerFailedException || t instanceof InvalidEventException) {
+                if (t instanceof BatchListenerFailedException || t instanceof InvalidEventException
+                    || t instanceof StorageIsolation.RefusedByStorage) {
                     return true;
                 }
             }

@@ -8,6 +8,7 @@ import io.quaero.contracts.event.JobEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.RecordDecoder;
+import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -32,8 +33,8 @@ class JobEventListener {
     @KafkaListener(id = "ingest-job-events", topics = Topics.JOB_EVENTS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> writer.write(RecordDecoder.decodeAll(records,
+        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> StorageIsolation.write(RecordDecoder.decodeAll(records,
             r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset())),
-            writer::write)));
+            prefix -> StorageIsolation.write(prefix, writer::write)), writer::write));
     }
 }

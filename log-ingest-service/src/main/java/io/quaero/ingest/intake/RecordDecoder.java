@@ -5,49 +5,36 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.RecordRules;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
-import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.ServiceLogEvent;
-import io.quaero.ingest.config.IngestProperties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns Kafka records into events, or says precisely why one is poison: the wire format's rules
- * ({@link EventCodec}), plus what only ingest can check — the key is the job id (it decides the
- * partition, hence the job's order), the record has a value, the text fits PostgreSQL and the
- * configured size.
+ * Turns Kafka records into events, or says precisely why one is poison: {@link RecordRules}, the
+ * one set of rules every consumer applies (the wire format, key = job id, a value present, the
+ * text storable and within {@code quaero.events.max-message-bytes}).
  */
 @Component
 public class RecordDecoder {
 
-    /** Stateless and thread-safe. */
-    private final EventCodec codec = new EventCodec();
-    private final TextFields text;
+    private final RecordRules rules;
 
-    RecordDecoder(IngestProperties props) {
-        this.text = new TextFields(props.maxMessageBytes());
+    RecordDecoder(@Value("${" + RecordRules.MAX_MESSAGE_BYTES_PROPERTY + ":" + RecordRules.DEFAULT_MAX_MESSAGE_BYTES + "}")
+                  int maxMessageBytes) {
+        this.rules = new RecordRules(maxMessageBytes);
     }
 
     public JobEvent jobEvent(ConsumerRecord<String, byte[]> record) {
-        JobEvent event = codec.decodeJobEvent(value(record));
-        if (!Topics.jobKey(event.jobId()).equals(record.key())) {
-            throw new InvalidEventException("job_id", "does not match the record key " + quote(record.key()));
-        }
-        if (event instanceof LogEvent log) {
-            text.check(log);
-        }
-        return event;
+        return rules.jobEvent(record.key(), record.value());
     }
 
     public ServiceLogEvent serviceLog(ConsumerRecord<String, byte[]> record) {
-        ServiceLogEvent event = codec.decodeServiceLog(value(record));
-        text.check(event);
-        return event;
+        return rules.serviceLog(record.value());
     }
 
     /**
@@ -71,19 +58,5 @@ public class RecordDecoder {
             }
         }
         return decoded;
-    }
-
-    private static byte[] value(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            throw new InvalidEventException("$", "record has no value (tombstone)");
-        }
-        return record.value();
-    }
-
-    private static String quote(String key) {
-        if (key == null) {
-            return "(none)";
-        }
-        return "'" + (key.length() > 60 ? key.substring(0, 60) + "…" : key) + "'";
     }
 }

@@ -14,6 +14,7 @@ import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.IngestProgress;
 import io.quaero.ingest.intake.RecordDecoder;
+import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -51,8 +52,9 @@ class ServiceLogListener {
     @KafkaListener(id = "ingest-service-logs", topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> insert(RecordDecoder.decodeAll(records,
-            r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()), this::insert)));
+        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> StorageIsolation.write(RecordDecoder.decodeAll(records,
+            r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()), prefix -> StorageIsolation.write(prefix, this::insert)),
+            this::insert));
     }
 
     private void insert(List<Read> batch) {

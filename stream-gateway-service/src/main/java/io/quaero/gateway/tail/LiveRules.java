@@ -1,39 +1,34 @@
 package io.quaero.gateway.tail;
 
-import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
-import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.RecordRules;
 import io.quaero.contracts.event.ServiceLogEvent;
-import io.quaero.contracts.Topics;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * TEMPORARY until RecordRules lands.
+ * The record rules the gateway applies live — the tails, the Kafka bridge, the dead-letter check —
+ * with the same {@code quaero.events.max-message-bytes} as ingest: a line ingest will refuse is
+ * never shown or counted live, so live line numbers agree with the stored ones.
  */
 @Component
 public class LiveRules {
 
-    private final EventCodec codec = new EventCodec();
-    private final int maxMessageBytes;
+    private final RecordRules rules;
 
-    LiveRules(@Value("${quaero.events.max-message-bytes:65536}") int maxMessageBytes) {
-        this.maxMessageBytes = maxMessageBytes;
+    LiveRules(@Value("${" + RecordRules.MAX_MESSAGE_BYTES_PROPERTY + ":" + RecordRules.DEFAULT_MAX_MESSAGE_BYTES + "}")
+              int maxMessageBytes) {
+        this.rules = new RecordRules(maxMessageBytes);
     }
 
+    /** @throws InvalidEventException when ingest would refuse the record */
     public JobEvent jobEvent(String key, byte[] value) {
-        JobEvent e = codec.decodeJobEvent(value);
-        if (!Topics.jobKey(e.jobId()).equals(key)) {
-            throw new InvalidEventException("job_id", "does not match the record key");
-        }
-        if (e instanceof LogEvent log && log.message().length() > maxMessageBytes) {
-            throw new InvalidEventException("message", "too long");
-        }
-        return e;
+        return rules.jobEvent(key, value);
     }
 
+    /** @throws InvalidEventException when ingest would refuse the record */
     public ServiceLogEvent serviceLog(byte[] value) {
-        return codec.decodeServiceLog(value);
+        return rules.serviceLog(value);
     }
 }
