@@ -264,7 +264,7 @@ describe('LogStream reset events', () => {
         assert.deepEqual(batches.map((batch) => batch.replaced), [false, false]);
     });
 
-    for (const reason of ['cursor-expired', 'unknown-cursor', 'too-far-behind']) {
+    for (const reason of ['cursor-expired', 'unknown-cursor', 'too-far-behind', 'record-rejected']) {
         test(`${reason} clears the buffer and reopens from the newest entries (no since)`, () => {
             const { stream, source, batches } = connectedStream({ limit: 20 }, { stepId: 'load' });
             source.emit('logs', logsEvent([100, 101], { total_count: 500, displayed_count: 2, has_more: true }));

@@ -15,8 +15,9 @@ public final class Bench {
             case "ingest" -> IngestBenchmark.main(rest);
             case "gateway" -> GatewayBenchmark.main(rest);
             case "load" -> LoadBenchmark.main(rest);
+            case "idle" -> IdleViewersBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }
