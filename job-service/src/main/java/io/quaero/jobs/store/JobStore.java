@@ -61,11 +61,6 @@ public class JobStore {
             job.finishedAt(), job.updatedAt(), steps));
     }
 
-    /** Whether the job's row is visible (committed). */
-    public boolean exists(UUID id) {
-        return !jdbc.queryForList("SELECT 1 FROM jobs WHERE id = ?", Integer.class, id).isEmpty();
-    }
-
     /** Jobs newest first, optionally of one status and/or type, starting after {@code after}. */
     public JobPage list(@Nullable String status, @Nullable String type, int limit, JobPage.@Nullable Position after) {
         var sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");
@@ -119,21 +114,46 @@ public class JobStore {
         CLAIMED,
         /** The job was cancelled while queued; this worker claimed it to say so. */
         CANCELLED_WHILE_QUEUED,
-        /** Another worker has it, it was ended already, or it does not exist: nothing to do. */
-        NOT_AVAILABLE
+        /** Another worker has it, or it was ended already: nothing to do. */
+        NOT_AVAILABLE,
+        /**
+         * No such row is visible: its creating transaction has not committed yet (the run command
+         * is sent inside it and can arrive first), or it never will.
+         */
+        NOT_VISIBLE
     }
 
-    /** A worker takes a job it received a run command for (a redelivered command finds it taken). */
+    /**
+     * A worker takes a job it received a run command for (a redelivered command finds it taken).
+     *
+     * <p>"Not visible" and "not available" must be told apart by what the claim itself saw. The
+     * creating transaction can commit between two statements: an UPDATE that found no row, then a
+     * separate existence check that finds one, used to read as "taken" and the command was dropped,
+     * leaving the job pending for ever (issue 10, seen under load). So when the UPDATE takes
+     * nothing, the row is read: absent means not visible yet; present and still claimable means it
+     * was committed in between, and the claim is tried again.
+     */
     public Claim claim(UUID id, String worker, Duration leaseTtl) {
-        List<Boolean> cancelled = jdbc.query("""
-            UPDATE jobs SET worker = ?, lease_expires_at = now() + ? * interval '1 millisecond'
-             WHERE id = ? AND worker IS NULL AND reason IS NULL
-            RETURNING cancel_requested_at IS NOT NULL""",
-            (rs, i) -> rs.getBoolean(1), worker, leaseTtl.toMillis(), id);
-        if (cancelled.isEmpty()) {
-            return Claim.NOT_AVAILABLE;
+        for (int attempt = 0; ; attempt++) {
+            List<Boolean> cancelled = jdbc.query("""
+                UPDATE jobs SET worker = ?, lease_expires_at = now() + ? * interval '1 millisecond'
+                 WHERE id = ? AND worker IS NULL AND reason IS NULL
+                RETURNING cancel_requested_at IS NOT NULL""",
+                (rs, i) -> rs.getBoolean(1), worker, leaseTtl.toMillis(), id);
+            if (!cancelled.isEmpty()) {
+                return cancelled.getFirst() ? Claim.CANCELLED_WHILE_QUEUED : Claim.CLAIMED;
+            }
+            List<Boolean> claimable = jdbc.query("SELECT worker IS NULL AND reason IS NULL FROM jobs WHERE id = ?",
+                (rs, i) -> rs.getBoolean(1), id);
+            if (claimable.isEmpty()) {
+                return Claim.NOT_VISIBLE;
+            }
+            if (!claimable.getFirst() || attempt > 0) {
+                // Taken or ended; or claimable twice in a row yet not taken by our UPDATE, which only
+                // a concurrent claim that then rolled back can cause: the command is redelivered.
+                return claimable.getFirst() ? Claim.NOT_VISIBLE : Claim.NOT_AVAILABLE;
+            }
         }
-        return cancelled.getFirst() ? Claim.CANCELLED_WHILE_QUEUED : Claim.CLAIMED;
     }
 
     /**

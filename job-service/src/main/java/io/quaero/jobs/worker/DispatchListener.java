@@ -82,16 +82,19 @@ class DispatchListener {
         boolean started = false;
         try {
             switch (store.claim(id, props.workerId(), props.leaseTtl())) {
-                case NOT_AVAILABLE -> {
+                case NOT_VISIBLE -> {
                     // The command is sent inside the transaction that creates the job, so it can
                     // arrive before that commits: the row is not visible yet. Redelivered (with
-                    // back-off) until it is, for as long as that transaction could still commit.
-                    if (!store.exists(id) && Duration.between(run.timestamp(), Instant.now())
-                        .compareTo(props.publishTimeout().multipliedBy(3)) < 0) {
+                    // back-off) until it is, for as long as that transaction could still commit;
+                    // after that the job was never created (and the pending-timeout backstop ends
+                    // any job whose command is lost some other way).
+                    if (Duration.between(run.timestamp(), Instant.now()).compareTo(props.publishTimeout().multipliedBy(3)) < 0) {
                         throw new IllegalStateException("job " + id + " is not committed yet; the command will be redelivered");
                     }
-                    log.debug("job {}: already taken, ended or never created; command ignored", id);
+                    log.warn("job {}: run command ignored, no such job {} after it was sent", id,
+                        props.publishTimeout().multipliedBy(3));
                 }
+                case NOT_AVAILABLE -> log.debug("job {}: already taken or ended; command ignored", id);
                 case CANCELLED_WHILE_QUEUED -> endHere(id, JobStatus.CANCELLED, Level.WARN, "Cancelled before it started");
                 case CLAIMED -> {
                     JobType type = catalog.find(run.jobType()).orElse(null);

@@ -4,11 +4,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.quaero.contracts.Topics;
-import io.quaero.gateway.tail.LiveRules;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.KafkaTail;
+import io.quaero.gateway.tail.LiveRules;
 import io.quaero.gateway.tail.Subscriber;
 import io.quaero.gateway.tail.Viewers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
