@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitionsAhead  daily partitions created in advance. Default 2.
  * @param retryMaxInterval longest wait between retries of a batch the database refused (outage);
  *                         retries start at 500 ms and double. Default 30 s.
+ * @param stuckAfter       health is DOWN when records wait (consumer lag above 0) and no batch
+ *                         has been stored for this long: stuck, not merely busy (a lag threshold
+ *                         would flap under load). Default 60 s; 0 turns the check off.
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
@@ -28,7 +31,8 @@ public record IngestProperties(
     @DefaultValue("2000") int maxPollRecords,
     @DefaultValue("30") int retentionDays,
     @DefaultValue("2") int partitionsAhead,
-    @DefaultValue("30s") Duration retryMaxInterval) {
+    @DefaultValue("30s") Duration retryMaxInterval,
+    @DefaultValue("60s") Duration stuckAfter) {
 
     public IngestProperties {
         require(topicPartitions >= 1 && topicPartitions <= 1000,
@@ -39,6 +43,7 @@ public record IngestProperties(
             "quaero.ingest.retention-days must be 1..3650, was " + retentionDays);
         require(partitionsAhead >= 1 && partitionsAhead <= 31,
             "quaero.ingest.partitions-ahead must be 1..31, was " + partitionsAhead);
+        require(!stuckAfter.isNegative(), "quaero.ingest.stuck-after must not be negative, was " + stuckAfter);
         require(retryMaxInterval.toMillis() >= 500 && retryMaxInterval.toMinutes() <= 10,
             "quaero.ingest.retry-max-interval must be 500ms..10m, was " + retryMaxInterval);
     }

@@ -35,12 +35,14 @@ import org.springframework.kafka.listener.RetryListener;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Kafka wiring of ingest: the topics it owns, and one batch listener factory whose error handling
- * is the spring-kafka sample's: a poison record (named by index with
- * {@code BatchListenerFailedException}) goes straight to {@link Topics#DEAD_LETTER}; any other
- * failure — the database is down — retries the whole batch from memory with the consumer paused,
- * backing off from 500 ms to {@code retry-max-interval}, for as long as it takes. Nothing is
- * skipped and no offset moves until the batch is stored.
+ * Kafka wiring of ingest: the topics it owns, the dead-letter publisher, and one batch listener
+ * factory. Records the rules refuse are dead-lettered by the listeners themselves
+ * ({@code intake.DeadLetters}). A record the database refuses (named by index with
+ * {@code BatchListenerFailedException}, see {@code intake.StorageIsolation}) goes straight to
+ * {@link Topics#DEAD_LETTER} through the error handler; any other failure — the database is down —
+ * retries the whole batch from memory with the consumer paused, backing off from 500 ms to
+ * {@code retry-max-interval}, for as long as it takes. Nothing is skipped and no offset moves until
+ * the batch is stored.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
@@ -86,15 +88,25 @@ public class KafkaConfiguration {
         return factory;
     }
 
+    /**
+     * One dead-letter topic for every source: the original topic, partition and offset travel in
+     * the kafka_dlt-original-* headers, the reason in kafka_dlt-exception-message. Used by the
+     * listeners for records the rules refuse ({@code DeadLetters}) and by the error handler for a
+     * record the database refuses.
+     */
     @Bean
-    DefaultErrorHandler ingestErrorHandler(KafkaProperties kafka, IngestProperties props, MeterRegistry meters) {
+    DeadLetterPublishingRecoverer ingestDeadLetterRecoverer(KafkaProperties kafka) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         var template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer()));
-        // One dead-letter topic for every source: the original topic, partition and offset travel
-        // in the kafka_dlt-original-* headers, the reason in kafka_dlt-exception-message.
-        var deadLetters = new DeadLetterPublishingRecoverer(template, (record, ex) -> new TopicPartition(Topics.DEAD_LETTER, -1));
+        return new DeadLetterPublishingRecoverer(template, (record, ex) -> new TopicPartition(Topics.DEAD_LETTER, -1));
+    }
+
+    @Bean
+    DefaultErrorHandler ingestErrorHandler(DeadLetterPublishingRecoverer ingestDeadLetterRecoverer, IngestProperties props,
+                                           MeterRegistry meters) {
+        var deadLetters = ingestDeadLetterRecoverer;
         var backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(props.retryMaxInterval().toMillis());
         var handler = new DefaultErrorHandler((record, ex) -> {

@@ -6,11 +6,13 @@ import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
+import io.quaero.ingest.intake.DeadLetters;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.RecordDecoder;
 import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,8 +25,10 @@ class JobEventListener {
     private final RecordDecoder decoder;
     private final JobHistoryWriter writer;
     private final IngestMetrics metrics;
+    private final DeadLetters deadLetters;
 
-    JobEventListener(RecordDecoder decoder, JobHistoryWriter writer, IngestMetrics metrics) {
+    JobEventListener(RecordDecoder decoder, JobHistoryWriter writer, IngestMetrics metrics, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.decoder = decoder;
         this.writer = writer;
         this.metrics = metrics;
@@ -33,8 +37,17 @@ class JobEventListener {
     @KafkaListener(id = "ingest-job-events", topics = Topics.JOB_EVENTS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> StorageIsolation.write(RecordDecoder.decodeAll(records,
-            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset())),
-            prefix -> StorageIsolation.write(prefix, writer::write)), writer::write));
+        var decoded = RecordDecoder.decodeAll(records,
+            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset())));
+        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> {
+            try {
+                StorageIsolation.write(decoded.good(), decoded.goodIndexes(), writer::write);
+            } catch (BatchListenerFailedException refused) {
+                // Offsets before the refused record are about to be committed: its poison neighbours first.
+                deadLetters.publish(decoded.poisonBefore(refused.getIndex()));
+                throw refused;
+            }
+            deadLetters.publish(decoded.poison());
+        });
     }
 }

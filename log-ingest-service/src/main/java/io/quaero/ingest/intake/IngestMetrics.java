@@ -1,5 +1,9 @@
 package io.quaero.ingest.intake;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,14 +19,23 @@ import org.springframework.stereotype.Component;
 public class IngestMetrics {
 
     private final MeterRegistry meters;
+    /** When a batch of each topic was last stored (committed to the database). */
+    private final Map<String, Instant> lastCommit = new ConcurrentHashMap<>();
+    private final Instant started = Instant.now();
 
     IngestMetrics(MeterRegistry meters) {
         this.meters = meters;
     }
 
+    /** When a batch of {@code topic} was last stored, or when this service started if none was. */
+    public Instant lastCommit(String topic) {
+        return lastCommit.getOrDefault(topic, started);
+    }
+
     /** Runs one batch's write (including its commit) and records it. */
     public void batch(String topic, int records, Runnable write) {
         Timer.builder("quaero.ingest.batch.duration").tag("topic", topic).register(meters).record(write);
+        lastCommit.put(topic, Instant.now());
         DistributionSummary.builder("quaero.ingest.batch.size").tag("topic", topic).register(meters).record(records);
         meters.counter("quaero.ingest.records", "topic", topic).increment(records);
     }

@@ -2,7 +2,6 @@ package io.quaero.ingest.intake;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.quaero.contracts.event.RecordRules;
@@ -10,7 +9,6 @@ import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.ServiceLogEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -38,25 +36,43 @@ public class RecordDecoder {
     }
 
     /**
-     * Decodes a whole poll. At the first poison record, the good records before it are handed to
-     * {@code writeGoodPrefix} and the poison one is named by index, so the error handler commits
-     * the prefix, dead-letters that record alone and redelivers the rest: nothing around a bad
-     * record is lost or stored twice.
+     * Decodes a whole poll, keeping each poison record (with its index in the poll and why) apart
+     * from the good ones, so the good ones are stored in one transaction and the poison ones are
+     * dead-lettered by the listener itself: a bad record costs one send, not a redelivery of the
+     * rest of the poll.
      */
-    public static <T> List<T> decodeAll(List<ConsumerRecord<String, byte[]>> records,
-                                        Function<ConsumerRecord<String, byte[]>, T> decode,
-                                        Consumer<List<T>> writeGoodPrefix) {
-        List<T> decoded = new ArrayList<>(records.size());
+    public static <T> Decoded<T> decodeAll(List<ConsumerRecord<String, byte[]>> records,
+                                           Function<ConsumerRecord<String, byte[]>, T> decode) {
+        List<T> good = new ArrayList<>(records.size());
+        List<Integer> goodIndexes = new ArrayList<>(records.size());
+        List<Poison> poison = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             var record = records.get(i);
             try {
-                decoded.add(decode.apply(record));
+                good.add(decode.apply(record));
+                goodIndexes.add(i);
             } catch (InvalidEventException e) {
-                writeGoodPrefix.accept(decoded);
-                throw new BatchListenerFailedException(record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + ": " + e.getMessage(), e, i);
+                poison.add(new Poison(i, record, e));
             }
         }
-        return decoded;
+        return new Decoded<>(good, goodIndexes.stream().mapToInt(Integer::intValue).toArray(), poison);
+    }
+
+    /** A record the rules refuse, at {@code index} of its poll. */
+    public record Poison(int index, ConsumerRecord<String, byte[]> record, InvalidEventException reason) {
+    }
+
+    /**
+     * A decoded poll: the good records in order with their indexes in the poll, and the poison ones.
+     *
+     * @param goodIndexes for each good record, its index in the poll (what the error handler's
+     *                    {@code BatchListenerFailedException} names)
+     */
+    public record Decoded<T>(List<T> good, int[] goodIndexes, List<Poison> poison) {
+
+        /** The poison records before the poll's {@code index}: dead-lettered before offsets up to it are committed. */
+        public List<Poison> poisonBefore(int index) {
+            return poison.stream().filter(p -> p.index() < index).toList();
+        }
     }
 }

@@ -16,9 +16,10 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
  * long as it takes, as before. Or the database refuses the data itself (SQLState class 22 data
  * exception, 23 integrity constraint, 54 program limit such as an index row too large): retrying
  * would fail for ever and stop every job of every user. Then the batch is written again one record
- * per transaction, in order, up to the first record refused on its own; that one is named by index
- * ({@link BatchListenerFailedException}), so the error handler commits the offsets before it,
- * dead-letters it with the reason and redelivers the rest. Records before it are stored exactly
+ * per transaction, in order, up to the first record refused on its own; that one is named by its
+ * index in the poll ({@link BatchListenerFailedException}), so the error handler commits the
+ * offsets before it, dead-letters it with the reason and redelivers the rest (the listener first
+ * dead-letters the poison records before it). Records before it are stored exactly
  * once (the writer skips event ids already stored), after it nothing is written, and no offset
  * runs ahead of the database. If a transient failure interrupts the isolation, it is rethrown and
  * the whole remaining batch is retried like any outage.
@@ -31,8 +32,12 @@ public final class StorageIsolation {
     private StorageIsolation() {
     }
 
-    /** Writes {@code batch} (index-aligned with the poll's records); see the class comment. */
-    public static <T> void write(List<T> batch, Consumer<List<T>> write) {
+    /**
+     * Writes {@code batch}; see the class comment.
+     *
+     * @param pollIndexes for each element of {@code batch}, its index in the poll
+     */
+    public static <T> void write(List<T> batch, int[] pollIndexes, Consumer<List<T>> write) {
         try {
             write.accept(batch);
         } catch (RuntimeException e) {
@@ -47,7 +52,7 @@ public final class StorageIsolation {
                         throw single;
                     }
                     String reason = "refused by the database: " + sqlMessage(single);
-                    throw new BatchListenerFailedException(reason, new RefusedByStorage(reason, single), i);
+                    throw new BatchListenerFailedException(reason, new RefusedByStorage(reason, single), pollIndexes[i]);
                 }
             }
             // Each record stored on its own: the refusal came from records together (e.g. two rows

@@ -11,6 +11,7 @@ import java.util.UUID;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
+import io.quaero.ingest.intake.DeadLetters;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.IngestProgress;
 import io.quaero.ingest.intake.RecordDecoder;
@@ -18,6 +19,7 @@ import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -35,9 +37,11 @@ class ServiceLogListener {
     private final TransactionTemplate tx;
     private final IngestMetrics metrics;
     private final IngestProgress progress;
+    private final DeadLetters deadLetters;
 
     ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, TransactionTemplate tx, IngestMetrics metrics,
-                       IngestProgress progress) {
+                       IngestProgress progress, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.progress = progress;
         this.decoder = decoder;
         this.jdbc = jdbc;
@@ -52,9 +56,17 @@ class ServiceLogListener {
     @KafkaListener(id = "ingest-service-logs", topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> StorageIsolation.write(RecordDecoder.decodeAll(records,
-            r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()), prefix -> StorageIsolation.write(prefix, this::insert)),
-            this::insert));
+        var decoded = RecordDecoder.decodeAll(records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()));
+        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> {
+            try {
+                StorageIsolation.write(decoded.good(), decoded.goodIndexes(), this::insert);
+            } catch (BatchListenerFailedException refused) {
+                // Offsets before the refused record are about to be committed: its poison neighbours first.
+                deadLetters.publish(decoded.poisonBefore(refused.getIndex()));
+                throw refused;
+            }
+            deadLetters.publish(decoded.poison());
+        });
     }
 
     private void insert(List<Read> batch) {
