@@ -28,15 +28,12 @@ import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.Subscriber;
 import io.quaero.gateway.tail.Viewers;
-import io.quaero.infra.RealInfrastructure;
-import io.quaero.ingest.LogIngestApplication;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Issue 10: an idle stream costs nothing. A viewer of a finished job, or of a job that went quiet,
@@ -47,10 +44,8 @@ import org.springframework.test.context.ContextConfiguration;
  * batch interval; the status writes the waiting lines itself, which left the loop's flush deadline
  * in the past, so every later wait returned at once: a core per page left open on a finished job.
  */
-@SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"quaero.stream.ping-interval=1s", "quaero.stream.batch-interval=100ms"})
-@ContextConfiguration(initializers = RealInfrastructure.class)
+@GatewayWithIngestTest
+@TestPropertySource(properties = {"quaero.stream.ping-interval=1s", "quaero.stream.batch-interval=100ms"})
 class IdleStreamTest {
 
     private static final int VIEWERS = 10;

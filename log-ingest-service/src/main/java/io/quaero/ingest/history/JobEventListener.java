@@ -9,10 +9,8 @@ import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.DeadLetters;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.RecordDecoder;
-import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,15 +37,6 @@ class JobEventListener {
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         var decoded = RecordDecoder.decodeAll(records,
             r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset())));
-        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> {
-            try {
-                StorageIsolation.write(decoded.good(), decoded.goodIndexes(), writer::write);
-            } catch (BatchListenerFailedException refused) {
-                // Offsets before the refused record are about to be committed: its poison neighbours first.
-                deadLetters.publish(decoded.poisonBefore(refused.getIndex()));
-                throw refused;
-            }
-            deadLetters.publish(decoded.poison());
-        });
+        metrics.batch(Topics.JOB_EVENTS, records.size(), () -> deadLetters.storeThenDeadLetter(decoded, writer::write));
     }
 }

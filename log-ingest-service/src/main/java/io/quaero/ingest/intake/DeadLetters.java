@@ -1,9 +1,11 @@
 package io.quaero.ingest.intake;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quaero.contracts.Topics;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 
@@ -27,7 +29,22 @@ public class DeadLetters {
         this.meters = meters;
     }
 
-    public void publish(List<RecordDecoder.Poison> poison) {
+    /**
+     * Stores a decoded poll's good records ({@link StorageIsolation}: a record the database refuses
+     * is named to the error handler), then dead-letters its poison ones; when a record is refused,
+     * the poison records before it first, since the offsets before it are about to be committed.
+     */
+    public <T> void storeThenDeadLetter(RecordDecoder.Decoded<T> poll, Consumer<List<T>> write) {
+        try {
+            StorageIsolation.write(poll.good(), poll.goodIndexes(), write);
+        } catch (BatchListenerFailedException refused) {
+            publish(poll.poisonBefore(refused.getIndex()));
+            throw refused;
+        }
+        publish(poll.poison());
+    }
+
+    private void publish(List<RecordDecoder.Poison> poison) {
         for (RecordDecoder.Poison p : poison) {
             recoverer.accept(p.record(), p.reason());
             meters.counter("quaero.ingest.dead.letters", "topic", p.record().topic()).increment();

@@ -15,11 +15,9 @@ import io.quaero.ingest.intake.DeadLetters;
 import io.quaero.ingest.intake.IngestMetrics;
 import io.quaero.ingest.intake.IngestProgress;
 import io.quaero.ingest.intake.RecordDecoder;
-import io.quaero.ingest.intake.StorageIsolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -57,16 +55,7 @@ class ServiceLogListener {
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         var decoded = RecordDecoder.decodeAll(records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()));
-        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> {
-            try {
-                StorageIsolation.write(decoded.good(), decoded.goodIndexes(), this::insert);
-            } catch (BatchListenerFailedException refused) {
-                // Offsets before the refused record are about to be committed: its poison neighbours first.
-                deadLetters.publish(decoded.poisonBefore(refused.getIndex()));
-                throw refused;
-            }
-            deadLetters.publish(decoded.poison());
-        });
+        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> deadLetters.storeThenDeadLetter(decoded, this::insert));
     }
 
     private void insert(List<Read> batch) {

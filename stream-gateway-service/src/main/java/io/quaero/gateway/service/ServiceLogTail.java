@@ -59,6 +59,11 @@ class ServiceLogTail extends KafkaTail {
     }
 
     @Override
+    protected void openSubscriptions() {
+        closed = false;
+    }
+
+    @Override
     protected void endSubscriptions(Disconnect reason) {
         if (reason == Disconnect.SHUTDOWN) {
             closed = true;

@@ -50,7 +50,12 @@ class DeadLetterTail extends KafkaTail {
     }
 
     @Override
-    protected void endSubscriptions(Disconnect reason) {
+    protected void openSubscriptions() {
         // Holds no subscriptions of its own: it acts on the job tail's viewers.
+    }
+
+    @Override
+    protected void endSubscriptions(Disconnect reason) {
+        // Holds no subscriptions of its own.
     }
 }

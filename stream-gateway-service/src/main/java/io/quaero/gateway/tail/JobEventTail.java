@@ -59,6 +59,12 @@ public class JobEventTail extends KafkaTail {
     }
 
     @Override
+    protected void openSubscriptions() {
+        viewers.open();
+        statusWatchers.open();
+    }
+
+    @Override
     protected void endSubscriptions(Disconnect reason) {
         viewers.endAll(reason);
         statusWatchers.endAll(reason);

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,10 +31,10 @@ import org.springframework.context.SmartLifecycle;
  * bridges the record from Kafka); a record seen both ways is dropped by offset. Subclasses must
  * fence after registering (see {@link #fenceAfterSubscribing()}).
  *
- * <p>The tail never dies on data and never stays dead. A record whose dispatch throws anything is
- * skipped and counted ({@link #skippedCount()}); ingest dead-letters what cannot be decoded. If the
- * consumer itself fails (the broker gone for longer than the client retries, an unexpected client
- * error), the tail reports not tailing (health DOWN), waits with growing back-off, and starts
+ * <p>The tail never dies on data and never stays dead. A record whose dispatch throws an exception
+ * is skipped and counted ({@link #skippedCount()}); ingest dead-letters what cannot be decoded. If
+ * the consumer itself fails (an unexpected client error), or anything else escapes (an error in a
+ * dispatch), the tail reports not tailing (health DOWN), waits with growing back-off, and starts
  * again from the end of every partition. Records passed by in between are not lost to anyone:
  * once the new positions are published and fenced, every subscription made before is ended with
  * {@link Disconnect#TAIL_RESTARTED}, so its client resumes from its cursor through history and
@@ -79,6 +79,12 @@ public abstract class KafkaTail implements SmartLifecycle {
      * tail stops (and every later one too), {@link Disconnect#TAIL_RESTARTED} after a restart.
      */
     protected abstract void endSubscriptions(Disconnect reason);
+
+    /**
+     * Accepts subscriptions again after a {@link Disconnect#SHUTDOWN}: a stopped context can be
+     * started again (Spring pauses cached test contexts, and a Lifecycle may be restarted).
+     */
+    protected abstract void openSubscriptions();
 
     protected static void fenceAfterSubscribing() {
         VarHandle.fullFence();
@@ -132,6 +138,7 @@ public abstract class KafkaTail implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        openSubscriptions();
         running = true;
         thread = Thread.ofPlatform().name(name).start(this::run);
     }
@@ -146,8 +153,8 @@ public abstract class KafkaTail implements SmartLifecycle {
         }
         Thread t = thread;
         if (t != null) {
-            // Wakes a restart back-off too.
-            t.interrupt();
+            // Wakes a restart back-off too (not an interrupt: that would fail the consumer's close).
+            LockSupport.unpark(t);
             try {
                 t.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
@@ -163,15 +170,15 @@ public abstract class KafkaTail implements SmartLifecycle {
 
     private void run() {
         Duration delay = FIRST_RESTART_DELAY;
+        boolean afterFailure = false;
         while (running) {
             try (var c = newConsumer()) {
                 consumer = c;
                 if (!running) {
                     return;
                 }
-                boolean restarted = restarts.sum() > 0;
                 assignAllPartitions(c);
-                if (restarted) {
+                if (afterFailure) {
                     // Positions are published and fenced: subscriptions made before this point
                     // may have missed records while the tail was down, so they resume exactly.
                     VarHandle.fullFence();
@@ -189,28 +196,31 @@ public abstract class KafkaTail implements SmartLifecycle {
                         }
                     }
                 }
-            } catch (WakeupException | InterruptException e) {
+            } catch (WakeupException e) {
                 // stop() asked us to leave poll(): normal shutdown.
-            } catch (RuntimeException e) {
                 tailing = false;
+            } catch (RuntimeException | Error e) {
+                tailing = false;
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    // Out of memory or a broken JVM: nothing to restart into. Health says DOWN.
+                    log.error("{} stopped: streams on this instance get no new records of {}", name, topic, e);
+                    throw e;
+                }
+                afterFailure = true;
                 restarts.increment();
                 log.error("{} failed; starting again in {} (streams on this instance get no new records of {} "
                     + "until then, and resume exactly after)", name, delay, topic, e);
-                if (!pause(delay)) {
-                    return;
-                }
+                pause(delay);
                 delay = delay.multipliedBy(2).compareTo(MAX_RESTART_DELAY) > 0 ? MAX_RESTART_DELAY : delay.multipliedBy(2);
             }
         }
     }
 
-    /** Sleeps before a restart; false when stop() cut it short. */
-    private boolean pause(Duration delay) {
-        try {
-            Thread.sleep(delay);
-            return running;
-        } catch (InterruptedException e) {
-            return false;
+    /** Waits before a restart; stop() cuts it short (the loop then ends, since running is false). */
+    private void pause(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        for (long left = delay.toNanos(); running && left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
         }
     }
 

@@ -74,7 +74,12 @@ public class StatusWatchers {
         }
     }
 
-    /** Ends every feed connection with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too. */
+    /** Accepts feed connections (again, after a shutdown that was followed by a start). */
+    void open() {
+        closed = false;
+    }
+
+    /** Ends every feed connection with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too (until {@link #open}). */
     void endAll(Disconnect reason) {
         if (reason == Disconnect.SHUTDOWN) {
             closed = true;

@@ -165,7 +165,12 @@ public class Viewers {
         return connections.get();
     }
 
-    /** Ends every subscription with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too. */
+    /** Accepts subscriptions (again, after a shutdown that was followed by a start). */
+    void open() {
+        closed = false;
+    }
+
+    /** Ends every subscription with {@code reason}; after {@link Disconnect#SHUTDOWN}, every later one too (until {@link #open}). */
     void endAll(Disconnect reason) {
         if (reason == Disconnect.SHUTDOWN) {
             closed = true;
