@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import io.quaero.contracts.JobStatus;
@@ -22,13 +20,7 @@ import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
 import io.quaero.infra.RealInfrastructure;
-import io.quaero.infra.TestInfrastructure;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -157,9 +149,10 @@ class JobEventIngestTest {
         awaitLines(job, 2);
         assertThat(jdbc.queryForList("SELECT message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
             .containsExactly("before", "after");
-        ConsumerRecord<String, byte[]> dead = deadLetterOf(sent.partition(), sent.offset());
-        assertThat(header(dead, "kafka_dlt-exception-message")).contains(poison.reasonContains());
-        assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !DeadLetterTopic.of(Topics.JOB_EVENTS, sent.partition(), sent.offset()).isEmpty());
+        ConsumerRecord<String, byte[]> dead = DeadLetterTopic.of(Topics.JOB_EVENTS, sent.partition(), sent.offset()).getFirst();
+        assertThat(DeadLetterTopic.header(dead, "kafka_dlt-exception-message")).contains(poison.reasonContains());
+        assertThat(DeadLetterTopic.header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS);
         assertThat(dead.key()).isEqualTo(key);
         assertThat(dead.value()).isEqualTo(value);
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterCount() >= deadBefore + 1);
@@ -168,36 +161,6 @@ class JobEventIngestTest {
     private double deadLetterCount() {
         var counter = meters.find("quaero.ingest.dead.letters").tag("topic", Topics.JOB_EVENTS).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    /** The dead letter of the record produced at this partition and offset. */
-    private ConsumerRecord<String, byte[]> deadLetterOf(int partition, long offset) {
-        Map<String, Object> config = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.shared().endpoints().kafkaBootstrap(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(List.of(new TopicPartition(Topics.DEAD_LETTER, 0)));
-            consumer.seekToBeginning(consumer.assignment());
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    // spring-kafka writes these two headers as big-endian int and long.
-                    var p = r.headers().lastHeader("kafka_dlt-original-partition");
-                    var o = r.headers().lastHeader("kafka_dlt-original-offset");
-                    if (p != null && o != null && java.nio.ByteBuffer.wrap(p.value()).getInt() == partition
-                        && java.nio.ByteBuffer.wrap(o.value()).getLong() == offset) {
-                        found.add(r);
-                    }
-                }
-                return !found.isEmpty();
-            });
-        }
-        return found.getFirst();
-    }
-
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void awaitLines(UUID job, long lines) {

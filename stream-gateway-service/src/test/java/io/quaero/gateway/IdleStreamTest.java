@@ -25,6 +25,7 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.Subscriber;
 import io.quaero.gateway.tail.Viewers;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Issue 10: an idle stream costs nothing. A viewer of a finished job, or of a job that went quiet,
@@ -45,12 +45,11 @@ import org.springframework.test.context.TestPropertySource;
  * in the past, so every later wait returned at once: a core per page left open on a finished job.
  */
 @GatewayWithIngestTest
-@TestPropertySource(properties = {"quaero.stream.ping-interval=1s", "quaero.stream.batch-interval=100ms"})
 class IdleStreamTest {
 
     private static final int VIEWERS = 10;
-    private static final Duration IDLE = Duration.ofSeconds(5);
-    private static final Duration PING = Duration.ofSeconds(1);
+    /** Two ping intervals at the default 5 s: a spinning loop makes millions of passes in that time. */
+    private static final Duration IDLE = Duration.ofSeconds(10);
     /** Loop passes allowed beyond one per ping: the pass that ends the last batch, and one of rounding. */
     private static final int SLACK = 2;
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -68,6 +67,9 @@ class IdleStreamTest {
 
     @Autowired
     Viewers viewers;
+
+    @Autowired
+    StreamProperties props;
 
     @Test
     void viewersOfAFinishedJobAndOfAQuietJobSleepUntilTheirNextPingAndOtherRequestsAreServed() throws Exception {
@@ -108,10 +110,10 @@ class IdleStreamTest {
             long[] after = wakeUps(finished, quiet);
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
 
-            long allowed = (long) Math.ceil(idleSeconds / PING.toSeconds()) + SLACK;
+            long allowed = (long) Math.ceil(idleSeconds / props.pingInterval().toSeconds()) + SLACK;
             for (int i = 0; i < before.length; i++) {
                 assertThat(after[i] - before[i])
-                    .as("loop passes of connection %d over %.1f s idle (ping every %s)", i, idleSeconds, PING)
+                    .as("loop passes of connection %d over %.1f s idle (ping every %s)", i, idleSeconds, props.pingInterval())
                     .isLessThanOrEqualTo(allowed);
             }
         } finally {

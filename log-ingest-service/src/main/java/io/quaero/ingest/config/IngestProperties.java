@@ -21,9 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitionsAhead  daily partitions created in advance. Default 2.
  * @param retryMaxInterval longest wait between retries of a batch the database refused (outage);
  *                         retries start at 500 ms and double. Default 30 s.
- * @param stuckAfter       health is DOWN when records wait (consumer lag above 0) and no batch
- *                         has been stored for this long: stuck, not merely busy (a lag threshold
- *                         would flap under load). Default 60 s; 0 turns the check off.
+ * @param stuckAfter       the {@code ingest} health check says DOWN when a listener has records
+ *                         waiting (lag above 0) and has neither stored a batch nor been caught up
+ *                         for this long. Not a lag threshold: a busy ingest is behind but commits.
+ *                         Default 60 s; 0 turns the check off (a stopped listener is still DOWN);
+ *                         otherwise 1 s to 24 h.
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
@@ -43,9 +45,10 @@ public record IngestProperties(
             "quaero.ingest.retention-days must be 1..3650, was " + retentionDays);
         require(partitionsAhead >= 1 && partitionsAhead <= 31,
             "quaero.ingest.partitions-ahead must be 1..31, was " + partitionsAhead);
-        require(!stuckAfter.isNegative(), "quaero.ingest.stuck-after must not be negative, was " + stuckAfter);
         require(retryMaxInterval.toMillis() >= 500 && retryMaxInterval.toMinutes() <= 10,
             "quaero.ingest.retry-max-interval must be 500ms..10m, was " + retryMaxInterval);
+        require(stuckAfter.isZero() || (stuckAfter.toMillis() >= 1_000 && stuckAfter.toHours() <= 24),
+            "quaero.ingest.stuck-after must be 0 (off) or 1s..24h, was " + stuckAfter);
     }
 
     private static void require(boolean ok, String message) {

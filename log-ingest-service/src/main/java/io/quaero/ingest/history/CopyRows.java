@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Builds the body of a {@code COPY ... FROM STDIN} in PostgreSQL's text format: tab-separated
  * columns, one row per line, {@code \N} for NULL, and backslash escapes for the four characters
  * that would break the framing. NUL cannot be stored in a text column at all; ingest rejects
- * such events before they get here (see {@code intake.TextFields}).
+ * such events before they get here (see {@code RecordRules}, applied by {@code intake.RecordDecoder}).
  */
 final class CopyRows {
 

@@ -19,11 +19,9 @@ import java.util.UUID;
 
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.JobStatus;
-import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
-import io.quaero.ingest.intake.IngestProgress;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,8 +29,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Writes one poll of job events in one transaction: jobs first seen in events, log lines with
- * their line numbers, the per job/step/level counters, and merged job/step status.
+ * Writes job events in one transaction (the caller's, which also records {@code ingest_progress}):
+ * jobs first seen in events, log lines with their line numbers, the per job/step/level counters,
+ * and merged job/step status.
  *
  * <p>Implementation notes.
  * <ul>
@@ -58,11 +57,9 @@ class JobHistoryWriter {
         FROM STDIN""";
 
     private final JdbcTemplate jdbc;
-    private final IngestProgress progress;
 
-    JobHistoryWriter(JdbcTemplate jdbc, IngestProgress progress) {
+    JobHistoryWriter(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.progress = progress;
     }
 
     @Transactional
@@ -77,14 +74,6 @@ class JobHistoryWriter {
                 mergeStatus(status, p.cursor().offset());
             }
         }
-        recordProgress(batch);
-    }
-
-    /** Everything of these partitions below the batch's last offset + 1 is now stored. */
-    private void recordProgress(List<Positioned<JobEvent>> batch) {
-        var positions = new IngestProgress.Batch();
-        batch.forEach(p -> positions.saw(p.cursor().partition(), p.cursor().offset()));
-        progress.record(Topics.JOB_EVENTS, positions);
     }
 
     /** A job's numbering state while the batch is written. */

@@ -11,85 +11,69 @@ import java.util.UUID;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
-import io.quaero.ingest.intake.DeadLetters;
-import io.quaero.ingest.intake.IngestMetrics;
-import io.quaero.ingest.intake.IngestProgress;
+import io.quaero.ingest.intake.BatchIntake;
 import io.quaero.ingest.intake.RecordDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores each poll of {@link Topics#SERVICE_LOGS} in one transaction. A repeated event id is a
- * no-op: the transaction first takes an advisory lock per source partition, so two instances that
- * briefly share a partition during a rebalance write one after the other, and the second sees the
- * first one's rows. Poison records go to the dead-letter topic as for job events.
+ * Stores each poll of {@link Topics#SERVICE_LOGS} in one transaction, opened by {@link BatchIntake}
+ * (which also isolates and dead-letters what can never be stored, as for job events). A repeated
+ * event id is a no-op: the transaction first takes an advisory lock per source partition, so two
+ * instances that briefly share a partition during a rebalance write one after the other, and the
+ * second sees the first one's rows.
  */
 @Component
 class ServiceLogListener {
 
     private final RecordDecoder decoder;
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-    private final IngestMetrics metrics;
-    private final IngestProgress progress;
-    private final DeadLetters deadLetters;
+    private final BatchIntake intake;
 
-    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, TransactionTemplate tx, IngestMetrics metrics,
-                       IngestProgress progress, DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
-        this.progress = progress;
+    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, BatchIntake intake) {
         this.decoder = decoder;
         this.jdbc = jdbc;
-        this.tx = tx;
-        this.metrics = metrics;
+        this.intake = intake;
     }
 
     /** A decoded service log and where it was read. */
     private record Read(ServiceLogEvent event, int partition, long offset) {
     }
 
-    @KafkaListener(id = "ingest-service-logs", topics = Topics.SERVICE_LOGS,
+    @KafkaListener(id = KafkaConfiguration.SERVICE_LOGS_LISTENER, topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        var decoded = RecordDecoder.decodeAll(records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()));
-        metrics.batch(Topics.SERVICE_LOGS, records.size(), () -> deadLetters.storeThenDeadLetter(decoded, this::insert));
+        intake.store(Topics.SERVICE_LOGS, records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()),
+            this::insert);
     }
 
+    /** Runs in the transaction {@link BatchIntake} opened: the advisory locks last until it ends. */
     private void insert(List<Read> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        tx.executeWithoutResult(status -> {
-            batch.stream().mapToInt(Read::partition).distinct().sorted().forEach(p ->
-                jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?), ?)", Object.class, Topics.SERVICE_LOGS, p));
-            Set<UUID> seen = stored(batch);
-            List<Object[]> rows = new ArrayList<>(batch.size());
-            for (Read r : batch) {
-                ServiceLogEvent e = r.event();
-                if (seen.add(e.eventId())) {
-                    rows.add(new Object[] {
-                        e.eventId(), r.partition(), r.offset(), java.sql.Timestamp.from(e.timestamp()),
-                        (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()});
-                }
+        batch.stream().mapToInt(Read::partition).distinct().sorted().forEach(p ->
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?), ?)", Object.class, Topics.SERVICE_LOGS, p));
+        Set<UUID> seen = stored(batch);
+        List<Object[]> rows = new ArrayList<>(batch.size());
+        for (Read r : batch) {
+            ServiceLogEvent e = r.event();
+            if (seen.add(e.eventId())) {
+                rows.add(new Object[] {
+                    e.eventId(), r.partition(), r.offset(), java.sql.Timestamp.from(e.timestamp()),
+                    (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()});
             }
-            jdbc.batchUpdate("""
-                INSERT INTO service_logs (event_id, kafka_partition, kafka_offset, ts, level, service,
-                                          instance, logger, job_id, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
-            // One upsert per level per batch keeps the counts without a scan.
-            Map<Short, Long> perLevel = new TreeMap<>();
-            rows.forEach(r -> perLevel.merge((Short) r[4], 1L, Long::sum));
-            jdbc.batchUpdate("""
-                INSERT INTO service_log_counts (level, lines) VALUES (?, ?)
-                ON CONFLICT (level) DO UPDATE SET lines = service_log_counts.lines + EXCLUDED.lines""",
-                perLevel.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList());
-            var positions = new IngestProgress.Batch();
-            batch.forEach(r -> positions.saw(r.partition(), r.offset()));
-            progress.record(Topics.SERVICE_LOGS, positions);
-        });
+        }
+        jdbc.batchUpdate("""
+            INSERT INTO service_logs (event_id, kafka_partition, kafka_offset, ts, level, service,
+                                      instance, logger, job_id, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        // One upsert per level per batch keeps the counts without a scan.
+        Map<Short, Long> perLevel = new TreeMap<>();
+        rows.forEach(r -> perLevel.merge((Short) r[4], 1L, Long::sum));
+        jdbc.batchUpdate("""
+            INSERT INTO service_log_counts (level, lines) VALUES (?, ?)
+            ON CONFLICT (level) DO UPDATE SET lines = service_log_counts.lines + EXCLUDED.lines""",
+            perLevel.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList());
     }
 
     private Set<UUID> stored(List<Read> batch) {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,6 +48,8 @@ public abstract class KafkaTail implements SmartLifecycle {
     /** First and longest pause before the tail starts again after a failure. */
     private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** How long closing the consumer may wait for the broker. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
     /** Skipped records logged at WARN at most once per this interval, so bad input cannot flood the log. */
     private static final long SKIP_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -172,7 +175,9 @@ public abstract class KafkaTail implements SmartLifecycle {
         Duration delay = FIRST_RESTART_DELAY;
         boolean afterFailure = false;
         while (running) {
-            try (var c = newConsumer()) {
+            KafkaConsumer<String, byte[]> c = null;
+            try {
+                c = newConsumer();
                 consumer = c;
                 if (!running) {
                     return;
@@ -212,6 +217,16 @@ public abstract class KafkaTail implements SmartLifecycle {
                     + "until then, and resume exactly after)", name, delay, topic, e);
                 pause(delay);
                 delay = delay.multipliedBy(2).compareTo(MAX_RESTART_DELAY) > 0 ? MAX_RESTART_DELAY : delay.multipliedBy(2);
+            } finally {
+                if (c != null) {
+                    // A tail commits nothing and is in no group: nothing is lost by not waiting
+                    // long (the default waits up to 30 s for a broker that may be gone).
+                    try {
+                        c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                    } catch (RuntimeException e) {
+                        log.debug("{}: closing its consumer failed: {}", name, e.toString());
+                    }
+                }
             }
         }
     }

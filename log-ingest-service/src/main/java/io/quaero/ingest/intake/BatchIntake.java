@@ -1,0 +1,127 @@
+package io.quaero.ingest.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.ingest.intake.DeadLetters.Rejected;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores one poll of a topic so that nothing a producer sends can stop ingest: every record is
+ * either stored once, in Kafka order, or dead-lettered with its reason, and an outage stops
+ * everything until it ends without losing or skipping a record.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ * <li>A record that does not decode is rejected at once. The others are written in one
+ *     transaction together with {@code ingest_progress}. If the database refuses it for a reason
+ *     that is not an outage ({@link WriteFailure}), the batch is split in halves, each written in its
+ *     own transaction, left before right, recursively, until each refused record stands alone and is
+ *     rejected. Every other record is stored exactly once and in order, so line numbers stay
+ *     gapless per job: a half that rolls back has numbered nothing. One refused record among n
+ *     costs about 2·log2(n) more transactions.</li>
+ * <li>An outage, at any step, is rethrown: the container's error handler retries the whole batch
+ *     with the consumer paused. Halves committed before it are skipped on the retry (their event
+ *     ids are stored), so nothing is stored twice. Nothing has been dead-lettered yet either: dead
+ *     letters go out only after every write of the batch has succeeded, so an outage does not
+ *     publish the same one at every retry.</li>
+ * <li>Why dead letters are published from here and not by throwing
+ *     {@code BatchListenerFailedException} to the error handler: while that handler retries a
+ *     batch after an outage, a {@code BatchListenerFailedException} with a not-retryable cause ends
+ *     its retries and it dead-letters the whole batch and commits it, records never stored included
+ *     (seen: a poison record in a batch held through an outage lost the good records after it).
+ *     Here, the listener returns only after every dead letter is acknowledged, and then the
+ *     container commits the offsets: no offset moves before its rows or its dead letter.</li>
+ * <li>{@code ingest_progress} ends up past every record of the batch, the rejected ones included
+ *     (else a rejected record at the end of a partition would keep a gateway waiting for it). It
+ *     moves past a rejected record just before its dead letter is published; a crash in between
+ *     redelivers the batch, whose offsets were not committed, and the dead letter goes out then.</li>
+ * </ul>
+ */
+@Component
+public class BatchIntake {
+
+    private final TransactionTemplate tx;
+    private final IngestProgress progress;
+    private final DeadLetters deadLetters;
+    private final LastCommits commits;
+    private final IngestMetrics metrics;
+
+    BatchIntake(TransactionTemplate tx, IngestProgress progress, DeadLetters deadLetters, LastCommits commits,
+                IngestMetrics metrics) {
+        this.tx = tx;
+        this.progress = progress;
+        this.deadLetters = deadLetters;
+        this.commits = commits;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param decode turns a record into what {@code write} takes; it may throw anything for a bad record
+     * @param write  writes rows in the caller's transaction (this class opens and commits it)
+     */
+    public <T> void store(String topic, List<ConsumerRecord<String, byte[]>> records,
+                          Function<ConsumerRecord<String, byte[]>, T> decode, Consumer<List<T>> write) {
+        metrics.batch(topic, records.size(), () -> {
+            List<Decoded<T>> decoded = new ArrayList<>(records.size());
+            List<Rejected> rejected = new ArrayList<>();
+            for (var record : records) {
+                try {
+                    decoded.add(new Decoded<>(record, decode.apply(record)));
+                } catch (RuntimeException e) {
+                    rejected.add(new Rejected(record, invalid(e), e));
+                }
+            }
+            writeIsolating(topic, decoded, write, rejected);
+            if (!rejected.isEmpty()) {
+                tx.executeWithoutResult(status -> progress.record(topic, positions(records)));
+                deadLetters.publish(rejected);
+            }
+            commits.committed(topic);
+        });
+    }
+
+    /** A record and what it decoded to. */
+    private record Decoded<T>(ConsumerRecord<String, byte[]> record, T event) {
+    }
+
+    private <T> void writeIsolating(String topic, List<Decoded<T>> part, Consumer<List<T>> write, List<Rejected> rejected) {
+        if (part.isEmpty()) {
+            return;
+        }
+        try {
+            tx.executeWithoutResult(status -> {
+                write.accept(part.stream().map(Decoded::event).toList());
+                progress.record(topic, positions(part.stream().map(Decoded::record).toList()));
+            });
+        } catch (RuntimeException e) {
+            if (WriteFailure.of(e) == WriteFailure.OUTAGE) {
+                throw e;
+            }
+            if (part.size() == 1) {
+                rejected.add(new Rejected(part.getFirst().record(), WriteFailure.describe(e), e));
+                return;
+            }
+            int half = part.size() / 2;
+            writeIsolating(topic, part.subList(0, half), write, rejected);
+            writeIsolating(topic, part.subList(half, part.size()), write, rejected);
+        }
+    }
+
+    private static IngestProgress.Batch positions(List<ConsumerRecord<String, byte[]>> records) {
+        var positions = new IngestProgress.Batch();
+        records.forEach(r -> positions.saw(r.partition(), r.offset()));
+        return positions;
+    }
+
+    /** The reason a record does not decode: the codec names the field; anything else is a codec bug this record hit. */
+    private static String invalid(RuntimeException e) {
+        return e instanceof InvalidEventException ? "invalid event: " + e.getMessage()
+            : "could not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}
