@@ -15,5 +15,7 @@ public final class RealInfrastructure implements ApplicationContextInitializer<C
     public void initialize(ConfigurableApplicationContext context) {
         var properties = TestInfrastructure.shared().endpoints().springProperties();
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("quaero-test-infrastructure", properties));
+        // At JVM exit the context must stop before the broker and the database it uses.
+        TestInfrastructure.closeBeforeShutdown(context);
     }
 }
