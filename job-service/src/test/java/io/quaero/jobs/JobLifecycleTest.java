@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.DispatchCommand;
 import io.quaero.contracts.event.EventCodec;
@@ -211,7 +212,7 @@ class JobLifecycleTest {
             long end = consumer.endOffsets(List.of(partition)).get(partition);
             while (consumer.position(partition) < end) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    var reason = r.headers().lastHeader("kafka_dlt-exception-message");
+                    var reason = r.headers().lastHeader(DeadLetterHeaders.REASON);
                     if (key.toString().equals(r.key()) && reason != null) {
                         return new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8);
                     }

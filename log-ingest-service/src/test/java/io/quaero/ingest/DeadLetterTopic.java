@@ -1,12 +1,12 @@
 package io.quaero.ingest;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.Topics;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,11 +35,7 @@ public final class DeadLetterTopic {
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             while (consumer.position(tp) < end) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    // spring-kafka writes partition and offset as big-endian int and long.
-                    var p = r.headers().lastHeader("kafka_dlt-original-partition");
-                    var o = r.headers().lastHeader("kafka_dlt-original-offset");
-                    if (topic.equals(header(r, "kafka_dlt-original-topic")) && p != null && o != null
-                        && ByteBuffer.wrap(p.value()).getInt() == partition && ByteBuffer.wrap(o.value()).getLong() == offset) {
+                    if (new DeadLetterHeaders.Origin(topic, partition, offset).equals(DeadLetterHeaders.origin(r.headers()))) {
                         found.add(r);
                     }
                 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
@@ -212,7 +213,7 @@ class Issue10RejectedRecordsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !DeadLetterTopic.of(topic, sent.partition(), sent.offset()).isEmpty());
         var dead = DeadLetterTopic.of(topic, sent.partition(), sent.offset());
         assertThat(dead).as("dead letters of %s-%d@%d", topic, sent.partition(), sent.offset()).hasSize(1);
-        assertThat(DeadLetterTopic.header(dead.getFirst(), "kafka_dlt-exception-message")).contains(reasonContains);
+        assertThat(DeadLetterTopic.header(dead.getFirst(), DeadLetterHeaders.REASON)).contains(reasonContains);
     }
 
     private double deadLetters(String topic) {

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
@@ -151,8 +152,8 @@ class JobEventIngestTest {
             .containsExactly("before", "after");
         await().atMost(Duration.ofSeconds(20)).until(() -> !DeadLetterTopic.of(Topics.JOB_EVENTS, sent.partition(), sent.offset()).isEmpty());
         ConsumerRecord<String, byte[]> dead = DeadLetterTopic.of(Topics.JOB_EVENTS, sent.partition(), sent.offset()).getFirst();
-        assertThat(DeadLetterTopic.header(dead, "kafka_dlt-exception-message")).contains(poison.reasonContains());
-        assertThat(DeadLetterTopic.header(dead, "kafka_dlt-original-topic")).isEqualTo(Topics.JOB_EVENTS);
+        assertThat(DeadLetterTopic.header(dead, DeadLetterHeaders.REASON)).contains(poison.reasonContains());
+        assertThat(DeadLetterTopic.header(dead, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(Topics.JOB_EVENTS);
         assertThat(dead.key()).isEqualTo(key);
         assertThat(dead.value()).isEqualTo(value);
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterCount() >= deadBefore + 1);

@@ -7,7 +7,6 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;

@@ -2,9 +2,8 @@ package io.quaero.gateway.tail;
 
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,16 +31,12 @@ public class Viewers {
     private final int maxBatch;
     private volatile boolean closed;
     /**
-     * Cursors of events storage refused after the tail passed them, newest {@value #REJECTED_REMEMBERED}
-     * (~100 B each). Only needed for the seconds until ingest records its progress past them.
+     * Cursors of events storage refused after the tail passed them, the newest
+     * {@value #REJECTED_REMEMBERED} (~100 B each), needed only for the seconds until ingest records its
+     * progress past them. Read by every connection for every event, written only by the dead-letter
+     * tail, and rarely: an immutable set replaced on write, so a read takes no lock.
      */
-    private final Set<Cursor> recentlyRejected = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Cursor, Boolean> eldest) {
-            return size() > REJECTED_REMEMBERED;
-        }
-    });
-    private volatile boolean hasRejections;
+    private volatile Set<Cursor> recentlyRejected = Set.of();
 
     /** Refused events remembered at most. */
     static final int REJECTED_REMEMBERED = 1_024;
@@ -112,10 +107,13 @@ public class Viewers {
      * is ended with {@link Disconnect#RECORD_REJECTED} to start over from stored history.
      */
     void rejected(String key, Cursor cursor) {
-        synchronized (recentlyRejected) {
-            recentlyRejected.add(cursor);
+        var next = new LinkedHashSet<>(recentlyRejected);
+        next.add(cursor);
+        for (var it = next.iterator(); next.size() > REJECTED_REMEMBERED; ) {
+            it.next();
+            it.remove();
         }
-        hasRejections = true;
+        recentlyRejected = Collections.unmodifiableSet(next);
         Watch w = byKey.get(key);
         if (w != null) {
             w.forget(cursor.offset());
@@ -125,12 +123,8 @@ public class Viewers {
 
     /** True when storage refused the event at {@code cursor} (recently: the memory is bounded). */
     public boolean wasRejected(Cursor cursor) {
-        if (!hasRejections) {
-            return false;
-        }
-        synchronized (recentlyRejected) {
-            return recentlyRejected.contains(cursor);
-        }
+        Set<Cursor> rejected = recentlyRejected;
+        return !rejected.isEmpty() && rejected.contains(cursor);
     }
 
     /** The watch of the job with this record key, or null if nobody here watches it. */
