@@ -16,8 +16,9 @@ public final class Bench {
             case "gateway" -> GatewayBenchmark.main(rest);
             case "load" -> LoadBenchmark.main(rest);
             case "idle" -> IdleViewersBenchmark.main(rest);
+            case "partitioners" -> PartitionerBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The position of a job event in the Kafka log: partition and offset on {@link Topics#JOB_EVENTS}.
  *
- * <p>Because all events of a job share one partition (see {@link Topics#JOB_EVENTS}), a cursor
+ * <p>Because the events of a job that count are those in the job's partition (see {@link
+ * Topics#JOB_EVENTS}), a cursor
  * totally orders a job's events, and clients resume a stream by sending back the last cursor they
  * saw (the SSE {@code Last-Event-ID}). Its string form is {@code "<partition>-<offset>"}, e.g.
  * {@code "3-1045"}.

@@ -16,10 +16,19 @@ public final class Topics {
      * Log lines and status changes of jobs ({@code quaero.job-event/v1} JSON). Key: {@link
      * #jobKey(UUID)}.
      *
-     * <p>Logs and status share one topic on purpose: with one key per job, everything a job says
-     * lands in one partition, so the order of its log lines and status changes is total. Readers
-     * can therefore never see "completed" before the last log line, and a {@link Cursor} is enough
-     * to resume a job's stream exactly.
+     * <p>Logs and status share one topic on purpose: everything a job says is in one partition,
+     * so the order of its log lines and status changes is total. Readers can therefore never see
+     * "completed" before the last log line, and a {@link Cursor} is enough to resume a job's stream
+     * exactly.
+     *
+     * <p>Which partition is decided once per job, not by a hash every reader would have to agree on:
+     * it is where the job's first event lands (job-service's {@code pending} for a built-in job,
+     * the worker's first event for an external one), recorded in {@code jobs.kafka_partition}, and
+     * what job-service publishes later goes there explicitly. So any producer whose partitioner
+     * sends one key to one partition (Java's murmur2, librdkafka's CRC32, Sarama's FNV-1a) works
+     * unchanged, and adding partitions does not split running jobs. An event that lands on another
+     * partition anyway (a partitioner that ignores the key, partitions added mid-job) is copied to
+     * the job's partition by ingest, marked with {@link ForwardedHeader}, and only the copy counts.
      */
     public static final String JOB_EVENTS = "quaero.job-events";
 

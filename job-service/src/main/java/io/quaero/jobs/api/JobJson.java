@@ -17,6 +17,9 @@ import io.quaero.jobs.store.JobRecord;
  *
  * @param steps    in the order they first appeared; omitted in lists
  * @param reason   why job-service ended the job itself (lost worker, idle external job, cancel)
+ * @param partition the job's partition of {@code quaero.job-events}, where its events are read
+ *                 from: where its first event landed; omitted until it has one (an external job
+ *                 whose worker has published nothing yet)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobJson(
@@ -33,6 +36,7 @@ public record JobJson(
     @JsonProperty("started_at") Instant startedAt,
     @JsonProperty("finished_at") Instant finishedAt,
     @JsonProperty("updated_at") Instant updatedAt,
+    Integer partition,
     List<Step> steps,
     Map<String, String> links) {
 
@@ -43,7 +47,7 @@ public record JobJson(
         String self = "/api/jobs/" + job.id();
         return new JobJson(job.id(), job.type(), job.executor() == null ? null : job.executor().wireName(),
             job.paramsJson(), job.status(), job.progress(), job.cancelRequestedAt() != null, job.worker(), job.reason(),
-            job.createdAt(), job.startedAt(), job.finishedAt(), job.updatedAt(),
+            job.createdAt(), job.startedAt(), job.finishedAt(), job.updatedAt(), job.partition(),
             withSteps ? job.steps().stream().map(s -> new Step(s.id(), s.name(), s.status())).toList() : null,
             Map.of("self", self, "logs", self + "/logs", "stream", self + "/logs/stream",
                 "download", self + "/logs/download", "cancel", self + "/cancel", "page", "/jobs/" + job.id()));

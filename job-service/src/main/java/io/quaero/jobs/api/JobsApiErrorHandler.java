@@ -1,6 +1,7 @@
 package io.quaero.jobs.api;
 
 import io.quaero.jobs.events.JobEvents;
+import io.quaero.jobs.events.JobPartitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -67,6 +68,16 @@ class JobsApiErrorHandler {
             .header("Retry-After", "5")
             .contentType(MediaType.APPLICATION_JSON)
             .body(new ApiError("unavailable", null, "Kafka or the database is unavailable; nothing was changed, try again"));
+    }
+
+    /** An external job's partition cannot be known while ingest is behind: nothing was changed; retry. */
+    @ExceptionHandler
+    ResponseEntity<ApiError> partitionUnknown(JobPartitions.PartitionUnknownException e) {
+        log.warn("request refused, nothing changed: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header("Retry-After", "5")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ApiError("unavailable", null, e.getMessage()));
     }
 
     private static ResponseEntity<ApiError> json(HttpStatus status, ApiError body) {

@@ -9,6 +9,7 @@ import io.quaero.jobs.api.ConflictException;
 import io.quaero.jobs.api.JobNotFoundException;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
+import io.quaero.jobs.events.JobPartitions;
 import io.quaero.jobs.store.Executor;
 import io.quaero.jobs.store.JobRecord;
 import io.quaero.jobs.store.JobStore;
@@ -30,30 +31,36 @@ public class JobDispatcher {
 
     private final JobStore store;
     private final JobEvents events;
+    private final JobPartitions partitions;
     private final JobsProperties props;
 
-    public JobDispatcher(JobStore store, JobEvents events, JobsProperties props) {
+    public JobDispatcher(JobStore store, JobEvents events, JobPartitions partitions, JobsProperties props) {
         this.store = store;
         this.events = events;
+        this.partitions = partitions;
         this.props = props;
     }
 
     /**
-     * Stores a new pending job, publishes its {@code pending} status (so every viewer learns of
-     * it from the event stream) and, for a built-in type, the run command for the workers.
+     * Stores a new pending job. A built-in one gets its {@code pending} status published (so
+     * every viewer learns of it from the event stream), the partition it landed on recorded as the
+     * job's, and its run command sent to the workers. An external one gets no event: its worker's
+     * first event decides its partition (whatever that client's partitioner), and until then the
+     * row alone says it is pending.
      */
     @Transactional
     public JobRecord create(String type, Executor executor, String paramsJson) {
         UUID id = UUID.randomUUID();
-        JobRecord job = store.insert(id, type, executor, paramsJson);
-        JobEvents.await(events.status(id, JobStatus.PENDING, 0, List.of()), props.publishTimeout());
+        store.insert(id, type, executor, paramsJson);
         if (executor == Executor.BUILTIN) {
+            var landed = JobEvents.await(events.status(id, null, JobStatus.PENDING, 0, List.of()), props.publishTimeout());
+            partitions.settle(id, landed);
             JobEvents.await(events.run(id, type, paramsJson), props.publishTimeout());
         }
         try (var ignored = JobMdc.put(id)) {
             log.info("job {} created: type {}, {} executor", id, type, executor.wireName());
         }
-        return job;
+        return store.find(id).orElseThrow();
     }
 
     /**
@@ -72,15 +79,22 @@ public class JobDispatcher {
                 + (job.reason() == null ? "" : ": " + job.reason()) + ")");
         }
         boolean builtin = job.executor() == Executor.BUILTIN;
+        boolean endsHere = !builtin || job.worker() == null;
+        // Where the end goes, settled before anything is sent: the job's partition, after the
+        // worker's lines already in Kafka (waiting for ingest if it has not recorded one yet).
+        Integer partition = endsHere ? partitions.forNextEvent(job) : null;
         if (!builtin) {
             JobEvents.await(events.cancel(id), props.publishTimeout());
         }
         String reason = builtin ? "cancelled before a worker started it" : "cancelled by request";
-        if ((!builtin || job.worker() == null) && store.endHere(id, reason)) {
-            JobEvents.await(events.log(id, Level.WARN, "Cancelled by request (" + reason + ")", null, null, "job-service"),
-                props.publishTimeout());
-            JobEvents.await(events.status(id, JobStatus.CANCELLED, null, List.of()), props.publishTimeout());
-        } else {
+        if (endsHere && store.endHere(id, reason)) {
+            var landed = JobEvents.await(events.log(id, partition, Level.WARN, "Cancelled by request (" + reason + ")",
+                null, null, "job-service"), props.publishTimeout());
+            if (partition == null) {
+                partition = partitions.settle(id, landed);
+            }
+            JobEvents.await(events.status(id, partition, JobStatus.CANCELLED, null, List.of()), props.publishTimeout());
+        } else if (builtin) {
             JobEvents.await(events.cancel(id), props.publishTimeout());
         }
         try (var ignored = JobMdc.put(id)) {

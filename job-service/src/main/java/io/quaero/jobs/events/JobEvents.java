@@ -35,15 +35,21 @@ public class JobEvents {
         this.producer = producer;
     }
 
-    public CompletableFuture<RecordMetadata> status(UUID jobId, @Nullable JobStatus job, @Nullable Integer progress,
-                                                    List<StepState> steps) {
+    /**
+     * A status change, to the job's {@code partition} (null: none recorded yet, the partitioner
+     * picks one and the caller records it with {@link JobPartitions#settle}).
+     */
+    public CompletableFuture<RecordMetadata> status(UUID jobId, @Nullable Integer partition, @Nullable JobStatus job,
+                                                    @Nullable Integer progress, List<StepState> steps) {
         JobState state = job == null ? null : new JobState(job, progress);
-        return producer.publish(new StatusEvent(UUID.randomUUID(), jobId, Instant.now(), state, steps));
+        return producer.publish(new StatusEvent(UUID.randomUUID(), jobId, Instant.now(), state, steps), partition);
     }
 
-    public CompletableFuture<RecordMetadata> log(UUID jobId, Level level, String message, @Nullable String stepId,
-                                                 @Nullable String stepName, @Nullable String source) {
-        return producer.publish(new LogEvent(UUID.randomUUID(), jobId, Instant.now(), level, message, stepId, stepName, source));
+    /** A log line, to the job's {@code partition} (as for {@link #status}). */
+    public CompletableFuture<RecordMetadata> log(UUID jobId, @Nullable Integer partition, Level level, String message,
+                                                 @Nullable String stepId, @Nullable String stepName, @Nullable String source) {
+        return producer.publish(new LogEvent(UUID.randomUUID(), jobId, Instant.now(), level, message, stepId, stepName, source),
+            partition);
     }
 
     public CompletableFuture<RecordMetadata> run(UUID jobId, String type, String paramsJson) {
@@ -55,13 +61,14 @@ public class JobEvents {
     }
 
     /**
-     * Waits until Kafka acknowledged {@code sent} (every in-sync replica has it).
+     * Waits until Kafka acknowledged {@code sent} (every in-sync replica has it) and returns what it
+     * said (for an event: where it landed).
      *
      * @throws PublishFailedException if it failed or took longer than {@code timeout}
      */
-    public static void await(CompletableFuture<?> sent, Duration timeout) {
+    public static <T> T await(CompletableFuture<T> sent, Duration timeout) {
         try {
-            sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new PublishFailedException(e.getCause());
         } catch (TimeoutException e) {

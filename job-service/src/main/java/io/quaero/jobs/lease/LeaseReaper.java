@@ -1,5 +1,6 @@
 package io.quaero.jobs.lease;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,9 @@ import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.event.StepState;
 import io.quaero.jobs.config.JobsProperties;
+import io.quaero.jobs.events.IngestWatermark;
 import io.quaero.jobs.events.JobEvents;
+import io.quaero.jobs.events.JobPartitions;
 import io.quaero.jobs.store.JobStore;
 import io.quaero.servicelog.JobMdc;
 import org.slf4j.Logger;
@@ -23,7 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * jobs whose worker stopped renewing its lease (crashed, killed, partitioned away), built-in jobs
  * no worker claimed within {@code pending-timeout} of their creation (the backstop for a run
  * command lost or stuck for any reason: a job always starts or ends with a reason), and external
- * jobs with no event for {@code external-idle-timeout}.
+ * jobs with no stored event for {@code external-idle-timeout} — judged only in a pass that finds
+ * ingest caught up, since "no stored event" read while ingest is behind (stopped, or held by a
+ * database outage) would fail jobs whose workers are busy. The end goes to the job's partition.
  *
  * <p>Every job-service instance runs one; they share the work through {@code FOR UPDATE SKIP
  * LOCKED} and the {@code reason} column, so each job is failed once. The failure is published
@@ -42,12 +47,17 @@ class LeaseReaper implements SmartLifecycle {
     private final JobEvents events;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final JobPartitions partitions;
+    private final IngestWatermark ingest;
     private final JobsProperties props;
     private final Periodic timer;
 
-    LeaseReaper(JobStore store, JobEvents events, JdbcTemplate jdbc, TransactionTemplate tx, JobsProperties props) {
+    LeaseReaper(JobStore store, JobEvents events, JobPartitions partitions, IngestWatermark ingest, JdbcTemplate jdbc,
+                TransactionTemplate tx, JobsProperties props) {
         this.store = store;
         this.events = events;
+        this.partitions = partitions;
+        this.ingest = ingest;
         this.jdbc = jdbc;
         this.tx = tx;
         this.props = props;
@@ -55,10 +65,12 @@ class LeaseReaper implements SmartLifecycle {
     }
 
     /** One pass; returns how many jobs it failed. */
-    int reap() {
+    int reap() throws InterruptedException {
+        // External jobs are judged quiet by what ingest stored: not while it is behind.
+        boolean judgeExternal = ingest.caughtUp(Duration.ZERO);
         int total = 0;
         while (true) {
-            Integer failed = tx.execute(status -> failAbandoned());
+            Integer failed = tx.execute(status -> failAbandoned(judgeExternal));
             total += failed == null ? 0 : failed;
             if (failed == null || failed < BATCH) {
                 return total;
@@ -66,15 +78,22 @@ class LeaseReaper implements SmartLifecycle {
         }
     }
 
-    private int failAbandoned() {
-        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), props.pendingTimeout(), BATCH);
+    private int failAbandoned(boolean judgeExternal) {
+        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), props.pendingTimeout(), judgeExternal, BATCH);
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (JobStore.Abandoned job : jobs) {
             List<StepState> steps = jdbc.query(
                 "SELECT step_id, name FROM job_steps WHERE job_id = ? AND status = 'running'",
                 (rs, i) -> new StepState(rs.getString(1), rs.getString(2), JobStatus.FAILED), job.id());
-            sent.add(events.log(job.id(), Level.FATAL, "Job failed: " + job.reason(), null, null, "job-service"));
-            sent.add(events.status(job.id(), JobStatus.FAILED, null, steps));
+            var line = events.log(job.id(), job.partition(), Level.FATAL, "Job failed: " + job.reason(), null, null, "job-service");
+            Integer partition = job.partition();
+            if (partition == null) {
+                // An external job nothing was published for (ingest has stored everything): this
+                // line is its first event, and where it lands its partition.
+                partition = partitions.settle(job.id(), JobEvents.await(line, props.publishTimeout()));
+            }
+            sent.add(line);
+            sent.add(events.status(job.id(), partition, JobStatus.FAILED, null, steps));
         }
         for (CompletableFuture<?> s : sent) {
             JobEvents.await(s, props.publishTimeout());
@@ -92,6 +111,8 @@ class LeaseReaper implements SmartLifecycle {
             reap();
         } catch (RuntimeException e) {
             log.warn("lease reaper pass failed, will retry: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

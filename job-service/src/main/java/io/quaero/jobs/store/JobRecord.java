@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * for a job that appeared only through events.
  *
  * @param paramsJson the parameters as a JSON object
+ * @param partition  the job's partition of {@code quaero.job-events}: where its first event
+ *                   landed; null until it has one
  * @param steps      in the order they first appeared; empty in list pages
  */
 public record JobRecord(
@@ -28,6 +30,7 @@ public record JobRecord(
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt,
     Instant updatedAt,
+    @Nullable Integer partition,
     List<StepRecord> steps) {
 
     /** One step of a job, as merged by ingest from status events. */

@@ -31,7 +31,7 @@ public class JobStore {
 
     private static final String COLUMNS = """
         id, type, executor, params::text AS params, status, progress, cancel_requested_at, worker, reason,
-        created_at, started_at, finished_at, updated_at""";
+        created_at, started_at, finished_at, updated_at, kafka_partition""";
 
     private final JdbcTemplate jdbc;
 
@@ -46,6 +46,23 @@ public class JobStore {
         return find(id).orElseThrow();
     }
 
+    /**
+     * Records {@code landed} as the job's partition unless one is recorded already (by ingest, for
+     * a worker's first event); returns the job's partition either way.
+     */
+    public int settlePartition(UUID id, int landed) {
+        return jdbc.queryForObject("""
+            UPDATE jobs SET kafka_partition = COALESCE(kafka_partition, ?) WHERE id = ? RETURNING kafka_partition""",
+            Integer.class, landed, id);
+    }
+
+    /** The job's recorded partition, or null if it has none (or there is no such job). */
+    public @Nullable Integer partition(UUID id) {
+        List<Integer> rows = jdbc.query("SELECT kafka_partition FROM jobs WHERE id = ?",
+            (rs, i) -> (Integer) rs.getObject(1, Integer.class), id);
+        return rows.isEmpty() ? null : rows.getFirst();
+    }
+
     /** The job with its steps. */
     public Optional<JobRecord> find(UUID id) {
         List<JobRecord> rows = jdbc.query("SELECT " + COLUMNS + " FROM jobs WHERE id = ?", rowMapper(), id);
@@ -58,7 +75,7 @@ public class JobStore {
         JobRecord job = rows.getFirst();
         return Optional.of(new JobRecord(job.id(), job.type(), job.executor(), job.paramsJson(), job.status(),
             job.progress(), job.cancelRequestedAt(), job.worker(), job.reason(), job.createdAt(), job.startedAt(),
-            job.finishedAt(), job.updatedAt(), steps));
+            job.finishedAt(), job.updatedAt(), job.partition(), steps));
     }
 
     /** Jobs newest first, optionally of one status and/or type, starting after {@code after}. */
@@ -192,8 +209,8 @@ public class JobStore {
         jdbc.update("UPDATE jobs SET lease_expires_at = NULL WHERE id = ? AND worker = ?", id, worker);
     }
 
-    /** A job whose worker stopped renewing, or an external job gone quiet. */
-    public record Abandoned(UUID id, String reason) {
+    /** A job whose worker stopped renewing, or an external job gone quiet, and its partition (null: none yet). */
+    public record Abandoned(UUID id, String reason, @Nullable Integer partition) {
     }
 
     /**
@@ -201,8 +218,11 @@ public class JobStore {
      * returns them. Rows locked by another job-service instance are skipped, and a marked row
      * is never returned again, so each is handled once. Call in a transaction with the publishing
      * of their end, so a failed publish leaves them for the next pass.
+     *
+     * @param judgeExternal whether external jobs gone quiet are looked for: only when ingest has
+     *     stored every event published so far, since their quiet is read from what ingest stored
      */
-    public List<Abandoned> takeAbandoned(Duration externalIdle, Duration pendingTimeout, int limit) {
+    public List<Abandoned> takeAbandoned(Duration externalIdle, Duration pendingTimeout, boolean judgeExternal, int limit) {
         return jdbc.query("""
             WITH lost AS (
                 SELECT id, lease_expires_at AS since FROM jobs
@@ -213,7 +233,7 @@ public class JobStore {
                    AND created_at < now() - ? * interval '1 millisecond'
                 UNION ALL
                 SELECT id, updated_at AS since FROM jobs
-                 WHERE executor = 'external' AND reason IS NULL AND status IN ('pending', 'running')
+                 WHERE ? AND executor = 'external' AND reason IS NULL AND status IN ('pending', 'running')
                    AND updated_at < now() - ? * interval '1 millisecond'
             ), locked AS (
                 SELECT j.id, lost.since FROM jobs j JOIN lost ON lost.id = j.id
@@ -228,9 +248,9 @@ public class JobStore {
                             || to_char(locked.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')' END,
                    lease_expires_at = NULL
               FROM locked WHERE j.id = locked.id
-            RETURNING j.id, j.reason""",
-            (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2)),
-            pendingTimeout.toMillis(), externalIdle.toMillis(), limit);
+            RETURNING j.id, j.reason, j.kafka_partition""",
+            (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2), (Integer) rs.getObject(3, Integer.class)),
+            pendingTimeout.toMillis(), judgeExternal, externalIdle.toMillis(), limit);
     }
 
     private static RowMapper<JobRecord> rowMapper() {
@@ -248,6 +268,7 @@ public class JobStore {
             instant(rs, "started_at"),
             instant(rs, "finished_at"),
             instant(rs, "updated_at"),
+            (Integer) rs.getObject("kafka_partition", Integer.class),
             List.of());
     }
 

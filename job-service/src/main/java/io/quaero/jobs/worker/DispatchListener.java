@@ -112,7 +112,7 @@ class DispatchListener {
                     if (problem != null) {
                         endHere(id, JobStatus.FAILED, Level.FATAL, problem);
                     } else {
-                        runner.start(id, type, params);
+                        runner.start(id, store.partition(id), type, params);
                         started = true;
                     }
                 }
@@ -126,8 +126,10 @@ class DispatchListener {
 
     /** Ends a claimed job without running it: a last line, the status, and the lease handed back. */
     private void endHere(UUID id, JobStatus status, Level level, String line) {
-        JobEvents.await(events.log(id, level, line, null, null, props.workerId()), props.publishTimeout());
-        JobEvents.await(events.status(id, status, null, List.of()), props.publishTimeout());
+        // A built-in job's partition is recorded when it is created.
+        Integer partition = store.partition(id);
+        JobEvents.await(events.log(id, partition, level, line, null, null, props.workerId()), props.publishTimeout());
+        JobEvents.await(events.status(id, partition, status, null, List.of()), props.publishTimeout());
         store.release(id, props.workerId());
         log.info("job {} {}: {}", id, status.wireName(), line);
     }

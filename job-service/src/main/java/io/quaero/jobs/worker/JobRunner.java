@@ -18,6 +18,7 @@ import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.store.JobStore;
 import io.quaero.servicelog.JobMdc;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -62,9 +63,9 @@ class JobRunner implements SmartLifecycle {
         slots.release();
     }
 
-    /** Starts a claimed job in a reserved slot. */
-    void start(UUID jobId, JobType type, JobParams params) {
-        RunningJob job = new RunningJob(jobId, props.workerId(), events);
+    /** Starts a claimed job in a reserved slot; its events go to {@code partition}, the job's. */
+    void start(UUID jobId, @Nullable Integer partition, JobType type, JobParams params) {
+        RunningJob job = new RunningJob(jobId, partition, props.workerId(), events);
         running.put(jobId, job);
         threads.put(jobId, Thread.ofVirtual().name("job-" + jobId).start(() -> {
             try (var ignored = JobMdc.put(jobId)) {

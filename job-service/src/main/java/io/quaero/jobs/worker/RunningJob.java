@@ -46,6 +46,8 @@ final class RunningJob implements JobRun {
     }
 
     private final UUID jobId;
+    /** The job's partition, recorded when it was created; every event goes there. */
+    private final @Nullable Integer partition;
     private final String workerId;
     private final JobEvents events;
     private final AtomicReference<@Nullable Stop> stop = new AtomicReference<>();
@@ -56,8 +58,9 @@ final class RunningJob implements JobRun {
     private int progress;
     private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
 
-    RunningJob(UUID jobId, String workerId, JobEvents events) {
+    RunningJob(UUID jobId, @Nullable Integer partition, String workerId, JobEvents events) {
         this.jobId = jobId;
+        this.partition = partition;
         this.workerId = workerId;
         this.events = events;
     }
@@ -78,7 +81,7 @@ final class RunningJob implements JobRun {
     }
 
     void started() {
-        track(events.status(jobId, JobStatus.RUNNING, 0, List.of()));
+        track(events.status(jobId, partition, JobStatus.RUNNING, 0, List.of()));
     }
 
     @Override
@@ -90,13 +93,13 @@ final class RunningJob implements JobRun {
         changed.add(new StepState(id, name, JobStatus.RUNNING));
         stepId = id;
         stepName = name;
-        track(events.status(jobId, JobStatus.RUNNING, progress, changed));
+        track(events.status(jobId, partition, JobStatus.RUNNING, progress, changed));
     }
 
     @Override
     public void log(Level level, String message) {
         checkPublishing();
-        track(events.log(jobId, level, message, stepId, stepName, workerId));
+        track(events.log(jobId, partition, level, message, stepId, stepName, workerId));
     }
 
     @Override
@@ -104,7 +107,7 @@ final class RunningJob implements JobRun {
         int p = Math.clamp(percent, 0, 100);
         if (p != progress) {
             progress = p;
-            track(events.status(jobId, JobStatus.RUNNING, p, List.of()));
+            track(events.status(jobId, partition, JobStatus.RUNNING, p, List.of()));
         }
     }
 
@@ -137,10 +140,10 @@ final class RunningJob implements JobRun {
     /** The job's end: its current step and the job get {@code status}, with a last line if given. */
     void finish(JobStatus status, @Nullable Level level, @Nullable String line) {
         if (level != null && line != null) {
-            track(events.log(jobId, level, line, stepId, stepName, workerId));
+            track(events.log(jobId, partition, level, line, stepId, stepName, workerId));
         }
         List<StepState> steps = stepId == null ? List.of() : List.of(new StepState(stepId, stepName, status));
-        track(events.status(jobId, status, status == JobStatus.COMPLETED ? Integer.valueOf(100) : null, steps));
+        track(events.status(jobId, partition, status, status == JobStatus.COMPLETED ? Integer.valueOf(100) : null, steps));
     }
 
     /** Waits until everything published so far is acknowledged. */

@@ -3,6 +3,7 @@ package io.quaero.ingest.history;
 import java.util.List;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.ForwardedHeader;
 import io.quaero.contracts.Topics;
 import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.BatchIntake;
@@ -33,6 +34,7 @@ class JobEventListener {
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         intake.store(Topics.JOB_EVENTS, records,
-            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset())), writer::write);
+            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset()), ForwardedHeader.from(r.headers()) != null),
+            writer::write);
     }
 }

@@ -17,9 +17,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.StatusEvent;
+import io.quaero.ingest.intake.Forward;
+import io.quaero.ingest.intake.Forwards;
+import io.quaero.ingest.intake.RefusedRecordException;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,7 +48,9 @@ import org.springframework.transaction.annotation.Transactional;
  *     {@code COPY} (measured against multi-row INSERT in docs/BENCHMARKS.md); counters with one
  *     upsert over (job, step, level) keys, not one per line.</li>
  * <li>Status merges compare Kafka offsets, so a redelivered or late event never overwrites a
- *     newer state.</li>
+ *     newer state. They are offsets of one partition: only events in their job's partition are
+ *     stored; one found elsewhere is returned to be forwarded there ({@code intake.Forwards}) and
+ *     stored when it is read from there, so a job's order is the order of one partition.</li>
  * </ul>
  */
 @Component
@@ -55,35 +61,75 @@ class JobHistoryWriter {
         FROM STDIN""";
 
     private final JdbcTemplate jdbc;
+    private final Forwards forwards;
 
-    JobHistoryWriter(JdbcTemplate jdbc) {
+    JobHistoryWriter(JdbcTemplate jdbc, Forwards forwards) {
         this.jdbc = jdbc;
+        this.forwards = forwards;
     }
 
+    /**
+     * Stores the events of the batch that are in their job's partition; returns the others, to be
+     * forwarded there.
+     *
+     * @throws RefusedRecordException for an event that cannot be made consistent: a copy that is
+     *     not in its job's partition, or a job whose partition the topic no longer has
+     */
     @Transactional
-    public void write(List<Positioned<JobEvent>> batch) {
+    public List<Forward> write(List<Positioned<JobEvent>> batch) {
         if (batch.isEmpty()) {
-            return;
+            return List.of();
         }
         Map<UUID, JobCursor> jobs = registerAndLock(batch);
-        insertLogs(batch, jobs);
+        List<Positioned<JobEvent>> own = new ArrayList<>(batch.size());
+        List<Forward> elsewhere = new ArrayList<>();
+        int partitions = -1;
         for (var p : batch) {
+            UUID jobId = p.event().jobId();
+            int home = jobs.get(jobId).partition;
+            if (p.cursor().partition() == home) {
+                own.add(p);
+                continue;
+            }
+            if (p.copy()) {
+                throw new RefusedRecordException("partition", "a copy forwarded to partition " + p.cursor().partition()
+                    + ", but job " + jobId + " is in partition " + home + "; copies are made only to their job's partition");
+            }
+            if (partitions < 0) {
+                partitions = forwards.partitionCount(Topics.JOB_EVENTS);
+            }
+            if (home >= partitions) {
+                throw new RefusedRecordException("partition", "job " + jobId + " is in partition " + home + ", which "
+                    + Topics.JOB_EVENTS + " no longer has (" + partitions + " partitions): the topic was recreated");
+            }
+            elsewhere.add(new Forward(p.cursor(), home));
+        }
+        insertLogs(own, jobs);
+        for (var p : own) {
             if (p.event() instanceof StatusEvent status) {
                 mergeStatus(status, p.cursor().offset());
             }
         }
+        return elsewhere;
     }
 
-    /** A job's numbering state while the batch is written. */
+    /** A job's partition, and its numbering state while the batch is written. */
     private static final class JobCursor {
+        final int partition;
         long lastLine;
         boolean changed;
 
-        JobCursor(long lastLine) {
+        JobCursor(int partition, long lastLine) {
+            this.partition = partition;
             this.lastLine = lastLine;
         }
     }
 
+    /**
+     * Registers the batch's unseen jobs and locks every job row of the batch. A job without a
+     * partition (unseen, or created over REST for an external worker that had published nothing)
+     * gets the partition of its first event in this batch: decided once, under the row lock.
+     */
     private Map<UUID, JobCursor> registerAndLock(List<Positioned<JobEvent>> batch) {
         Map<UUID, Integer> partitions = new TreeMap<>();
         batch.forEach(p -> partitions.putIfAbsent(p.event().jobId(), p.cursor().partition()));
@@ -100,11 +146,11 @@ class JobHistoryWriter {
                 insert.executeUpdate();
             }
             try (var lock = con.prepareStatement(
-                "SELECT id, last_line FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                "SELECT id, last_line, kafka_partition FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
                 lock.setArray(1, idArray);
                 try (var rs = lock.executeQuery()) {
                     while (rs.next()) {
-                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getLong(2)));
+                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getInt(3), rs.getLong(2)));
                     }
                 }
             }
@@ -117,7 +163,7 @@ class JobHistoryWriter {
         List<Positioned<LogEvent>> logs = new ArrayList<>(batch.size());
         for (var p : batch) {
             if (p.event() instanceof LogEvent log) {
-                logs.add(new Positioned<>(log, p.cursor()));
+                logs.add(new Positioned<>(log, p.cursor(), p.copy()));
             }
         }
         if (logs.isEmpty()) {

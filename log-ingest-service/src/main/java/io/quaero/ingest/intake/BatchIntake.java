@@ -1,10 +1,12 @@
 package io.quaero.ingest.intake;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
 import java.util.function.Function;
 
+import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.ingest.intake.DeadLetters.Rejected;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +39,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     (seen: a poison record in a batch held through an outage lost the good records after it).
  *     Here, the listener returns only after every dead letter is acknowledged, and then the
  *     container commits the offsets: no offset moves before its rows or its dead letter.</li>
+ * <li>A write may leave records to be forwarded: job events found on another partition than their
+ *     job's ({@link Forwards}). They count as handled by the write's transaction; the copies are
+ *     published after every write of the batch succeeded and acknowledged before the listener
+ *     returns, like dead letters, so an outage publishes none and a crash before the offsets are
+ *     committed publishes them again (their event ids make storing the copies idempotent).</li>
  * <li>{@code ingest_progress} ends up past every record of the batch, the rejected ones included
  *     (else a rejected record at the end of a partition would keep a gateway waiting for it). It
  *     moves past a rejected record just before its dead letter is published; a crash in between
@@ -48,14 +55,16 @@ public class BatchIntake {
 
     private final TransactionTemplate tx;
     private final IngestProgress progress;
+    private final Forwards forwardsPublisher;
     private final DeadLetters deadLetters;
     private final LastCommits commits;
     private final IngestMetrics metrics;
 
-    BatchIntake(TransactionTemplate tx, IngestProgress progress, DeadLetters deadLetters, LastCommits commits,
-                IngestMetrics metrics) {
+    BatchIntake(TransactionTemplate tx, IngestProgress progress, Forwards forwardsPublisher, DeadLetters deadLetters,
+                LastCommits commits, IngestMetrics metrics) {
         this.tx = tx;
         this.progress = progress;
+        this.forwardsPublisher = forwardsPublisher;
         this.deadLetters = deadLetters;
         this.commits = commits;
         this.metrics = metrics;
@@ -63,10 +72,11 @@ public class BatchIntake {
 
     /**
      * @param decode turns a record into what {@code write} takes; it may throw anything for a bad record
-     * @param write  writes rows in the caller's transaction (this class opens and commits it)
+     * @param write  writes rows in the caller's transaction (this class opens and commits it) and
+     *               returns the records it left to be forwarded to another partition
      */
     public <T> void store(String topic, List<ConsumerRecord<String, byte[]>> records,
-                          Function<ConsumerRecord<String, byte[]>, T> decode, Consumer<List<T>> write) {
+                          Function<ConsumerRecord<String, byte[]>, T> decode, Function<List<T>, List<Forward>> write) {
         metrics.batch(topic, records.size(), () -> {
             List<Decoded<T>> decoded = new ArrayList<>(records.size());
             List<Rejected> rejected = new ArrayList<>();
@@ -77,28 +87,42 @@ public class BatchIntake {
                     rejected.add(new Rejected(record, invalid(e), e));
                 }
             }
-            writeIsolating(topic, decoded, write, rejected);
+            List<Forward> forwards = new ArrayList<>();
+            writeIsolating(topic, decoded, write, forwards, rejected);
             if (!rejected.isEmpty()) {
                 tx.executeWithoutResult(status -> progress.record(topic, positions(records)));
-                deadLetters.publish(rejected);
             }
+            forwardsPublisher.publish(copies(records, forwards));
+            deadLetters.publish(rejected);
             commits.committed(topic);
         });
+    }
+
+    private static List<Forwards.Copy> copies(List<ConsumerRecord<String, byte[]>> records, List<Forward> forwards) {
+        if (forwards.isEmpty()) {
+            return List.of();
+        }
+        Map<Cursor, ConsumerRecord<String, byte[]>> byCursor = new HashMap<>();
+        records.forEach(r -> byCursor.put(new Cursor(r.partition(), r.offset()), r));
+        return forwards.stream().map(f -> new Forwards.Copy(byCursor.get(f.from()), f.to())).toList();
     }
 
     /** A record and what it decoded to. */
     private record Decoded<T>(ConsumerRecord<String, byte[]> record, T event) {
     }
 
-    private <T> void writeIsolating(String topic, List<Decoded<T>> part, Consumer<List<T>> write, List<Rejected> rejected) {
+    private <T> void writeIsolating(String topic, List<Decoded<T>> part, Function<List<T>, List<Forward>> write,
+                                    List<Forward> forwards, List<Rejected> rejected) {
         if (part.isEmpty()) {
             return;
         }
         try {
-            tx.executeWithoutResult(status -> {
-                write.accept(part.stream().map(Decoded::event).toList());
+            // Only a committed write's forwards count: a half that rolls back decides again when split.
+            forwards.addAll(tx.execute(status -> {
+                List<Forward> elsewhere = write.apply(part.stream().map(Decoded::event).toList());
                 progress.record(topic, positions(part.stream().map(Decoded::record).toList()));
-            });
+                return elsewhere;
+            }));
         } catch (RuntimeException e) {
             if (WriteFailure.of(e) == WriteFailure.OUTAGE) {
                 throw e;
@@ -108,8 +132,8 @@ public class BatchIntake {
                 return;
             }
             int half = part.size() / 2;
-            writeIsolating(topic, part.subList(0, half), write, rejected);
-            writeIsolating(topic, part.subList(half, part.size()), write, rejected);
+            writeIsolating(topic, part.subList(0, half), write, forwards, rejected);
+            writeIsolating(topic, part.subList(half, part.size()), write, forwards, rejected);
         }
     }
 

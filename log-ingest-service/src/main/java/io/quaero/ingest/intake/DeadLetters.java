@@ -3,25 +3,18 @@ package io.quaero.ingest.intake;
 import java.io.Serial;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quaero.contracts.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -40,20 +33,15 @@ import org.springframework.stereotype.Component;
  * naming where the record is (it stays there until retention) and why it was rejected.
  */
 @Component
-public class DeadLetters implements DisposableBean {
+public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-    private final DefaultKafkaProducerFactory<String, byte[]> producers;
     private final DeadLetterPublishingRecoverer recoverer;
     private final MeterRegistry meters;
 
-    DeadLetters(KafkaProperties kafka, MeterRegistry meters) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producers = new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.recoverer = new Publisher(new KafkaTemplate<>(producers));
+    DeadLetters(RecordPublisher publisher, MeterRegistry meters) {
+        this.recoverer = new Publisher(publisher.template());
         this.meters = meters;
     }
 
@@ -105,11 +93,6 @@ public class DeadLetters implements DisposableBean {
 
     private static String where(ConsumerRecord<?, ?> record) {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
-    }
-
-    @Override
-    public void destroy() {
-        producers.destroy();
     }
 
     /** spring-kafka's recoverer, with the dead-letter headers, sending to one topic and waiting for each acknowledgement. */

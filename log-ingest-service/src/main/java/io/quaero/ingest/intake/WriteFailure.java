@@ -88,6 +88,8 @@ public enum WriteFailure {
             reason = "PostgreSQL rejected it: " + server.getMessage() + " (SQLState " + server.getSQLState()
                 + (server.getTable() == null ? "" : ", table " + server.getTable())
                 + (server.getConstraint() == null ? "" : ", constraint " + server.getConstraint()) + ")";
+        } else if (refusal(chain) != null) {
+            reason = refusal(chain).getMessage();
         } else {
             Throwable root = chain.getLast();
             reason = "storing it failed: " + root.getClass().getSimpleName() + ": " + root.getMessage();
@@ -118,6 +120,15 @@ public enum WriteFailure {
         for (Throwable t : chain) {
             if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
                 return p.getServerErrorMessage();
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable RefusedRecordException refusal(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t instanceof RefusedRecordException refused) {
+                return refused;
             }
         }
         return null;

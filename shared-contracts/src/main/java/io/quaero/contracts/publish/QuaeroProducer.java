@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way Java code publishes job events and dispatch commands: the right topic, the job id as
@@ -62,14 +63,27 @@ public final class QuaeroProducer implements AutoCloseable {
         return settings;
     }
 
-    /** Publishes a log line or status change to {@link Topics#JOB_EVENTS}, keyed by its job. */
+    /**
+     * Publishes a log line or status change to {@link Topics#JOB_EVENTS}, keyed by its job, to
+     * the partition the producer's partitioner picks: right for a worker, whatever its client
+     * (the job's partition is wherever its first event lands). The returned metadata says where.
+     */
     public CompletableFuture<RecordMetadata> publish(JobEvent event) {
-        return send(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event));
+        return send(Topics.JOB_EVENTS, null, Topics.jobKey(event.jobId()), codec.encode(event));
+    }
+
+    /**
+     * Publishes a job event to the job's recorded {@code partition} of {@link Topics#JOB_EVENTS}
+     * (job-service does, for every event after a job's first), or like {@link #publish(JobEvent)}
+     * when {@code partition} is null (none recorded yet).
+     */
+    public CompletableFuture<RecordMetadata> publish(JobEvent event, @Nullable Integer partition) {
+        return send(Topics.JOB_EVENTS, partition, Topics.jobKey(event.jobId()), codec.encode(event));
     }
 
     /** Publishes a command to {@link Topics#JOB_DISPATCH}, keyed by its job. */
     public CompletableFuture<RecordMetadata> publish(DispatchCommand command) {
-        return send(Topics.JOB_DISPATCH, Topics.jobKey(command.jobId()), codec.encode(command));
+        return send(Topics.JOB_DISPATCH, null, Topics.jobKey(command.jobId()), codec.encode(command));
     }
 
     /** Sends everything buffered and waits for the acknowledgements. */
@@ -77,10 +91,10 @@ public final class QuaeroProducer implements AutoCloseable {
         producer.flush();
     }
 
-    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+    private CompletableFuture<RecordMetadata> send(String topic, @Nullable Integer partition, String key, byte[] value) {
         var result = new CompletableFuture<RecordMetadata>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, partition, key, value), (metadata, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {

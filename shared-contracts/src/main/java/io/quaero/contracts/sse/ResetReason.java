@@ -18,7 +18,10 @@ public enum ResetReason {
     TOO_FAR_BEHIND("too-far-behind", true),
     /** Retention (Kafka's or the database's) dropped what follows the cursor: start over. */
     CURSOR_EXPIRED("cursor-expired", true),
-    /** The cursor points past the end of the log (e.g. a recreated topic): start over. */
+    /**
+     * The cursor names no place in this job's log: past the end of it (a recreated topic), or in
+     * another partition than the job's: start over.
+     */
     UNKNOWN_CURSOR("unknown-cursor", true),
     /**
      * A record the stream already numbered and showed live was then refused by storage (it is in

@@ -1,14 +1,18 @@
 package io.quaero.gateway.history;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.JobView;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.filter.LogFilter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,11 +44,9 @@ public class JobHistory {
      *
      * @param since  resume point: entries after it, oldest first, up to {@code limit}; or null
      *               for the newest {@code limit} matching entries
-     * @param partitionIfUnknown the job's partition when no event of it was stored yet (the
-     *               producers' partitioner decides; the gateway can only compute the default one)
      * @return empty when the job is unknown
      */
-    public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, Cursor since, int limit, int partitionIfUnknown) {
+    public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, @Nullable Cursor since, int limit) {
         return snapshotTx.execute(status -> {
             List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition FROM jobs WHERE id = ?",
                 (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
@@ -58,12 +60,27 @@ public class JobHistory {
             LogPages.Start start = since == null ? new LogPages.Start.Newest() : new LogPages.Start.After(since.offset());
             LogPages.Page page = pages.page(jobId, filter, start, limit).orElseThrow();
             JobRow row = job.getFirst();
-            int partition = row.partition() != null ? row.partition() : since != null ? since.partition() : partitionIfUnknown;
-            Long next = jdbc.query("SELECT next_offset FROM ingest_progress WHERE topic = ? AND kafka_partition = ?",
-                rs -> rs.next() ? rs.getLong(1) : null, Topics.JOB_EVENTS, partition);
+            // Not recorded: nothing of the job is stored, and a cursor can only come from a gateway
+            // that saw the job's events live, in their partition.
+            Integer partition = row.partition() != null ? row.partition() : since != null ? since.partition() : null;
+            Map<Integer, Long> stored = storedUpTo();
+            ResetReason refusal = since == null ? null
+                : since.partition() != partition ? ResetReason.UNKNOWN_CURSOR
+                : expired(jobId, since) ? ResetReason.CURSOR_EXPIRED : null;
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
-                row.lastLine(), partition, next == null ? -1 : next - 1, page.hasMore(), since != null && expired(jobId, since)));
+                row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
+                partition == null ? stored : Map.of(), page.hasMore(), refusal));
         });
+    }
+
+    /** The highest stored offset of each partition of the job events that has one. */
+    private Map<Integer, Long> storedUpTo() {
+        Map<Integer, Long> stored = new HashMap<>();
+        jdbc.query("SELECT kafka_partition, next_offset FROM ingest_progress WHERE topic = ?",
+            rs -> {
+                stored.put(rs.getInt(1), rs.getLong(2) - 1);
+            }, Topics.JOB_EVENTS);
+        return stored;
     }
 
     /**

@@ -1,10 +1,13 @@
 package io.quaero.gateway.history;
 
 import java.util.List;
+import java.util.Map;
 
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.ResetReason;
 import io.quaero.contracts.sse.StepView;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Postgres knew about a job at one instant (one repeatable-read transaction): its status,
@@ -14,12 +17,17 @@ import io.quaero.contracts.sse.StepView;
  * @param totalCount     entries of the job (of the step, when filtered by step)
  * @param displayedCount entries matching the whole filter
  * @param lastLine       line number of the job's last stored entry (0 if none)
- * @param partition      the job's partition of {@code quaero.job-events}
+ * @param partition      the job's partition of {@code quaero.job-events}: the recorded one, else
+ *                       the resume cursor's (a gateway saw the job's events there), else null: no
+ *                       event of the job is stored yet, and its first decides
  * @param storedUpTo     every record of that partition at or below this offset is stored (-1:
  *                       none); later ones must come from Kafka: the live tail or the bridge
+ * @param storedUpToByPartition when {@code partition} is null, the same per partition (absent: -1),
+ *                       read in the same transaction: where the job's first events may be unstored
  * @param truncated      true when {@code entries} stops before the end of the stored log
- * @param sinceExpired   the resume cursor points before lines that retention has dropped: a
- *                       replay from it would skip them silently, so the client must be told
+ * @param refusal        why the resume cursor cannot be honoured, or null: retention dropped
+ *                       lines after it ({@code cursor-expired}: a replay would skip them silently),
+ *                       or it is in another partition than the job's ({@code unknown-cursor})
  */
 public record JobSnapshot(
     JobView job,
@@ -28,8 +36,9 @@ public record JobSnapshot(
     long totalCount,
     long displayedCount,
     long lastLine,
-    int partition,
+    @Nullable Integer partition,
     long storedUpTo,
+    Map<Integer, Long> storedUpToByPartition,
     boolean truncated,
-    boolean sinceExpired) {
+    @Nullable ResetReason refusal) {
 }

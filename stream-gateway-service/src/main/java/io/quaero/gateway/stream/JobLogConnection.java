@@ -40,8 +40,11 @@ import io.quaero.gateway.tail.Subscriber;
  * snapshot says up to which offset of the job's partition everything is stored
  * ({@code storedUpTo}); the Kafka bridge brings the job's events from there up to where the live
  * tail was when we subscribed; the queue brings the rest. Events can arrive twice across these
- * sources, so every event at or below the highest offset already handled is dropped: one job is
- * one partition, and its offsets are its order. Events the client already has (at or below its
+ * sources, so every event at or below the highest offset already handled is dropped: a job is
+ * one partition, and its offsets are its order. An event of the job in another partition is not
+ * the job's (yet: ingest forwards it to the job's partition, and the copy is what counts) and is
+ * dropped too; when no event of the job was stored or resumed from, its partition is unknown and
+ * the first event that comes decides it. Events the client already has (at or below its
  * resume cursor) are numbered and counted but not sent again. Counts start from the snapshot and
  * grow with each new event, never with a query per batch. Line numbers continue from the last
  * stored line by ingest's rule, so a line has one number in the stream and in the database.
@@ -63,7 +66,9 @@ final class JobLogConnection {
     private long pendingBytes;
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private JobView job;
-    /** Highest offset handled: the snapshot's stored end, then each event's. */
+    /** The job's partition; null until the first event says (none was stored or resumed from). */
+    private Integer partition;
+    /** Highest offset of {@code partition} handled: the snapshot's stored end, then each event's. */
     private long handledUpTo;
     /** The client's resume cursor offset: events up to it are counted, not sent. */
     private final long clientHas;
@@ -73,8 +78,8 @@ final class JobLogConnection {
     private long sentCount;
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
-    /** The resume cursor is older than the retained log: say so instead of replaying a part. */
-    private final boolean expired;
+    /** Why the resume cursor cannot be honoured (see {@link JobSnapshot#refusal}), or null. */
+    private final ResetReason refusal;
 
     JobLogConnection(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
                      Cursor since, Predicate<Cursor> rejected) {
@@ -85,13 +90,14 @@ final class JobLogConnection {
         this.props = props;
         this.job = snapshot.job();
         snapshot.steps().forEach(s -> steps.put(s.id(), s));
+        this.partition = snapshot.partition();
         this.handledUpTo = snapshot.storedUpTo();
         this.clientHas = since == null ? -1 : since.offset();
         this.lastLine = snapshot.lastLine();
         this.totalCount = snapshot.totalCount();
         this.displayedCount = snapshot.displayedCount();
         this.lastSentCursor = since == null ? null : since.toString();
-        this.expired = snapshot.sinceExpired();
+        this.refusal = snapshot.refusal();
     }
 
     /**
@@ -101,8 +107,8 @@ final class JobLogConnection {
     Disconnect run(List<LogEntry> backlog, BacklogPager more, Bridge bridge) throws InterruptedException {
         try {
             sendStatus();
-            if (expired) {
-                return reset(ResetReason.CURSOR_EXPIRED, Disconnect.TOO_FAR_BEHIND);
+            if (refusal != null) {
+                return reset(refusal, Disconnect.TOO_FAR_BEHIND);
             }
             sendEntries(backlog, true);
             for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
@@ -155,6 +161,11 @@ final class JobLogConnection {
 
     /** Takes one event into the stream; returns true when it wrote a {@code status} event. */
     private boolean handle(Delivery d) throws IOException {
+        if (partition == null) {
+            partition = d.cursor().partition();
+        } else if (d.cursor().partition() != partition) {
+            return false;
+        }
         long offset = d.cursor().offset();
         if (offset <= handledUpTo || rejected.test(d.cursor())) {
             // Seen already, or refused by storage: stored history has no line for it either.

@@ -7,7 +7,6 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.ResetReason;
-import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
@@ -75,14 +74,17 @@ class JobLogStreamController {
         var subscriber = viewers.subscribe(id);
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
-            JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage, tail.partitionFor(key))
+            JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage)
                 .orElseThrow(() -> new JobNotFoundException(id));
-            if (request.since() != null && request.since().partition() != snapshot.partition()) {
-                throw new BadParameterException(since != null && !since.isBlank() ? "since" : "Last-Event-ID",
-                    "cursor " + request.since() + " is not in this job's partition " + snapshot.partition());
+            // Where the tail was, after subscribing: the job's partition, or every partition while
+            // the job has none (its first events may be in any).
+            long[] liveFrom = new long[Math.max(tail.partitionCount(), 1)];
+            for (int p = 0; p < liveFrom.length; p++) {
+                liveFrom[p] = tail.dispatchedUpTo(p);
             }
-            long liveFrom = tail.dispatchedUpTo(snapshot.partition());
-            viewers.ringCovers(subscriber, liveFrom);
+            if (snapshot.partition() != null && snapshot.partition() < liveFrom.length) {
+                viewers.ringCovers(subscriber, snapshot.partition(), liveFrom[snapshot.partition()]);
+            }
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
@@ -107,18 +109,50 @@ class JobLogStreamController {
      * end of what is stored up to where the tail was when we subscribed. From the job's ring when
      * it holds them all (another viewer has been watching), else from Kafka.
      */
-    private KafkaBridge.Result<Delivery> bridge(String key, JobSnapshot snapshot, Cursor since, long liveFrom)
+    private KafkaBridge.Result<Delivery> bridge(String key, JobSnapshot snapshot, Cursor since, long[] liveFrom)
         throws InterruptedException {
-        long reached = Math.max(snapshot.storedUpTo(), liveFrom);
-        if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(snapshot.partition())) {
+        Integer partition = snapshot.partition();
+        if (partition == null) {
+            return bridgeUnplaced(key, snapshot, liveFrom);
+        }
+        if (partition >= liveFrom.length) {
+            // A cursor naming a partition the topic does not have: made up, or from another topic.
+            return KafkaBridge.Result.reset(ResetReason.UNKNOWN_CURSOR);
+        }
+        long live = liveFrom[partition];
+        long reached = Math.max(snapshot.storedUpTo(), live);
+        if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(partition)) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
             return KafkaBridge.Result.reset(ResetReason.UNKNOWN_CURSOR);
         }
-        List<Delivery> recent = viewers.recent(key, snapshot.storedUpTo() + 1, liveFrom);
+        List<Delivery> recent = viewers.recent(key, partition, snapshot.storedUpTo() + 1, live);
         if (recent != null) {
             return new KafkaBridge.Result<>(recent, null);
         }
-        return kafkaBridge.read(key, snapshot.partition(), snapshot.storedUpTo() + 1, liveFrom);
+        return kafkaBridge.read(key, partition, snapshot.storedUpTo() + 1, live);
+    }
+
+    /**
+     * A job with no partition yet (no event of it stored, no cursor): its first events may be in
+     * any partition's unstored window, from what ingest has stored up to where the tail was. Each
+     * such window is read (nothing to read while ingest keeps up); the events of the partition
+     * whose first event is the oldest are the job's, and decide its partition for this connection.
+     */
+    private KafkaBridge.Result<Delivery> bridgeUnplaced(String key, JobSnapshot snapshot, long[] liveFrom)
+        throws InterruptedException {
+        List<Delivery> found = List.of();
+        for (int p = 0; p < liveFrom.length; p++) {
+            long from = snapshot.storedUpToByPartition().getOrDefault(p, -1L) + 1;
+            KafkaBridge.Result<Delivery> window = kafkaBridge.read(key, p, from, liveFrom[p]);
+            if (window.resetReason() != null) {
+                return window;
+            }
+            if (!window.events().isEmpty() && (found.isEmpty()
+                || window.events().getFirst().event().timestamp().isBefore(found.getFirst().event().timestamp()))) {
+                found = window.events();
+            }
+        }
+        return new KafkaBridge.Result<>(found, null);
     }
 
     private JobLogConnection.BacklogPager pager(UUID id, LogQuery request, JobSnapshot snapshot) {

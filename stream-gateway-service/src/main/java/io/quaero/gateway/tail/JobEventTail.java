@@ -1,6 +1,5 @@
 package io.quaero.gateway.tail;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;
@@ -9,7 +8,6 @@ import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.StatusEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -46,16 +44,6 @@ public class JobEventTail extends KafkaTail {
     /** Record values this tail has decoded since it started (only watched jobs' and the feed's). */
     public long decodedCount() {
         return decoded.sum();
-    }
-
-    /**
-     * The partition Kafka's default partitioner (murmur2 of the key, as every Java producer uses)
-     * puts a job in: the best guess for a job none of whose events is stored yet. Producers with
-     * another partitioner still keep a job's order; only this guess would be wrong.
-     */
-    public int partitionFor(String key) {
-        int n = partitionCount();
-        return n == 0 ? 0 : Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n;
     }
 
     @Override

@@ -116,7 +116,7 @@ public class Viewers {
         recentlyRejected = Collections.unmodifiableSet(next);
         Watch w = byKey.get(key);
         if (w != null) {
-            w.forget(cursor.offset());
+            w.forget(cursor);
             w.subscribers.forEach(s -> s.end(Disconnect.RECORD_REJECTED));
         }
     }
@@ -133,20 +133,20 @@ public class Viewers {
     }
 
     /**
-     * A subscriber of the job read the tail at {@code dispatchedUpTo} after registering: every
-     * later event is in the job's ring.
+     * A subscriber of the job read the tail at {@code dispatchedUpTo} of the job's {@code
+     * partition} after registering: every later event there is in the job's ring.
      */
-    public void ringCovers(Subscriber<Delivery> subscriber, long dispatchedUpTo) {
+    public void ringCovers(Subscriber<Delivery> subscriber, int partition, long dispatchedUpTo) {
         Watch w = byKey.get(subscriber.key());
         if (w != null) {
-            w.coverFrom(dispatchedUpTo + 1);
+            w.coverFrom(partition, dispatchedUpTo + 1);
         }
     }
 
-    /** The job's events {@code from..to} from memory, or null when the ring cannot vouch for them all. */
-    public List<Delivery> recent(String key, long from, long to) {
+    /** The job's events {@code from..to} of {@code partition} from memory, or null when the ring cannot vouch for them all. */
+    public List<Delivery> recent(String key, int partition, long from, long to) {
         Watch w = byKey.get(key);
-        return w == null ? null : w.slice(from, to);
+        return w == null ? null : w.slice(partition, from, to);
     }
 
     /** The job's current subscriptions on this instance (a snapshot), e.g. to read their wake-up counts. */

@@ -5,14 +5,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.quaero.contracts.Cursor;
+
 /**
  * The connections watching one job on this instance, and a bounded ring of the job's recent
  * events. The ring serves the database-lag window to the second and later viewers of a job from
  * memory, so a crowd arriving at a busy job costs one Kafka read, not one per browser.
  *
- * <p>The ring holds every event of the job dispatched after the watch existed; {@code coversFrom}
- * is the lowest offset from which that is known to be true (the smallest tail position any
- * subscriber read after registering), and {@code evictedUpTo} the highest offset pushed out.
+ * <p>The ring holds every event of the job's partition dispatched after the watch existed;
+ * {@code coversFrom} is the lowest offset from which that is known to be true (the smallest tail
+ * position any subscriber read after registering), and {@code evictedUpTo} the highest offset
+ * pushed out. The partition is the one its first subscriber gave (the job's, from history); an
+ * event of the job in another partition is not the job's yet (ingest forwards it) and stays out.
  * Memory: bounded in events and in bytes ({@link Delivery#weightBytes}), whichever is reached
  * first; the oldest events leave first. At ~0.5 KB an event, the default 256 events cost ~128 KB
  * per watched job; with 64 KiB lines the byte bound (1 MB by default) keeps ~16.
@@ -26,6 +30,8 @@ final class Watch {
     private int next;
     private int size;
     private long bytes;
+    /** The job's partition, once a subscriber said which; -1 before. */
+    private int partition = -1;
     private long coversFrom = Long.MAX_VALUE;
     private long evictedUpTo = -1;
 
@@ -36,7 +42,7 @@ final class Watch {
 
     /** Called by the tail thread for each event of the job. */
     synchronized void append(Delivery d) {
-        if (ring.length == 0) {
+        if (ring.length == 0 || d.cursor().partition() != partition) {
             return;
         }
         while (size > 0 && (size == ring.length || bytes + d.weightBytes() > capacityBytes)) {
@@ -60,18 +66,32 @@ final class Watch {
      * Takes the event at {@code offset} out of the ring (storage refused it): the ring then no
      * longer vouches for a window that includes it, and a bridge reads around it from Kafka.
      */
-    synchronized void forget(long offset) {
-        evictedUpTo = Math.max(evictedUpTo, offset);
+    synchronized void forget(Cursor cursor) {
+        if (cursor.partition() == partition) {
+            evictedUpTo = Math.max(evictedUpTo, cursor.offset());
+        }
     }
 
-    /** Every event dispatched after {@code offset - 1} is in the ring (unless evicted since). */
-    synchronized void coverFrom(long offset) {
-        coversFrom = Math.min(coversFrom, offset);
+    /**
+     * Every event of the job's {@code partition} dispatched after {@code offset - 1} is in the ring
+     * (unless evicted since). The first call decides the ring's partition; one naming another is
+     * ignored (its subscriber's bridge reads Kafka instead).
+     */
+    synchronized void coverFrom(int partition, long offset) {
+        if (this.partition == -1) {
+            this.partition = partition;
+        }
+        if (partition == this.partition) {
+            coversFrom = Math.min(coversFrom, offset);
+        }
     }
 
-    /** The job's events with offsets {@code from..to}, oldest first, or null if the ring cannot vouch for all of them. */
-    synchronized List<Delivery> slice(long from, long to) {
-        if (from < coversFrom || from <= evictedUpTo) {
+    /**
+     * The job's events in {@code partition} with offsets {@code from..to}, oldest first, or null if
+     * the ring cannot vouch for all of them.
+     */
+    synchronized List<Delivery> slice(int partition, long from, long to) {
+        if (partition != this.partition || from < coversFrom || from <= evictedUpTo) {
             return null;
         }
         List<Delivery> out = new ArrayList<>();

@@ -20,51 +20,64 @@ class WatchTest {
     @Test
     void servesAWindowItCoversInOffsetOrder() {
         var w = new Watch(8, MB);
-        w.coverFrom(10);
+        w.coverFrom(0, 10);
         for (long o = 10; o < 15; o++) {
             w.append(at(o));
         }
-        assertThat(offsets(w.slice(11, 13))).containsExactly(11L, 12L, 13L);
-        assertThat(w.slice(10, 9)).isEmpty();
+        assertThat(offsets(w.slice(0, 11, 13))).containsExactly(11L, 12L, 13L);
+        assertThat(w.slice(0, 10, 9)).isEmpty();
     }
 
     @Test
     void refusesAWindowThatStartsBeforeItsCoverage() {
         var w = new Watch(8, MB);
-        w.coverFrom(10);
+        w.coverFrom(0, 10);
         w.append(at(10));
-        assertThat(w.slice(9, 10)).isNull();
+        assertThat(w.slice(0, 9, 10)).isNull();
     }
 
     @Test
     void refusesAWindowWhoseStartWasEvicted() {
         var w = new Watch(3, MB);
-        w.coverFrom(0);
+        w.coverFrom(0, 0);
         for (long o = 0; o < 5; o++) {
             w.append(at(o));
         }
-        assertThat(w.slice(1, 4)).isNull();
-        assertThat(offsets(w.slice(2, 4))).containsExactly(2L, 3L, 4L);
+        assertThat(w.slice(0, 1, 4)).isNull();
+        assertThat(offsets(w.slice(0, 2, 4))).containsExactly(2L, 3L, 4L);
     }
 
     @Test
     void withoutCoverageOrCapacityItServesNothing() {
-        assertThat(new Watch(8, MB).slice(0, 5)).isNull();
+        assertThat(new Watch(8, MB).slice(0, 0, 5)).isNull();
         var off = new Watch(0, MB);
-        off.coverFrom(0);
+        off.coverFrom(0, 0);
         off.append(at(0));
-        assertThat(off.slice(1, 1)).isEmpty();
+        assertThat(off.slice(0, 1, 1)).isEmpty();
     }
 
     @Test
     void bigLinesAreEvictedByTheirBytesBeforeTheCountIsReached() {
         var w = new Watch(256, 4 * at(0, 64 * 1024).weightBytes());
-        w.coverFrom(0);
+        w.coverFrom(0, 0);
         for (long o = 0; o < 10; o++) {
             w.append(at(o, 64 * 1024));
         }
-        assertThat(w.slice(5, 9)).as("only the newest four 64 KiB lines fit").isNull();
-        assertThat(offsets(w.slice(6, 9))).containsExactly(6L, 7L, 8L, 9L);
+        assertThat(w.slice(0, 5, 9)).as("only the newest four 64 KiB lines fit").isNull();
+        assertThat(offsets(w.slice(0, 6, 9))).containsExactly(6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void holdsOnlyTheJobsPartition() {
+        var w = new Watch(8, MB);
+        w.coverFrom(0, 10);
+        w.append(at(10));
+        w.append(new Delivery(at(11).event(), new Cursor(3, 11)));
+        w.append(at(12));
+        assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
+        assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
+        w.coverFrom(3, 0);
+        assertThat(w.slice(3, 0, 12)).as("the first subscriber's partition stays the ring's").isNull();
     }
 
     private static List<Long> offsets(List<Delivery> ds) {
