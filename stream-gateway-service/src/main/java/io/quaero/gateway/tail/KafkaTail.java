@@ -48,8 +48,16 @@ public abstract class KafkaTail implements SmartLifecycle {
     /** First and longest pause before the tail starts again after a failure. */
     private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** Pause between two looks for a topic that does not exist yet. */
+    private static final Duration TOPIC_WAIT = Duration.ofMillis(500);
     /** How long closing the consumer may wait for the broker. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How often the tail looks for partitions added to its topic (the consumer's metadata is
+     * refreshed as often): a job whose first event lands in a new partition is seen live after at
+     * most this long; a viewer who connected before is reset and reconnects.
+     */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
     /** Skipped records logged at WARN at most once per this interval, so bad input cannot flood the log. */
     private static final long SKIP_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -65,10 +73,18 @@ public abstract class KafkaTail implements SmartLifecycle {
     private long lastSkipLogNanos = System.nanoTime() - SKIP_LOG_INTERVAL_NANOS;
     private Thread thread;
 
+    private final Duration partitionCheck;
+
     protected KafkaTail(KafkaProperties kafka, String topic, String name) {
+        this(kafka, topic, name, PARTITION_CHECK);
+    }
+
+    /** @param partitionCheck how often to look for partitions added to the topic */
+    protected KafkaTail(KafkaProperties kafka, String topic, String name, Duration partitionCheck) {
         this.kafka = kafka;
         this.topic = topic;
         this.name = name;
+        this.partitionCheck = partitionCheck;
     }
 
     /**
@@ -190,7 +206,12 @@ public abstract class KafkaTail implements SmartLifecycle {
                     endSubscriptions(Disconnect.TAIL_RESTARTED);
                 }
                 delay = FIRST_RESTART_DELAY;
+                long nextPartitionCheck = System.nanoTime() + partitionCheck.toNanos();
                 while (running) {
+                    if (System.nanoTime() > nextPartitionCheck) {
+                        takeNewPartitions(c);
+                        nextPartitionCheck = System.nanoTime() + partitionCheck.toNanos();
+                    }
                     for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
                         dispatched.set(record.partition(), record.offset());
                         VarHandle.fullFence();
@@ -244,11 +265,36 @@ public abstract class KafkaTail implements SmartLifecycle {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, name.replace(' ', '-'));
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) partitionCheck.toMillis());
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Partitions added to the topic since it was assigned are taken from their beginning: all they
+     * hold is newer than the tail's start. Positions are published before the first record of a
+     * new partition is dispatched, as for the others.
+     */
+    private void takeNewPartitions(KafkaConsumer<String, byte[]> c) {
+        var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+        var known = dispatched;
+        if (infos == null || infos.size() <= known.length()) {
+            return;
+        }
+        var grown = new AtomicLongArray(infos.size());
+        for (int p = 0; p < grown.length(); p++) {
+            grown.set(p, p < known.length() ? known.get(p) : -1);
+        }
+        List<TopicPartition> all = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> added = all.stream().filter(tp -> tp.partition() >= known.length()).toList();
+        c.assign(all);
+        c.seekToBeginning(added);
+        dispatched = grown;
+        log.info("{}: {} now has {} partitions; tailing the {} new ones from their beginning", name, topic, all.size(), added.size());
     }
 
     /** Waits for the topic (ingest creates it) and takes all of its partitions from their end. */
     private void assignAllPartitions(KafkaConsumer<String, byte[]> c) {
+        int waited = 0;
         while (running) {
             var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
             if (infos != null && !infos.isEmpty()) {
@@ -265,7 +311,11 @@ public abstract class KafkaTail implements SmartLifecycle {
                 log.info("{}: tailing {} partitions of {}", name, partitions.size(), topic);
                 return;
             }
-            log.info("{}: waiting for topic {} to exist", name, topic);
+            // partitionsFor answers at once for a topic that does not exist: wait before asking again.
+            if (waited++ == 0) {
+                log.info("{}: waiting for topic {} to exist", name, topic);
+            }
+            pause(TOPIC_WAIT);
         }
     }
 }

@@ -87,4 +87,48 @@ class KafkaTailRestartTest {
         assertThat(ended).containsExactly(Disconnect.TAIL_RESTARTED, Disconnect.SHUTDOWN);
         assertThat(tail.isTailing()).as("not tailing once stopped").isFalse();
     }
+
+    @Test
+    void partitionsAddedToTheTopicAreTailedFromTheirBeginning() throws Exception {
+        String bootstrap = TestInfrastructure.shared().endpoints().kafkaBootstrap();
+        String topic = "test-tail-growth-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            var kafka = new KafkaProperties();
+            kafka.setBootstrapServers(List.of(bootstrap));
+            List<String> dispatched = new CopyOnWriteArrayList<>();
+            var tail = new KafkaTail(kafka, topic, "test growth tail", Duration.ofMillis(300)) {
+                @Override
+                protected void dispatch(ConsumerRecord<String, byte[]> record) {
+                    dispatched.add(record.partition() + ":" + new String(record.value(), StandardCharsets.UTF_8));
+                }
+
+                @Override
+                protected void endSubscriptions(Disconnect reason) {
+                }
+
+                @Override
+                protected void openSubscriptions() {
+                }
+            };
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+                tail.start();
+                await().atMost(WAIT).until(tail::isTailing);
+                producer.send(new ProducerRecord<>(topic, 0, null, "before")).get();
+                await().atMost(WAIT).until(() -> dispatched.equals(List.of("0:before")));
+
+                admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(3))).all().get();
+                // Produced before the tail notices: still dispatched, from the new partition's beginning.
+                producer.send(new ProducerRecord<>(topic, 2, null, "new partition")).get();
+                await().atMost(WAIT).until(() -> tail.partitionCount() == 3);
+                await().atMost(WAIT).until(() -> dispatched.contains("2:new partition"));
+                producer.send(new ProducerRecord<>(topic, 0, null, "old partition")).get();
+                await().atMost(WAIT).until(() -> dispatched.contains("0:old partition"));
+                assertThat(dispatched).as("nothing twice").doesNotHaveDuplicates();
+            } finally {
+                tail.stop();
+            }
+        }
+    }
 }
