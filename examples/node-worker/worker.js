@@ -166,9 +166,9 @@ function createKafka(brokers) {
 
 /**
  * Every event of a job goes to quaero.job-events keyed by the job id, so all of them land in one
- * partition, in order. The partition must be the one Java's default (murmur2) partitioner picks:
- * the stream gateway relies on it. In kafkajs 2.x that is Partitioners.DefaultPartitioner, set
- * explicitly here (LegacyPartitioner would pick other partitions).
+ * partition, in order (Quaero takes the partition of the job's first event as the job's). Any
+ * partitioner that hashes the key does; kafkajs 2.x's default, named here only to silence its
+ * warning about the 2.0 change, is one.
  */
 function createProducer(kafka) {
   return kafka.producer({
