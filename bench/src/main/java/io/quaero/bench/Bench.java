@@ -17,8 +17,9 @@ public final class Bench {
             case "load" -> LoadBenchmark.main(rest);
             case "idle" -> IdleViewersBenchmark.main(rest);
             case "partitioners" -> PartitionerBenchmark.main(rest);
+            case "forward-kill" -> ForwardKillDrill.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds] | forward-kill [lines] [kills]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -94,10 +94,10 @@ final class GatewayBenchmark {
                 // A private copy: a rebuild of the module during the run must not change what runs.
                 Instant built = Files.getLastModifiedTime(jar).toInstant().truncatedTo(ChronoUnit.SECONDS);
                 Path copy = Files.copy(jar, data.resolve("stream-gateway-service.jar"));
-                try (var gateway = GatewayProcess.start(copy, e, log)) {
-                    System.out.printf("gateway: %s (built %s) %s, pid %d, log %s%n", jar, built, GatewayProcess.HEAP,
+                try (var gateway = ServiceJarProcess.start(copy, e, log)) {
+                    System.out.printf("gateway: %s (built %s) %s, pid %d, log %s%n", jar, built, ServiceJarProcess.HEAP,
                         gateway.pid(), log);
-                    gateway.awaitTailing(Duration.ofSeconds(120));
+                    gateway.awaitUp("gatewayTail", Duration.ofSeconds(120));
                     run = GatewayRun.execute(settings, gateway, producer, DRAIN, postmasterPid(data));
                 }
             }

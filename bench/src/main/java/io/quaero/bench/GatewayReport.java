@@ -70,7 +70,7 @@ final class GatewayReport {
                 + " = %.1f× nginx+nchan's %.1f µs%n", gatewayCpuSeconds, windowSeconds, gatewayCorePercent, cpuMicrosPerEntry,
             cpuMicrosPerEntry / GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY, GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY);
         System.out.printf("  gateway RSS     max %,d MiB sampled each second; peak %,d MiB (VmHWM, incl. start-up); heap %s%n",
-            run.maxRssKib() / 1024, run.peakRssKib() / 1024, GatewayProcess.HEAP);
+            run.maxRssKib() / 1024, run.peakRssKib() / 1024, ServiceJarProcess.HEAP);
         System.out.printf("  gateway threads %s%n", threads(run.windowStart().gatewayThreadTicks(), run.windowEnd().gatewayThreadTicks(),
             windowSeconds));
         System.out.printf("  driver JVM      broker, producer, clients (ingest too if kept running): %.1f CPU-s = %.0f%% of one core; %s%n",

@@ -35,7 +35,7 @@ record GatewayRun(
     }
 
     /** @param postgresPid the postmaster's pid, or -1 when the database is not ours to watch */
-    static GatewayRun execute(GatewayBenchmark.Settings s, GatewayProcess gateway, GatewayLoadProducer producer,
+    static GatewayRun execute(GatewayBenchmark.Settings s, ServiceJarProcess gateway, GatewayLoadProducer producer,
                               Duration drain, long postgresPid) throws InterruptedException {
         var phase = new GatewayRunPhase();
         long connectStart = System.nanoTime();

@@ -1,8 +1,6 @@
 package io.quaero.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,27 +15,27 @@ import java.util.concurrent.TimeUnit;
 import io.quaero.infra.Endpoints;
 
 /**
- * stream-gateway-service as a child process, started from its executable jar exactly as in
- * production: a separate JVM, so its CPU and RSS can be read alone from {@code /proc}, and it is
- * configured only through its documented environment variables plus a free port.
+ * A Quaero service as a child process, started from its executable jar exactly as in production:
+ * a separate JVM, so its CPU and RSS can be read alone from {@code /proc} (and it can be killed
+ * alone), configured only through its documented environment variables plus a free port.
  */
-final class GatewayProcess implements AutoCloseable {
+final class ServiceJarProcess implements AutoCloseable {
 
-    /** The heap the gateway is given; the RSS goal (1 GiB) leaves room for metaspace, threads, buffers. */
+    /** The heap a service is given; the gateway's RSS goal (1 GiB) leaves room for metaspace, threads, buffers. */
     static final String HEAP = "-Xmx512m";
 
     private final Process process;
     private final int port;
     private final Path log;
 
-    private GatewayProcess(Process process, int port, Path log) {
+    private ServiceJarProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
-    static GatewayProcess start(Path jar, Endpoints e, Path log) throws IOException {
-        int port = freePort();
+    static ServiceJarProcess start(Path jar, Endpoints e, Path log) throws IOException {
+        int port = DevStackProcess.freePort();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=allow", HEAP,
             "-jar", jar.toString(), "--server.port=" + port, "--spring.main.banner-mode=off",
@@ -49,9 +47,9 @@ final class GatewayProcess implements AutoCloseable {
         builder.environment().put("QUAERO_DB_USER", e.dbUser());
         builder.environment().put("QUAERO_DB_PASSWORD", e.dbPassword());
         Process process = builder.start();
-        // Ctrl-C on the benchmark must not leave a gateway running.
+        // Ctrl-C on the benchmark must not leave a service running.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        return new GatewayProcess(process, port, log);
+        return new ServiceJarProcess(process, port, log);
     }
 
     long pid() {
@@ -63,23 +61,24 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until the gateway reports itself UP including {@code gatewayTail}: from then on the
-     * tail is positioned on every partition and no event produced afterwards is missed.
+     * Waits until the service reports itself UP including health component {@code component}
+     * (the gateway's {@code gatewayTail}: from then on the tail is positioned on every partition
+     * and no event produced afterwards is missed).
      */
-    void awaitTailing(Duration timeout) throws IOException, InterruptedException {
+    void awaitUp(String component, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             var request = HttpRequest.newBuilder(base().resolve("/actuator/health")).timeout(Duration.ofSeconds(5)).build();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; its log:\n" + tail());
+                    throw new IllegalStateException("the service exited with " + process.exitValue() + "; its log:\n" + tail());
                 }
                 try {
                     var response = http.send(request, HttpResponse.BodyHandlers.ofString());
                     last = response.statusCode() + " " + response.body();
                     String body = response.body().replace(" ", "");
-                    if (response.statusCode() == 200 && body.contains("\"gatewayTail\":{\"status\":\"UP\"")) {
+                    if (response.statusCode() == 200 && body.contains("\"" + component + "\":{\"status\":\"UP\"")) {
                         return;
                     }
                 } catch (IOException notListeningYet) {
@@ -88,11 +87,11 @@ final class GatewayProcess implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("the gateway was not tailing within " + timeout + " (last health: " + last
+        throw new IllegalStateException(component + " was not UP within " + timeout + " (last health: " + last
             + "); its log:\n" + tail());
     }
 
-    /** The last lines of the gateway's own output, for a failure message. */
+    /** The last lines of the service's own output, for a failure message. */
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
@@ -102,18 +101,17 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the process ends at once, mid-whatever, as on a power loss or OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM (a graceful shutdown, as in production), then SIGKILL if it takes too long. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
