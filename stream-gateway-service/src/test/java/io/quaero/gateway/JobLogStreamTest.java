@@ -231,6 +231,23 @@ class JobLogStreamTest {
     }
 
     @Test
+    void aResumeFromACursorInAnotherPartitionThanTheJobsGetsAResetToStartOverNotA400() throws Exception {
+        UUID job = UUID.randomUUID();
+        store(log(job, Level.INFO, "line 1"));
+        awaitTailing();
+        int partition = jdbc.queryForObject("SELECT kafka_partition FROM jobs WHERE id = ?", Integer.class, job);
+        String elsewhere = ((partition + 1) % tail.partitionCount()) + "-0";
+        try (var sse = SseClient.open(uri(job, ""), java.util.Map.of("Last-Event-ID", elsewhere))) {
+            assertThat(sse.status()).isEqualTo(200);
+            SseFrame reset = sse.next(SseEvents.RESET, WAIT);
+            assertThat(reset).isNotNull();
+            var payload = reset.data(io.quaero.contracts.sse.ResetPayload.class);
+            assertThat(payload.reason()).isEqualTo("unknown-cursor");
+            assertThat(payload.cursor()).as("start over: no cursor to resume from").isNull();
+        }
+    }
+
+    @Test
     void aQuietStreamIsKeptAliveWithPings() throws Exception {
         UUID job = UUID.randomUUID();
         registerJob(job);

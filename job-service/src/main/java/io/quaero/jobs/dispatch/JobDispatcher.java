@@ -73,6 +73,10 @@ public class JobDispatcher {
      */
     @Transactional
     public JobRecord cancel(UUID id) {
+        // Where an end published here goes: the job's partition, after the worker's lines already
+        // in Kafka. Settled before the row is locked: waiting for ingest while holding the lock
+        // would hold up ingest itself, which locks the row to record the worker's first event.
+        Integer known = partitions.forNextEvent(store.find(id).orElseThrow(() -> new JobNotFoundException(id)));
         JobRecord job = store.requestCancel(id).orElseThrow(() -> new JobNotFoundException(id));
         if (JobStatus.fromWire(job.status()).isTerminal() || job.reason() != null) {
             throw new ConflictException("status", "job " + id + " has already ended (" + job.status()
@@ -80,9 +84,8 @@ public class JobDispatcher {
         }
         boolean builtin = job.executor() == Executor.BUILTIN;
         boolean endsHere = !builtin || job.worker() == null;
-        // Where the end goes, settled before anything is sent: the job's partition, after the
-        // worker's lines already in Kafka (waiting for ingest if it has not recorded one yet).
-        Integer partition = endsHere ? partitions.forNextEvent(job) : null;
+        // Recorded meanwhile (a worker's first event, stored since): that one.
+        Integer partition = job.partition() != null ? job.partition() : known;
         if (!builtin) {
             JobEvents.await(events.cancel(id), props.publishTimeout());
         }
