@@ -46,6 +46,7 @@ final class ServiceJarProcess implements AutoCloseable {
         builder.environment().put("QUAERO_DB_URL", e.jdbcUrl());
         builder.environment().put("QUAERO_DB_USER", e.dbUser());
         builder.environment().put("QUAERO_DB_PASSWORD", e.dbPassword());
+        builder.environment().put("QUAERO_TOPICS_REPLICATION_FACTOR", String.valueOf(Endpoints.TOPIC_REPLICATION_FACTOR));
         Process process = builder.start();
         // Ctrl-C on the benchmark must not leave a service running.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

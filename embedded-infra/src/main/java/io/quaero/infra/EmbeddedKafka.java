@@ -6,7 +6,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.IntStream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -16,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One real Apache Kafka broker in this JVM: KRaft, broker and controller combined, one node.
+ * One real Apache Kafka broker in this JVM: KRaft, broker and controller combined, one node; or,
+ * for tests of replication, a cluster of several ({@link #startCluster}).
  *
  * <p>Implementation notes: this is the same server {@code bin/kafka-server-start.sh} runs
  * ({@link KafkaRaftServer}), not a mock. The log directory is formatted once with the broker's own
@@ -24,17 +28,18 @@ import org.slf4j.LoggerFactory;
  * and offsets across restarts (Postgres keeps rows that carry those offsets as cursors, so the two
  * must live and die together). The controller uses a static voter set on a second port, which,
  * unlike a dynamic quorum, does not record its address in the data and so survives a port change.
- * Topic auto-creation is off: every topic is declared by the service that owns it.
+ * Topic auto-creation is off: every topic is declared by the services (module kafka-topics).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private final KafkaRaftServer server;
+    /** Node 1 (controller and broker) first; stopped in reverse. */
+    private final List<KafkaRaftServer> servers;
     private final String bootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafka(List<KafkaRaftServer> servers, String bootstrapServers) {
+        this.servers = servers;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -45,18 +50,38 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port    client port on 127.0.0.1, or 0 for a free one
      */
     public static EmbeddedKafka start(Path dataDir, int port) throws IOException {
-        Files.createDirectories(dataDir);
-        int clientPort = port == 0 ? FreePorts.pick() : port;
+        return start(List.of(dataDir), port);
+    }
+
+    /**
+     * Starts a cluster of {@code brokers} nodes on free ports, data in a fresh {@code dataDir}: node 1
+     * is controller and broker, the others brokers only. For tests that give topics several replicas
+     * for real (about 1 s more per broker); the dev stack and the other tests use one node.
+     */
+    public static EmbeddedKafka startCluster(Path dataDir, int brokers) throws IOException {
+        return start(IntStream.rangeClosed(1, brokers).mapToObj(node -> dataDir.resolve("node-" + node)).toList(), 0);
+    }
+
+    private static EmbeddedKafka start(List<Path> dataDirs, int port) throws IOException {
         int controllerPort = FreePorts.pick();
-        Properties props = brokerProperties(dataDir, clientPort, controllerPort);
-        if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            format(dataDir, props);
+        String clusterId = randomClusterId();
+        var servers = new ArrayList<KafkaRaftServer>();
+        var bootstrap = new ArrayList<String>();
+        for (int node = 1; node <= dataDirs.size(); node++) {
+            Path dataDir = dataDirs.get(node - 1);
+            Files.createDirectories(dataDir);
+            int clientPort = node == 1 && port != 0 ? port : FreePorts.pick();
+            Properties props = brokerProperties(node, dataDir, clientPort, controllerPort);
+            if (!Files.exists(dataDir.resolve("meta.properties"))) {
+                format(dataDir, props, clusterId);
+            }
+            var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+            servers.add(server);
+            bootstrap.add("127.0.0.1:" + clientPort);
+            log.info("Kafka broker {} up at 127.0.0.1:{} (data in {})", node, clientPort, dataDir);
         }
-        var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        server.startup();
-        String bootstrap = "127.0.0.1:" + clientPort;
-        log.info("Kafka broker up at {} (data in {})", bootstrap, dataDir);
-        return new EmbeddedKafka(server, bootstrap);
+        return new EmbeddedKafka(List.copyOf(servers), String.join(",", bootstrap));
     }
 
     public String bootstrapServers() {
@@ -65,23 +90,26 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        for (KafkaRaftServer server : servers.reversed()) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
     }
 
-    private static Properties brokerProperties(Path dataDir, int clientPort, int controllerPort) {
+    private static Properties brokerProperties(int node, Path dataDir, int clientPort, int controllerPort) {
         var p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
+        // Node 1 is the one controller (static voter set); further nodes are brokers only.
+        p.put("process.roles", node == 1 ? "broker,controller" : "broker");
+        p.put("node.id", String.valueOf(node));
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + (node == 1 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dataDir.toAbsolutePath().toString());
         p.put("auto.create.topics.enable", "false");
-        // One node: every internal topic has a single replica.
+        // Internal topics have a single replica, whatever the number of nodes.
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "10");
         p.put("transaction.state.log.replication.factor", "1");
@@ -93,14 +121,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dataDir, Properties props) throws IOException {
+    private static void format(Path dataDir, Properties props, String clusterId) throws IOException {
         Path config = dataDir.resolveSibling(dataDir.getFileName() + ".format.properties");
         try (var out = Files.newOutputStream(config)) {
             props.store(out, "written by EmbeddedKafka for kafka-storage format");
         }
         var output = new ByteArrayOutputStream();
         int rc = StorageTool.execute(new String[] {
-                "format", "-t", randomClusterId(), "-c", config.toString()},
+                "format", "-t", clusterId, "-c", config.toString()},
             new PrintStream(output, true, StandardCharsets.UTF_8));
         Files.deleteIfExists(config);
         if (rc != 0) {

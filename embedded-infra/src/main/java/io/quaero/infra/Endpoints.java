@@ -12,12 +12,23 @@ import java.util.Map;
  */
 public record Endpoints(String kafkaBootstrap, String jdbcUrl, String dbUser, String dbPassword) {
 
-    /** The Spring Boot properties that point an application at these endpoints. */
+    /**
+     * Replicas of each Quaero topic on this Kafka. The services have no default for it, so it is
+     * said here: the embedded broker and the test container are one node each, and a Kafka given by
+     * {@code QUAERO_KAFKA_BOOTSTRAP} holds one replica too. (A cluster's services set 3.)
+     */
+    public static final int TOPIC_REPLICATION_FACTOR = 1;
+
+    /**
+     * The Spring Boot properties that point an application at these endpoints, with the replication
+     * factor its topics get here.
+     */
     public Map<String, Object> springProperties() {
         return Map.of(
             "spring.kafka.bootstrap-servers", kafkaBootstrap,
             "spring.datasource.url", jdbcUrl,
             "spring.datasource.username", dbUser,
-            "spring.datasource.password", dbPassword);
+            "spring.datasource.password", dbPassword,
+            "quaero.topics.replication-factor", TOPIC_REPLICATION_FACTOR);
     }
 }

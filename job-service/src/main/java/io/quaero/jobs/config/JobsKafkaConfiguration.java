@@ -16,10 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -27,8 +25,9 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * job-service's Kafka: the dispatch topic it owns, the one producer its API and workers publish
- * through, and the workers' consumer group.
+ * job-service's Kafka: the one producer its API and workers publish through, and the workers'
+ * consumer group. The dispatch topic is declared, with every other Quaero topic, by module
+ * kafka-topics.
  */
 @Configuration(proxyBeanMethods = false)
 public class JobsKafkaConfiguration {
@@ -38,15 +37,6 @@ public class JobsKafkaConfiguration {
 
     /** The consumer group of all built-in workers: each command is handled by one of them. */
     public static final String WORKER_GROUP = "quaero-workers";
-
-    /** Partitions of the dispatch topic: workers of one group scale up to this many. */
-    private static final int DISPATCH_PARTITIONS = 6;
-
-    @Bean
-    KafkaAdmin.NewTopics jobDispatchTopic() {
-        return new KafkaAdmin.NewTopics(
-            TopicBuilder.name(Topics.JOB_DISPATCH).partitions(DISPATCH_PARTITIONS).replicas(1).build());
-    }
 
     @Bean(destroyMethod = "close")
     QuaeroProducer quaeroProducer(KafkaProperties kafka) {

@@ -12,9 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * setting for ingest and the gateway ({@code RecordRules}), so a line ingest refuses is never
  * shown live either.
  *
- * @param topicPartitions  partitions of the job-events topic when this service creates it;
- *                         ingest instances scale up to this number. Default 6. (service-logs
- *                         has one partition, for a total order.)
  * @param maxPollRecords   records per poll, hence per database transaction. Larger batches
  *                         amortise the ~7 statements a batch costs. Default 2000.
  * @param retentionDays    days of logs kept; older daily partitions are dropped. Default 30.
@@ -29,7 +26,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
-    @DefaultValue("6") int topicPartitions,
     @DefaultValue("2000") int maxPollRecords,
     @DefaultValue("30") int retentionDays,
     @DefaultValue("2") int partitionsAhead,
@@ -37,8 +33,6 @@ public record IngestProperties(
     @DefaultValue("60s") Duration stuckAfter) {
 
     public IngestProperties {
-        require(topicPartitions >= 1 && topicPartitions <= 1000,
-            "quaero.ingest.topic-partitions must be 1..1000, was " + topicPartitions);
         require(maxPollRecords >= 1 && maxPollRecords <= 50_000,
             "quaero.ingest.max-poll-records must be 1..50000, was " + maxPollRecords);
         require(retentionDays >= 1 && retentionDays <= 3650,

@@ -15,9 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -25,12 +23,12 @@ import org.springframework.kafka.listener.RetryListener;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Kafka wiring of ingest: the topics it owns, and one batch listener factory. A record that can
- * never be stored is dead-lettered by the listener itself ({@code intake.BatchIntake} says why
- * not by this error handler), so what reaches the error handler is an outage: it retries the whole
- * batch from memory with the consumer paused, backing off from 500 ms to
- * {@code retry-max-interval}, for as long as it takes. Nothing is skipped and no offset moves
- * until the batch is stored.
+ * Kafka wiring of ingest: one batch listener factory (the topics are declared by module
+ * kafka-topics). A record that can never be stored is dead-lettered by the listener itself
+ * ({@code intake.BatchIntake} says why not by this error handler), so what reaches the error
+ * handler is an outage: it retries the whole batch from memory with the consumer paused, backing
+ * off from 500 ms to {@code retry-max-interval}, for as long as it takes. Nothing is skipped and
+ * no offset moves until the batch is stored.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
@@ -52,17 +50,6 @@ public class KafkaConfiguration {
         JOB_EVENTS_LISTENER, Topics.JOB_EVENTS, SERVICE_LOGS_LISTENER, Topics.SERVICE_LOGS);
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
-
-    @Bean
-    KafkaAdmin.NewTopics ingestTopics(IngestProperties props) {
-        int partitions = props.topicPartitions();
-        return new KafkaAdmin.NewTopics(
-            TopicBuilder.name(Topics.JOB_EVENTS).partitions(partitions).replicas(1).build(),
-            // One partition: the platform's own logs are few, and a total order gives the
-            // service-logs stream an exact cursor (the offset), like a job's stream.
-            TopicBuilder.name(Topics.SERVICE_LOGS).partitions(1).replicas(1).build(),
-            TopicBuilder.name(Topics.DEAD_LETTER).partitions(1).replicas(1).build());
-    }
 
     @Bean(BATCH_FACTORY)
     ConcurrentKafkaListenerContainerFactory<String, byte[]> ingestBatchListenerFactory(

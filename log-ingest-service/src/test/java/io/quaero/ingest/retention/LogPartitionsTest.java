@@ -34,7 +34,7 @@ class LogPartitionsTest {
             Flyway.configure().dataSource(ds).load().migrate();
             var jdbc = new JdbcTemplate(ds);
             var tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-            var props = new IngestProperties(6, 2000, 30, 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
+            var props = new IngestProperties(2000, 30, 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
             LocalDate old = TODAY.minusDays(40);
             maintainAt(jdbc, tx, props, old);
