@@ -36,10 +36,11 @@ import org.springframework.kafka.config.TopicBuilder;
  * than declared; it never changes the replication factor; it changes topic configs such as
  * {@code min.insync.replicas} only with {@code spring.kafka.admin.modify-topic-configs=true}. So
  * replication and min ISR of an existing topic are reported here, and an existing topic is
- * declared with the partitions it has: adding partitions moves keys, so a running job's later
- * events would land on another partition than its earlier ones, and the per-job order every
- * cursor relies on would be gone. That is an operator's deliberate step, not a side effect of a
- * restart.
+ * declared with the partitions it has. Adding partitions keeps every job whole (a job's partition
+ * is recorded when its first event lands, and ingest forwards what a running worker's partitioner
+ * then sends elsewhere), but those forwarded jobs lose their send order across partitions and every
+ * gateway takes up to 30 s to tail the new ones: an operator's deliberate step, not a side effect
+ * of a restart with a changed setting.
  */
 final class TopicCheck {
 
@@ -172,10 +173,10 @@ final class TopicCheck {
             return wanted;
         }
         log.warn("topic {} has {} partition(s), the settings (quaero.topics.*-partitions) ask for {}: left at {}. Adding "
-            + "partitions moves keys to other partitions, so a running job's later records would not follow its earlier "
-            + "ones; Quaero never does it on its own. To add them, with no job running: "
-            + "kafka-topics.sh --alter --topic {} --partitions {}", name, partitions, wanted.numPartitions(), partitions,
-            name, wanted.numPartitions());
+            + "partitions moves keys: a running external job's later events would land elsewhere and be forwarded by "
+            + "ingest, out of send order; Quaero never does it on its own. To add them, best with no external job "
+            + "running: kafka-topics.sh --alter --topic {} --partitions {}", name, partitions, wanted.numPartitions(),
+            partitions, name, wanted.numPartitions());
         return TopicBuilder.name(name)
             .partitions(partitions)
             .replicas(wanted.replicationFactor())
