@@ -64,8 +64,8 @@ class NodeWorkerTest {
             assertThat(run.exitCode()).as("worker exit code; output:\n%s", run.output()).isZero();
             assertThat(run.output()).contains("job " + job + " completed");
 
-            // Every event of the job is in the partition Java's default (murmur2) partitioner picks:
-            // the worker sets kafkajs' DefaultPartitioner, which is murmur2 as in Java.
+            // Every event of the job is in one partition, the one Java's partitioner would pick too:
+            // kafkajs 2.x's default (DefaultPartitioner) is murmur2, as in Java.
             int partition = ExampleWorkers.murmur2Partition(job, ExampleWorkers.jobEventPartitions());
             String why = "partition of the worker's records; Java's default partitioner puts job " + job + " in partition "
                 + partition + " (kafkajs: createPartitioner: Partitioners.DefaultPartitioner)";
