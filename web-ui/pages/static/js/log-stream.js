@@ -29,8 +29,16 @@ const QuaeroLogs = (function () {
         maxReconnectDelayMs: 30000,
     };
 
-    /** Reset reasons after which the old cursor is useless: start again from the newest lines. */
-    const RESTART_REASONS = new Set(['cursor-expired', 'unknown-cursor', 'too-far-behind', 'record-rejected']);
+    /** The server's event names and disconnect reasons (js/wire.js, generated from shared-contracts). */
+    const WIRE = typeof QuaeroWire !== 'undefined' ? QuaeroWire : require('./wire.js');
+
+    /**
+     * True when a reset leaves the old cursor useless (or names none): start again from the newest
+     * lines. An unknown reason (a newer server) without a cursor starts over too.
+     */
+    function startsOver(payload) {
+        return !payload.cursor || WIRE.disconnects[payload.reason]?.reconnect === 'start-over';
+    }
 
     const SERVICE_ENDPOINT = '/api/service/logs/stream';
 
@@ -481,7 +489,7 @@ const QuaeroLogs = (function () {
 
         handleReset(payload) {
             this.onReset?.(payload);
-            if (RESTART_REASONS.has(payload.reason) || !payload.cursor) {
+            if (startsOver(payload)) {
                 this.clear();
                 this.open(null);
             } else {
@@ -590,7 +598,7 @@ const QuaeroLogs = (function () {
             stream.onDisconnect = () => { this.post({ type: 'state', connected: false }); this.setConnected(false); };
             stream.onReset = (payload) => {
                 this.onReset?.(payload);
-                if (RESTART_REASONS.has(payload.reason) || !payload.cursor) {
+                if (startsOver(payload)) {
                     // The leader starts again from the newest lines: so does every tab.
                     this.post({ type: 'restart' });
                     this.restart();

@@ -21,7 +21,10 @@ public record ResetPayload(
     }
 
     /** The reset for {@code reason}: resume from {@code cursor}, or no cursor when the reason starts over. */
-    public static ResetPayload of(ResetReason reason, @Nullable String cursor) {
+    public static ResetPayload of(Disconnect reason, @Nullable String cursor) {
+        if (reason.notice() != Disconnect.Notice.RESET) {
+            throw new IllegalArgumentException(reason + " is not announced with a reset event");
+        }
         return new ResetPayload(reason.wireName(), reason.startsOver() ? null : cursor);
     }
 }

@@ -5,13 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.quaero.contracts.sse.ResetPayload;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
@@ -66,8 +65,8 @@ final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
 
     /** No cursor: the feed cannot be resumed, the page starts over (reconnects, fetches the list). */
     @Override
-    public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+    public Disconnect reset(Disconnect reason) throws IOException {
         out.event(SseEvents.RESET, null, ResetPayload.of(reason, null));
-        return outcome;
+        return reason;
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
-import io.quaero.gateway.tail.Disconnect;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.tail.StatusWatchers;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;

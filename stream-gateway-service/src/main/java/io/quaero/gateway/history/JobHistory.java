@@ -9,7 +9,7 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.JobView;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.filter.LogFilter;
 import org.jspecify.annotations.Nullable;
@@ -64,9 +64,9 @@ public class JobHistory {
             // that saw the job's events live, in their partition.
             Integer partition = row.partition() != null ? row.partition() : since != null ? since.partition() : null;
             Map<Integer, Long> stored = storedUpTo();
-            ResetReason refusal = since == null ? null
-                : since.partition() != partition ? ResetReason.UNKNOWN_CURSOR
-                : expired(jobId, since) ? ResetReason.CURSOR_EXPIRED : null;
+            Disconnect refusal = since == null ? null
+                : since.partition() != partition ? Disconnect.UNKNOWN_CURSOR
+                : expired(jobId, since) ? Disconnect.CURSOR_EXPIRED : null;
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
                 row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
                 partition == null ? stored : Map.of(), page.hasMore(), refusal));

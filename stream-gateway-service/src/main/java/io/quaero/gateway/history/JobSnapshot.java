@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.StepView;
 import org.jspecify.annotations.Nullable;
 
@@ -40,5 +40,5 @@ public record JobSnapshot(
     long storedUpTo,
     Map<Integer, Long> storedUpToByPartition,
     boolean truncated,
-    @Nullable ResetReason refusal) {
+    @Nullable Disconnect refusal) {
 }

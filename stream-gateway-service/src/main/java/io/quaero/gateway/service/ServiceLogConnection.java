@@ -9,7 +9,7 @@ import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.ResetPayload;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
@@ -19,7 +19,6 @@ import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
-import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Subscriber;
 
@@ -66,7 +65,7 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
             out.event(SseEvents.STATUS, null, new StatusPayload(null, null, status));
             sendBacklog(backlog);
             if (bridged.resetReason() != null) {
-                return reset(bridged.resetReason(), Disconnect.TOO_FAR_BEHIND);
+                return reset(bridged.resetReason());
             }
             for (ServiceDelivery d : bridged.events()) {
                 accept(d);
@@ -125,9 +124,9 @@ final class ServiceLogConnection implements StreamLoop.Sink<ServiceDelivery> {
     }
 
     @Override
-    public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+    public Disconnect reset(Disconnect reason) throws IOException {
         out.event(SseEvents.RESET, null, ResetPayload.of(reason, lastSentCursor));
-        return outcome;
+        return reason;
     }
 
     /** The backlog: stored entries, sent even when empty so the client learns the counts. */

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.tail.Disconnect;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.tail.KafkaTail;
 import io.quaero.gateway.tail.LiveRules;
 import io.quaero.gateway.tail.Subscriber;

@@ -6,10 +6,9 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.quaero.contracts.sse.PingPayload;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.Subscriber;
 
 /**
@@ -33,8 +32,8 @@ public final class StreamLoop {
         /** Writes the waiting entries as one event. */
         void flush() throws IOException;
 
-        /** Sends {@code reset} for {@code reason} (with the cursor to resume from, unless it starts over) and returns {@code outcome}. */
-        Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException;
+        /** Sends {@code reset} for {@code reason} (with the cursor to resume from, unless it starts over) and returns it. */
+        Disconnect reset(Disconnect reason) throws IOException;
     }
 
     private StreamLoop() {
@@ -74,7 +73,7 @@ public final class StreamLoop {
             Disconnect ending = subscriber.ending();
             if (ending != null) {
                 sink.flush();
-                return ending.reset() != null ? sink.reset(ending.reset(), ending) : goAway(out);
+                return ending.notice() == Disconnect.Notice.RESET ? sink.reset(ending) : goAway(out);
             }
             long now = System.nanoTime();
             if (sink.pending() > 0 && (now >= flushAt || sink.pending() >= maxBatch)) {

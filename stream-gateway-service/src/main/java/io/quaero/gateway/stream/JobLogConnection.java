@@ -14,7 +14,7 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.ResetPayload;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.contracts.sse.StatusPayload;
@@ -26,7 +26,6 @@ import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Subscriber;
 
@@ -79,7 +78,7 @@ final class JobLogConnection {
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
     /** Why the resume cursor cannot be honoured (see {@link JobSnapshot#refusal}), or null. */
-    private final ResetReason refusal;
+    private final Disconnect refusal;
 
     JobLogConnection(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, JobSnapshot snapshot,
                      Cursor since, Predicate<Cursor> rejected) {
@@ -108,18 +107,18 @@ final class JobLogConnection {
         try {
             sendStatus();
             if (refusal != null) {
-                return reset(refusal, Disconnect.TOO_FAR_BEHIND);
+                return reset(refusal);
             }
             sendEntries(backlog, true);
             for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
                 sendEntries(page, false);
             }
             if (more.exhausted()) {
-                return reset(ResetReason.TOO_FAR_BEHIND, Disconnect.TOO_FAR_BEHIND);
+                return reset(Disconnect.TOO_FAR_BEHIND);
             }
             KafkaBridge.Result<Delivery> window = bridge.open();
             if (window.resetReason() != null) {
-                return reset(window.resetReason(), Disconnect.TOO_FAR_BEHIND);
+                return reset(window.resetReason());
             }
             for (Delivery d : window.events()) {
                 handle(d);
@@ -153,8 +152,8 @@ final class JobLogConnection {
             }
 
             @Override
-            public Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
-                return JobLogConnection.this.reset(reason, outcome);
+            public Disconnect reset(Disconnect reason) throws IOException {
+                return JobLogConnection.this.reset(reason);
             }
         };
     }
@@ -260,9 +259,9 @@ final class JobLogConnection {
     }
 
     /** Tells the client to reconnect from its cursor; nothing it has not seen was dropped silently. */
-    private Disconnect reset(ResetReason reason, Disconnect outcome) throws IOException {
+    private Disconnect reset(Disconnect reason) throws IOException {
         out.event(SseEvents.RESET, null, ResetPayload.of(reason, lastSentCursor));
-        return outcome;
+        return reason;
     }
 
     /** Further pages of a resume, read from history after the first one. */

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
@@ -15,7 +15,6 @@ import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.Disconnect;
 import io.quaero.gateway.tail.JobEventTail;
 import io.quaero.gateway.tail.KafkaBridge;
 import io.quaero.gateway.tail.Viewers;
@@ -117,13 +116,13 @@ class JobLogStreamController {
         }
         if (partition >= liveFrom.length) {
             // A cursor naming a partition the topic does not have: made up, or from another topic.
-            return KafkaBridge.Result.reset(ResetReason.UNKNOWN_CURSOR);
+            return KafkaBridge.Result.reset(Disconnect.UNKNOWN_CURSOR);
         }
         long live = liveFrom[partition];
         long reached = Math.max(snapshot.storedUpTo(), live);
         if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(partition)) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
-            return KafkaBridge.Result.reset(ResetReason.UNKNOWN_CURSOR);
+            return KafkaBridge.Result.reset(Disconnect.UNKNOWN_CURSOR);
         }
         List<Delivery> recent = viewers.recent(key, partition, snapshot.storedUpTo() + 1, live);
         if (recent != null) {

@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.Topics;

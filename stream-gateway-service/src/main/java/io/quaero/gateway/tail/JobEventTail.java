@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import io.quaero.contracts.sse.Disconnect;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;

@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.sse.ResetReason;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.config.StreamProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,8 +48,8 @@ public class KafkaBridge implements DisposableBean {
     static final Duration READ_DEADLINE = Duration.ofSeconds(15);
 
     /** What a bridge brought back: the events in order, or why the window cannot be bridged. */
-    public record Result<T>(List<T> events, @Nullable ResetReason resetReason) {
-        public static <T> Result<T> reset(ResetReason reason) {
+    public record Result<T>(List<T> events, @Nullable Disconnect resetReason) {
+        public static <T> Result<T> reset(Disconnect reason) {
             return new Result<>(List.of(), reason);
         }
     }
@@ -83,10 +83,10 @@ public class KafkaBridge implements DisposableBean {
             return new Result<>(List.of(), null);
         }
         if (to - from + 1 > maxScan) {
-            return Result.reset(ResetReason.TOO_FAR_BEHIND);
+            return Result.reset(Disconnect.TOO_FAR_BEHIND);
         }
         if (!permits.tryAcquire(PERMIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
-            return Result.reset(ResetReason.BUSY);
+            return Result.reset(Disconnect.BUSY);
         }
         KafkaConsumer<String, byte[]> consumer = idle.poll();
         try {
@@ -97,14 +97,14 @@ public class KafkaBridge implements DisposableBean {
             consumer.assign(List.of(tp));
             long logStart = consumer.beginningOffsets(List.of(tp)).get(tp);
             if (logStart > from) {
-                return Result.reset(ResetReason.CURSOR_EXPIRED);
+                return Result.reset(Disconnect.CURSOR_EXPIRED);
             }
             consumer.seek(tp, from);
             List<T> events = new ArrayList<>();
             long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
             while (consumer.position(tp) <= to) {
                 if (System.nanoTime() > deadline) {
-                    return Result.reset(ResetReason.BUSY);
+                    return Result.reset(Disconnect.BUSY);
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() > to || (key != null && !key.equals(record.key())) || record.value() == null) {

@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import io.quaero.contracts.sse.Disconnect;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;

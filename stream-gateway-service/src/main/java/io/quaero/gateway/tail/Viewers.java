@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import io.quaero.contracts.sse.Disconnect;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
 import java.util.LinkedHashSet;

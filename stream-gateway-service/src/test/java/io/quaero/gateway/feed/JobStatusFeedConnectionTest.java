@@ -17,7 +17,7 @@ import io.quaero.contracts.event.StepState;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.Disconnect;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.tail.Subscriber;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;

@@ -1,5 +1,6 @@
 package io.quaero.gateway.tail;
 
+import io.quaero.contracts.sse.Disconnect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,105 @@
+package io.quaero.contracts.sse;
+
+import java.time.Duration;
+
+/**
+ * Every way a stream ends, what the client is told, and whether and when it comes back — the
+ * whole client contract for a close, in one type (as Centrifuge's {@code disconnect.go} is for its
+ * protocol). The server records each end under this name; the browser library reads the same
+ * names from {@code js/wire.js}, generated from this enum ({@link WireValues}).
+ */
+public enum Disconnect {
+
+    /** The connection's queue filled faster than the client read it: resume from the cursor. */
+    OVERFLOW("overflow", Notice.RESET, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
+    /**
+     * No Kafka bridge was free in time to close the gap to the live tail: resume from the cursor,
+     * after a short spread-out pause so the bridges are not asked again all at once.
+     */
+    BUSY("busy", Notice.RESET, Reconnect.RESUME, Duration.ofMillis(500), Duration.ofSeconds(2)),
+    /** The gateway's live tail restarted, so live events may have passed by: resume from the cursor. */
+    TAIL_RESTARTED("tail-restarted", Notice.RESET, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
+    /** The resume point is further behind than a replay may go: start over from the newest lines. */
+    TOO_FAR_BEHIND("too-far-behind", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
+    /** Retention (Kafka's or the database's) dropped what follows the cursor: start over. */
+    CURSOR_EXPIRED("cursor-expired", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
+    /**
+     * The cursor names no place in this job's log: past the end of it (a recreated topic), or in
+     * another partition than the job's: start over.
+     */
+    UNKNOWN_CURSOR("unknown-cursor", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
+    /**
+     * A record the stream already numbered and showed live was then refused by storage (it is in
+     * the dead-letter topic): every later line number shifts, so start over from stored history.
+     */
+    RECORD_REJECTED("record-rejected", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
+    /**
+     * This gateway is shutting down: the stream ends with a {@code retry:} of a random 1-5 s and
+     * EventSource comes back by itself (with {@code Last-Event-ID}), spread over the other instances
+     * instead of all at once.
+     */
+    SHUTDOWN("shutdown", Notice.RETRY, Reconnect.RESUME, Duration.ofSeconds(1), Duration.ofSeconds(5)),
+    /** The socket did not take a write within the write deadline: the client stopped reading. */
+    WRITE_TIMEOUT("write-timeout", Notice.NONE, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
+    /** A write failed: the client went away. If it comes back, it resumes from its cursor. */
+    CLIENT_GONE("client-gone", Notice.NONE, Reconnect.RESUME, Duration.ZERO, Duration.ZERO);
+
+    /** How the client learns of the end. */
+    public enum Notice {
+        /** A {@value SseEvents#RESET} event, the stream's last, with {@link ResetPayload}. */
+        RESET,
+        /** A {@code retry:} field and the end of the response: EventSource reconnects by itself. */
+        RETRY,
+        /** Nothing can be written any more; the client's own transport notices the close. */
+        NONE
+    }
+
+    /** What the client does next. */
+    public enum Reconnect {
+        /** Reconnect from its cursor: nothing is lost or repeated. */
+        RESUME,
+        /** Drop what it shows and start again from the newest lines (the reset carries no cursor). */
+        START_OVER
+    }
+
+    private final String wireName;
+    private final Notice notice;
+    private final Reconnect reconnect;
+    private final Duration minDelay;
+    private final Duration maxDelay;
+
+    Disconnect(String wireName, Notice notice, Reconnect reconnect, Duration minDelay, Duration maxDelay) {
+        this.wireName = wireName;
+        this.notice = notice;
+        this.reconnect = reconnect;
+        this.minDelay = minDelay;
+        this.maxDelay = maxDelay;
+    }
+
+    /** The {@code reason} value on the wire (and in the server's logs and metrics). */
+    public String wireName() {
+        return wireName;
+    }
+
+    public Notice notice() {
+        return notice;
+    }
+
+    public Reconnect reconnect() {
+        return reconnect;
+    }
+
+    /** True when the client must drop what it has and start again; a reset then carries no cursor. */
+    public boolean startsOver() {
+        return reconnect == Reconnect.START_OVER;
+    }
+
+    /** The client waits a random time between this and {@link #maxDelay()} before it reconnects. */
+    public Duration minDelay() {
+        return minDelay;
+    }
+
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+}
