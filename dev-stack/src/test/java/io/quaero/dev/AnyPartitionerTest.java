@@ -40,7 +40,7 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.StreamGatewayApplication;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.infra.ForeignPartitioners;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;

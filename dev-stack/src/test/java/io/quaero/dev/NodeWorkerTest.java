@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.infra.RealInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

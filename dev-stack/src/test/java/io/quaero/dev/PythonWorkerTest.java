@@ -16,7 +16,7 @@ import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.dev.ExampleWorkers.KafkaRecord;
 import io.quaero.dev.ExampleWorkers.Seen;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.infra.RealInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

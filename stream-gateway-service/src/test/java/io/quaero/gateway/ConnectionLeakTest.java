@@ -27,8 +27,8 @@ import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
@@ -50,7 +50,7 @@ import org.springframework.test.context.ContextConfiguration;
  * <p>A client that goes away is noticed on the server's next write, at the latest the next
  * {@code ping}; a short ping interval keeps that, and so the number of server-side connections
  * open at once, small. Connection threads are virtual and not counted by the thread MXBean, so
- * {@link Viewers#connectionCount()} going back to 0 is the check that every connection's thread
+ * {@link Hub#connectionCount()} going back to 0 is the check that every connection's thread
  * ended and unsubscribed.
  *
  * <p>Why the warm-up holds {@value #PRIMED} streams open at once. Tomcat keeps the channels of
@@ -94,7 +94,7 @@ class ConnectionLeakTest {
     JobEventTail tail;
 
     @Autowired
-    Viewers viewers;
+    Hub hub;
 
     /** How a soak client leaves. */
     enum Leaving {
@@ -128,7 +128,7 @@ class ConnectionLeakTest {
         var peak = new AtomicInteger();
         var sampler = Thread.ofVirtual().start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(viewers.connectionCount(), Math::max);
+                peak.accumulateAndGet(hub.connectionCount(), Math::max);
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -156,7 +156,7 @@ class ConnectionLeakTest {
         System.out.println("platform threads by name, change: " + grown(baselineByName, threadsByName()));
 
         assertThat(failures).as("streams that did not open as a client expects").isEmpty();
-        assertThat(viewers.connectionCount()).isZero();
+        assertThat(hub.connectionCount()).isZero();
         // The test's own HttpClient grows a cached pool of platform workers (idle for 60 s before
         // they end) with the number of clients at once; they are not the instance's threads.
         assertThat(afterServerThreads).as("platform threads, without the test's HTTP client pool")
@@ -186,7 +186,7 @@ class ConnectionLeakTest {
             }
         }
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> viewers.connectionCount() == count);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.connectionCount() == count);
         } finally {
             open.forEach(SseClient::close);
         }
@@ -245,7 +245,7 @@ class ConnectionLeakTest {
     }
 
     private void awaitNoConnections() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> viewers.connectionCount() == 0);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> hub.connectionCount() == 0);
     }
 
     private static int platformThreads() {

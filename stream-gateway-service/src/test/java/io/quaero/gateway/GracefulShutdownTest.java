@@ -12,7 +12,7 @@ import java.util.UUID;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.infra.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;

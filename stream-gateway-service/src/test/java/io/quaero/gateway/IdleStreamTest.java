@@ -26,9 +26,9 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.Subscriber;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Subscriber;
+import io.quaero.gateway.hub.Hub;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,7 +66,7 @@ class IdleStreamTest {
     JobEventTail tail;
 
     @Autowired
-    Viewers viewers;
+    Hub hub;
 
     @Autowired
     StreamProperties props;
@@ -85,8 +85,8 @@ class IdleStreamTest {
                 clients.add(open(finished));
                 clients.add(open(quiet));
             }
-            await().atMost(WAIT).until(() -> viewers.subscribers(finished).size() == VIEWERS
-                && viewers.subscribers(quiet).size() == VIEWERS);
+            await().atMost(WAIT).until(() -> hub.subscribers(finished).size() == VIEWERS
+                && hub.subscribers(quiet).size() == VIEWERS);
 
             // Lines, then the end, arriving live within one batch: the status flushes the lines.
             for (int i = 1; i <= 50; i++) {
@@ -125,7 +125,7 @@ class IdleStreamTest {
     private long[] wakeUps(UUID... jobs) {
         List<Subscriber<?>> all = new ArrayList<>();
         for (UUID job : jobs) {
-            all.addAll(viewers.subscribers(job));
+            all.addAll(hub.subscribers(job));
         }
         all.sort((a, b) -> Integer.compare(System.identityHashCode(a), System.identityHashCode(b)));
         assertThat(all).hasSize(2 * VIEWERS);

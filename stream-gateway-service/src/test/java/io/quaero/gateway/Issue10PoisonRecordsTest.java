@@ -30,7 +30,7 @@ import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.infra.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

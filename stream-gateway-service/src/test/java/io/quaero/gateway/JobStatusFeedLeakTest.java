@@ -18,9 +18,8 @@ import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.StatusWatchers;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,10 +56,8 @@ class JobStatusFeedLeakTest {
     JobEventTail tail;
 
     @Autowired
-    Viewers viewers;
+    Hub hub;
 
-    @Autowired
-    StatusWatchers watchers;
 
     /** How a soak client leaves. */
     enum Leaving {
@@ -118,7 +115,7 @@ class JobStatusFeedLeakTest {
 
     private void awaitNoConnections() {
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(100))
-            .until(() -> viewers.connectionCount() == 0 && watchers.count() == 0);
+            .until(() -> hub.connectionCount() == 0 && hub.feedCount() == 0);
     }
 
     private static int serverThreads() {

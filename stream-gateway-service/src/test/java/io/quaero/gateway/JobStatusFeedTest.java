@@ -33,9 +33,8 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StepView;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.StatusWatchers;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,10 +80,8 @@ class JobStatusFeedTest {
     JobEventTail tail;
 
     @Autowired
-    Viewers viewers;
+    Hub hub;
 
-    @Autowired
-    StatusWatchers watchers;
 
     @BeforeEach
     void tailing() {
@@ -171,7 +168,7 @@ class JobStatusFeedTest {
         try (var feed = openFeed()) {
             produce(status(job, JobStatus.PENDING, null));
             nextStatusOf(feed, job);
-            assertThat(watchers.count()).isEqualTo(1);
+            assertThat(hub.feedCount()).isEqualTo(1);
         }
         // The server notices at its next write (a ping at the latest).
         awaitNoConnection();
@@ -191,7 +188,7 @@ class JobStatusFeedTest {
             open.add(openFeed());
             open.add(SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/jobs/" + job + "/logs/stream")));
             assertThat(open).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
-            await().atMost(WAIT).until(() -> viewers.connectionCount() == 2);
+            await().atMost(WAIT).until(() -> hub.connectionCount() == 2);
 
             try (var refused = openFeed()) {
                 assertThat(refused.status()).isEqualTo(503);
@@ -199,10 +196,10 @@ class JobStatusFeedTest {
                     .hasValueSatisfying(s -> assertThat(s).isBetween(1L, 5L));
                 assertThat(refused.body()).contains("\"error\":\"too_many_connections\"");
             }
-            assertThat(watchers.count()).as("a refused feed is not subscribed").isEqualTo(1);
+            assertThat(hub.feedCount()).as("a refused feed is not subscribed").isEqualTo(1);
 
             open.removeLast().close();
-            await().atMost(WAIT).until(() -> viewers.connectionCount() == 1);
+            await().atMost(WAIT).until(() -> hub.connectionCount() == 1);
             var again = openFeed();
             open.add(again);
             assertThat(again.status()).isEqualTo(200);
@@ -247,7 +244,7 @@ class JobStatusFeedTest {
                     return feed.status() + " " + storedStatus(job);
                 }
             }, task -> Thread.ofVirtual().start(task));
-            await().atMost(WAIT).until(() -> watchers.count() == 1);
+            await().atMost(WAIT).until(() -> hub.feedCount() == 1);
             // Subscribed, and held back: it does not open while ingest cannot store the change
             // (this context lets it wait a minute, so this second is nowhere near the bound).
             await("the feed held back while the change is not stored").during(Duration.ofSeconds(1))
@@ -299,7 +296,7 @@ class JobStatusFeedTest {
 
     private void awaitNoConnection() {
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(100))
-            .until(() -> viewers.connectionCount() == 0 && watchers.count() == 0);
+            .until(() -> hub.connectionCount() == 0 && hub.feedCount() == 0);
     }
 
     private SseClient openFeed() {

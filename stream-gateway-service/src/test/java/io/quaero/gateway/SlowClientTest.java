@@ -35,8 +35,8 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.SseReader;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
@@ -102,7 +102,7 @@ class SlowClientTest {
     JobEventTail tail;
 
     @Autowired
-    Viewers viewers;
+    Hub hub;
 
     @BeforeAll
     static void producer() {
@@ -120,13 +120,13 @@ class SlowClientTest {
         await().atMost(Duration.ofSeconds(30)).until(tail::isTailing);
         UUID job = UUID.randomUUID();
         jdbc.update("INSERT INTO jobs (id) VALUES (?) ON CONFLICT DO NOTHING", job);
-        int before = viewers.connectionCount();
+        int before = hub.connectionCount();
 
         try (var stuck = StuckClient.connect(port, "/api/jobs/" + job + "/logs/stream");
              var healthy = SseClient.open(uri(job))) {
             assertThat(healthy.status()).isEqualTo(200);
             // Both are subscribed before the first event, so both are owed every line.
-            await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before + 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.connectionCount() == before + 2);
 
             long producing = System.nanoTime();
             for (int i = 1; i <= LINES; i++) {
@@ -148,7 +148,7 @@ class SlowClientTest {
             // The stuck connection is still open here: its thread is blocked writing to the full
             // socket and notices the overflow only once the write returns (the client reads, or
             // the container's write timeout fails it).
-            System.out.printf("connections open before the stuck client reads: %d%n", viewers.connectionCount() - before);
+            System.out.printf("connections open before the stuck client reads: %d%n", hub.connectionCount() - before);
             printStuckConnectionThreads();
 
             // Now the stuck client reads what the server managed to write, as a browser that
@@ -180,7 +180,7 @@ class SlowClientTest {
             assertThat(reset.cursor()).as("resume from the last entry the client got").isEqualTo(lastLogsId)
                 .isEqualTo(stuckLines.getLast().cursor());
             assertThat(response.endedByServer()).as("the server closed the stuck client's response").isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before + 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.connectionCount() == before + 1);
 
             // The reconnect EventSource would make: exactly the lines after the cursor.
             try (var resumed = SseClient.open(uri(job), Map.of("Last-Event-ID", reset.cursor()))) {
@@ -191,7 +191,7 @@ class SlowClientTest {
                 assertThat(more == null ? List.of() : more.data(LogsPayload.class).logs()).as("nothing twice").isEmpty();
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> viewers.connectionCount() == before);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.connectionCount() == before);
     }
 
     /** The log lines of {@code logs} events until there are {@code count}, or as many as came within {@link #WAIT}. */

@@ -2,7 +2,7 @@ package io.quaero.gateway.api;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.quaero.gateway.tail.TooManyConnectionsException;
+import io.quaero.gateway.hub.TooManyConnectionsException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

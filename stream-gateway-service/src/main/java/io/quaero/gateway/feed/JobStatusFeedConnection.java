@@ -10,8 +10,8 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
-import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.Subscriber;
+import io.quaero.gateway.hub.Delivery;
+import io.quaero.gateway.hub.Subscriber;
 
 /**
  * One browser's jobs feed, run on the request's virtual thread through {@link StreamLoop}: the

@@ -3,9 +3,9 @@ package io.quaero.gateway.feed;
 import java.io.IOException;
 
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.SseResponse;
 import io.quaero.contracts.sse.Disconnect;
-import io.quaero.gateway.tail.StatusWatchers;
+import io.quaero.gateway.hub.Hub;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,19 +50,19 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Counts against {@code max-connections} (beyond it 503 + {@code Retry-After}, like every
  * stream). Costs nothing while no one watches; while someone does, the tail decodes only records
- * that may be status events ({@code tail.StatusPrefilter}), once for all feed connections.
+ * that may be status events ({@code hub.StatusPrefilter}), once for all feed connections.
  */
 @RestController
 class JobStatusFeedController {
 
     private static final Logger log = LoggerFactory.getLogger(JobStatusFeedController.class);
 
-    private final StatusWatchers watchers;
+    private final Hub hub;
     private final ListHandover handover;
     private final StreamProperties props;
 
-    JobStatusFeedController(StatusWatchers watchers, ListHandover handover, StreamProperties props) {
-        this.watchers = watchers;
+    JobStatusFeedController(Hub hub, ListHandover handover, StreamProperties props) {
+        this.hub = hub;
         this.handover = handover;
         this.props = props;
     }
@@ -71,22 +71,16 @@ class JobStatusFeedController {
     void stream(HttpServletResponse response) throws IOException, InterruptedException {
         // Subscribe first, then wait for ingest to store what the tail passed before: from the
         // first byte of the response on, no change falls between the stream and the list.
-        var subscriber = watchers.subscribe();
+        var subscription = hub.subscribeFeed();
         try {
-            handover.awaitStored(() -> subscriber.ending() != null);
-            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            // nginx and similar proxies must pass each event through at once.
-            response.setHeader("X-Accel-Buffering", "no");
-            var out = new SseWriter(response.getOutputStream());
-            out.comment("quaero job status feed");
-            Disconnect end = new JobStatusFeedConnection(subscriber, out, props).run();
-            log.debug("job status feed ended: {}", end);
+            handover.awaitStored(() -> subscription.subscriber().ending() != null);
+            var out = SseResponse.start(response, "quaero job status feed");
+            Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props).run();
+            log.debug("job status feed ended: {}", end.wireName());
         } catch (IOException clientGoneBeforeStart) {
             log.debug("client of the job status feed left before the stream started");
         } finally {
-            watchers.unsubscribe(subscriber);
+            hub.unsubscribe(subscription);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.history.StoredOffsets;
-import io.quaero.gateway.tail.JobEventTail;
+import io.quaero.gateway.hub.JobEventTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;

@@ -3,7 +3,7 @@ package io.quaero.gateway.fetch;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.service.ServiceHistory;
+import io.quaero.gateway.history.ServiceHistory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

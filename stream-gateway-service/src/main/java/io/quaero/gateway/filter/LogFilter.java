@@ -3,7 +3,6 @@ package io.quaero.gateway.filter;
 import java.util.Locale;
 
 import io.quaero.contracts.Level;
-import io.quaero.contracts.event.LogEvent;
 
 /**
  * What a client asked to see: one step, a level at or above a threshold, a case-insensitive
@@ -15,19 +14,15 @@ public record LogFilter(String stepId, Level minLevel, String query) {
 
     public static final LogFilter ALL = new LogFilter(null, null, null);
 
-    public boolean matches(LogEvent log) {
-        return matchesStep(log) && matches(log.level(), log.message());
-    }
-
     /** The level and search parts of the filter, for lines that have no step (service logs). */
     public boolean matches(Level level, String message) {
         return (minLevel == null || level.isAtLeast(minLevel))
             && (query == null || containsIgnoreCase(message, query));
     }
 
-    /** Whether the entry counts towards {@code total_count}: the step filter alone. */
-    public boolean matchesStep(LogEvent log) {
-        return stepId == null || stepId.equals(log.stepId());
+    /** Whether a line of this step counts towards {@code total_count}: the step filter alone. */
+    public boolean matchesStep(String lineStepId) {
+        return stepId == null || stepId.equals(lineStepId);
     }
 
     public boolean narrowsMoreThanStep() {

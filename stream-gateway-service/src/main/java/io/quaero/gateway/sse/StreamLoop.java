@@ -9,7 +9,7 @@ import io.quaero.contracts.sse.PingPayload;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
-import io.quaero.gateway.tail.Subscriber;
+import io.quaero.gateway.hub.Subscriber;
 
 /**
  * The live part of every stream (job, service, jobs feed): the seed's Go {@code select} loop on a virtual

@@ -16,9 +16,9 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
-import io.quaero.gateway.tail.Delivery;
+import io.quaero.gateway.hub.Delivery;
 import io.quaero.contracts.sse.Disconnect;
-import io.quaero.gateway.tail.Subscriber;
+import io.quaero.gateway.hub.Subscriber;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -52,7 +52,7 @@ class JobStatusFeedConnectionTest {
 
     @Test
     void anOverflowedConnectionWritesWhatItHadThenAResetWithoutCursor() throws Exception {
-        var subscriber = new Subscriber<Delivery>(null, BUFFER, PROPS.bufferBytes().toBytes(), Delivery::weightBytes, PROPS.maxLimit());
+        var subscriber = new Subscriber<Delivery>(BUFFER, PROPS.bufferBytes().toBytes(), Delivery::weightBytes, PROPS.maxLimit());
         UUID job = UUID.randomUUID();
         for (int i = 0; i <= BUFFER; i++) {
             subscriber.offer(delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),

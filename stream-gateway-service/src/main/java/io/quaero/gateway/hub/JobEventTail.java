@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * The live tail of {@link Topics#JOB_EVENTS} for this gateway instance (see {@link KafkaTail}).
  *
- * <p>For each record it looks the key up in {@link Viewers} first and skips the value of jobs
+ * <p>For each record it looks the key up in its {@link Channels} first and skips the value of jobs
  * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. While
- * someone watches the jobs feed ({@link StatusWatchers}), a record of any job whose bytes may be a
+ * someone watches the jobs feed (the all-records channel), a record of any job whose bytes may be a
  * status event ({@link StatusPrefilter}: one pass, no allocation) is decoded too; log lines, nearly
  * all records, fail that check and stay undecoded. Each record is decoded at most once, and the
  * one {@link Delivery} goes to the job's viewers and, if it is a status event, to the feed. A
@@ -29,17 +29,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobEventTail extends KafkaTail {
 
-    private final Viewers viewers;
-    private final StatusWatchers statusWatchers;
+    private final Channels channels;
     private final LiveRules rules;
     /** Values this tail decoded (written by the tail thread only): what watching costs. */
     private final LongAdder decoded = new LongAdder();
 
-    JobEventTail(KafkaProperties kafka, Viewers viewers, StatusWatchers statusWatchers, LiveRules rules) {
-        super(kafka, Topics.JOB_EVENTS, "gateway job-events tail");
+    JobEventTail(KafkaProperties kafka, Hub hub, LiveRules rules) {
+        super(kafka, Topics.JOB_EVENTS, "gateway job-events tail", hub.jobEvents());
+        this.channels = hub.jobEvents();
         this.rules = rules;
-        this.viewers = viewers;
-        this.statusWatchers = statusWatchers;
     }
 
     /** Record values this tail has decoded since it started (only watched jobs' and the feed's). */
@@ -48,26 +46,14 @@ public class JobEventTail extends KafkaTail {
     }
 
     @Override
-    protected void openSubscriptions() {
-        viewers.open();
-        statusWatchers.open();
-    }
-
-    @Override
-    protected void endSubscriptions(Disconnect reason) {
-        viewers.endAll(reason);
-        statusWatchers.endAll(reason);
-    }
-
-    @Override
     protected void dispatch(ConsumerRecord<String, byte[]> record) {
         byte[] value = record.value();
         if (value == null) {
             return;
         }
-        Watch watch = viewers.watching(record.key());
-        boolean forFeed = statusWatchers.any() && StatusPrefilter.mayBeStatus(value);
-        if (watch == null && !forFeed) {
+        Channel job = channels.channel(record.key());
+        boolean forFeed = channels.anyWatchingAll() && StatusPrefilter.mayBeStatus(value);
+        if (job == null && !forFeed) {
             return;
         }
         JobEvent event;
@@ -79,14 +65,11 @@ public class JobEventTail extends KafkaTail {
             return;
         }
         var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));
-        if (watch != null) {
-            watch.append(delivery);
-            for (Subscriber<Delivery> s : watch.subscribers) {
-                s.offer(delivery);
-            }
+        if (job != null) {
+            job.deliver(delivery);
         }
         if (forFeed && event instanceof StatusEvent) {
-            statusWatchers.offer(delivery);
+            channels.all().deliver(delivery);
         }
     }
 }

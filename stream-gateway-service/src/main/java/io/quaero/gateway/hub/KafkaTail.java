@@ -1,11 +1,9 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,18 +25,17 @@ import org.springframework.context.SmartLifecycle;
  * member — every gateway instance must see every record its clients want), starting at the end
  * (history comes from Postgres and the bridge), each record handed to {@link #dispatch}.
  *
- * <p>The handover to new subscribers is exact: before dispatching a record the tail publishes its
- * offset and fences; a subscriber registers, fences, then reads {@link #dispatchedUpTo}. Either the
- * dispatch saw the subscriber (the record comes live) or the subscriber sees the offset (it
- * bridges the record from Kafka); a record seen both ways is dropped by offset. Subclasses must
- * fence after registering (see {@link #fenceAfterSubscribing()}).
+ * <p>The hand-over to new subscribers is exact: the tail moves its position and dispatches each
+ * record under its {@link Channels}' lock, under which a subscriber also registers and reads the
+ * position. Either the dispatch saw the subscriber (the record comes live) or the subscriber saw
+ * the position (it bridges the record from Kafka); a record seen both ways is dropped by offset.
  *
  * <p>The tail never dies on data and never stays dead. A record whose dispatch throws an exception
  * is skipped and counted ({@link #skippedCount()}); ingest dead-letters what cannot be decoded. If
  * the consumer itself fails (an unexpected client error), or anything else escapes (an error in a
  * dispatch), the tail reports not tailing (health DOWN), waits with growing back-off, and starts
  * again from the end of every partition. Records passed by in between are not lost to anyone:
- * once the new positions are published and fenced, every subscription made before is ended with
+ * as the new positions are published, every subscription made before is ended with
  * {@link Disconnect#TAIL_RESTARTED}, so its client resumes from its cursor through history and
  * the bridge; a subscription made after reads the new positions.
  */
@@ -70,19 +67,23 @@ public abstract class KafkaTail implements SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean tailing;
-    private volatile AtomicLongArray dispatched = new AtomicLongArray(0);
+    private final Channels channels;
     private long lastSkipLogNanos = System.nanoTime() - SKIP_LOG_INTERVAL_NANOS;
     private Thread thread;
 
     private final Duration partitionCheck;
 
-    protected KafkaTail(KafkaProperties kafka, String topic, String name) {
-        this(kafka, topic, name, PARTITION_CHECK);
+    protected KafkaTail(KafkaProperties kafka, String topic, String name, Channels channels) {
+        this(kafka, topic, name, channels, PARTITION_CHECK);
     }
 
-    /** @param partitionCheck how often to look for partitions added to the topic */
-    protected KafkaTail(KafkaProperties kafka, String topic, String name, Duration partitionCheck) {
+    /**
+     * @param channels       what the tail feeds, and the lock it dispatches under
+     * @param partitionCheck how often to look for partitions added to the topic
+     */
+    protected KafkaTail(KafkaProperties kafka, String topic, String name, Channels channels, Duration partitionCheck) {
         this.kafka = kafka;
+        this.channels = channels;
         this.topic = topic;
         this.name = name;
         this.partitionCheck = partitionCheck;
@@ -93,22 +94,6 @@ public abstract class KafkaTail implements SmartLifecycle {
      * throw: the record is then skipped and counted.
      */
     protected abstract void dispatch(ConsumerRecord<String, byte[]> record);
-
-    /**
-     * Ends every current subscription with {@code reason}: {@link Disconnect#SHUTDOWN} before the
-     * tail stops (and every later one too), {@link Disconnect#TAIL_RESTARTED} after a restart.
-     */
-    protected abstract void endSubscriptions(Disconnect reason);
-
-    /**
-     * Accepts subscriptions again after a {@link Disconnect#SHUTDOWN}: a stopped context can be
-     * started again (Spring pauses cached test contexts, and a Lifecycle may be restarted).
-     */
-    protected abstract void openSubscriptions();
-
-    protected static void fenceAfterSubscribing() {
-        VarHandle.fullFence();
-    }
 
     /** The topic this tail reads. */
     public String topic() {
@@ -121,13 +106,12 @@ public abstract class KafkaTail implements SmartLifecycle {
      * up to here (and after what is stored) from Kafka. -1 when nothing was passed.
      */
     public long dispatchedUpTo(int partition) {
-        var d = dispatched;
-        return partition < d.length() ? d.get(partition) : -1;
+        return channels.dispatchedUpTo(partition);
     }
 
     /** The partitions of the topic, or 0 before the tail is positioned. */
     public int partitionCount() {
-        return dispatched.length();
+        return channels.partitionCount();
     }
 
     /** True once every partition is assigned and positioned, until a failure: meanwhile no record is missed. */
@@ -158,14 +142,15 @@ public abstract class KafkaTail implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        openSubscriptions();
+        // A stopped context can be started again (Spring pauses cached test contexts).
+        channels.open();
         running = true;
         thread = Thread.ofPlatform().name(name).start(this::run);
     }
 
     @Override
     public void stop() {
-        endSubscriptions(Disconnect.SHUTDOWN);
+        channels.endAll(Disconnect.SHUTDOWN);
         running = false;
         var c = consumer;
         if (c != null) {
@@ -199,13 +184,7 @@ public abstract class KafkaTail implements SmartLifecycle {
                 if (!running) {
                     return;
                 }
-                assignAllPartitions(c);
-                if (afterFailure) {
-                    // Positions are published and fenced: subscriptions made before this point
-                    // may have missed records while the tail was down, so they resume exactly.
-                    VarHandle.fullFence();
-                    endSubscriptions(Disconnect.TAIL_RESTARTED);
-                }
+                assignAllPartitions(c, afterFailure);
                 delay = FIRST_RESTART_DELAY;
                 long nextPartitionCheck = System.nanoTime() + partitionCheck.toNanos();
                 while (running) {
@@ -213,14 +192,9 @@ public abstract class KafkaTail implements SmartLifecycle {
                         takeNewPartitions(c);
                         nextPartitionCheck = System.nanoTime() + partitionCheck.toNanos();
                     }
-                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL_TIMEOUT)) {
-                        dispatched.set(record.partition(), record.offset());
-                        VarHandle.fullFence();
-                        try {
-                            dispatch(record);
-                        } catch (RuntimeException e) {
-                            skip(record, e.toString());
-                        }
+                    var records = c.poll(POLL_TIMEOUT);
+                    if (!records.isEmpty()) {
+                        channels.dispatch(records, this::dispatchOrSkip);
                     }
                 }
             } catch (WakeupException e) {
@@ -253,6 +227,14 @@ public abstract class KafkaTail implements SmartLifecycle {
         }
     }
 
+    private void dispatchOrSkip(ConsumerRecord<String, byte[]> record) {
+        try {
+            dispatch(record);
+        } catch (RuntimeException e) {
+            skip(record, e.toString());
+        }
+    }
+
     /** Waits before a restart; stop() cuts it short (the loop then ends, since running is false). */
     private void pause(Duration delay) {
         long deadline = System.nanoTime() + delay.toNanos();
@@ -277,24 +259,20 @@ public abstract class KafkaTail implements SmartLifecycle {
      */
     private void takeNewPartitions(KafkaConsumer<String, byte[]> c) {
         var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
-        var known = dispatched;
-        if (infos == null || infos.size() <= known.length()) {
+        int known = channels.partitionCount();
+        if (infos == null || infos.size() <= known) {
             return;
         }
-        var grown = new AtomicLongArray(infos.size());
-        for (int p = 0; p < grown.length(); p++) {
-            grown.set(p, p < known.length() ? known.get(p) : -1);
-        }
         List<TopicPartition> all = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        List<TopicPartition> added = all.stream().filter(tp -> tp.partition() >= known.length()).toList();
+        List<TopicPartition> added = all.stream().filter(tp -> tp.partition() >= known).toList();
         c.assign(all);
         c.seekToBeginning(added);
-        dispatched = grown;
+        channels.grow(all.size());
         log.info("{}: {} now has {} partitions; tailing the {} new ones from their beginning", name, topic, all.size(), added.size());
     }
 
     /** Waits for the topic (ingest creates it) and takes all of its partitions from their end. */
-    private void assignAllPartitions(KafkaConsumer<String, byte[]> c) {
+    private void assignAllPartitions(KafkaConsumer<String, byte[]> c, boolean afterRestart) {
         int waited = 0;
         while (running) {
             var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
@@ -305,9 +283,9 @@ public abstract class KafkaTail implements SmartLifecycle {
                 c.seekToEnd(partitions);
                 // Resolve the end positions now, so records produced from here on are all seen;
                 // everything before them is history (database, or the bridge from Kafka).
-                var positions = new AtomicLongArray(partitions.size());
-                partitions.forEach(tp -> positions.set(tp.partition(), c.position(tp) - 1));
-                dispatched = positions;
+                var positions = new long[partitions.size()];
+                partitions.forEach(tp -> positions[tp.partition()] = c.position(tp) - 1);
+                channels.positioned(positions, afterRestart);
                 tailing = true;
                 log.info("{}: tailing {} partitions of {}", name, partitions.size(), topic);
                 return;

@@ -1,4 +1,4 @@
-package io.quaero.gateway.stream;
+package io.quaero.gateway.logstream;
 
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +14,7 @@ import io.quaero.gateway.history.JobSnapshot;
  * mark (so they join the live tail without gap or overlap), at most {@code maxReplay} entries in
  * all; beyond that the client is told to reset rather than be fed an unbounded replay.
  */
-final class ResumePager implements JobLogConnection.BacklogPager {
+final class ResumePager implements LogSession.BacklogPager {
 
     private final LogPages pages;
     private final UUID jobId;

@@ -1,4 +1,4 @@
-package io.quaero.gateway.service;
+package io.quaero.gateway.logstream;
 
 import java.io.IOException;
 
@@ -7,11 +7,14 @@ import io.quaero.contracts.sse.ServiceView;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
-import io.quaero.gateway.sse.SseWriter;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.KafkaBridge;
-import io.quaero.gateway.tail.LiveRules;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.history.ServiceHistory;
+import io.quaero.gateway.hub.Delivery;
+import io.quaero.gateway.hub.Hub;
+import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.KafkaBridge;
+import io.quaero.gateway.hub.LiveRules;
+import io.quaero.gateway.hub.ServiceLogTail;
+import io.quaero.gateway.sse.SseResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,24 +32,23 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ServiceLogStreamController {
 
+    private final Hub hub;
     private final ServiceLogTail tail;
     private final JobEventTail jobTail;
-    private final Viewers viewers;
     private final ServiceHistory history;
     private final StreamProperties props;
     private final KafkaBridge bridge;
-
     private final LiveRules rules;
 
-    ServiceLogStreamController(ServiceLogTail tail, JobEventTail jobTail, Viewers viewers, ServiceHistory history,
+    ServiceLogStreamController(Hub hub, ServiceLogTail tail, JobEventTail jobTail, ServiceHistory history,
                                StreamProperties props, KafkaBridge bridge, LiveRules rules) {
-        this.bridge = bridge;
-        this.rules = rules;
+        this.hub = hub;
         this.tail = tail;
         this.jobTail = jobTail;
-        this.viewers = viewers;
         this.history = history;
         this.props = props;
+        this.bridge = bridge;
+        this.rules = rules;
     }
 
     @GetMapping(path = "/api/service/logs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -67,33 +69,24 @@ class ServiceLogStreamController {
         }
         // Subscribe before reading history and bridge the window between, as a job stream does;
         // duplicates are dropped by offset.
-        var subscriber = tail.subscribe();
+        var subscription = hub.subscribeServiceLogs();
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
             var snapshot = history.snapshot(request.filter(), request.since(), firstPage);
-            long liveFrom = tail.dispatchedUpTo(0);
-            var status = new ServiceView(snapshot.instances(), health(tail.isTailing() && jobTail.isTailing()), "up",
-                viewers.connectionCount());
-            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no");
-            var out = new SseWriter(response.getOutputStream());
-            out.comment("quaero service logs");
-            new ServiceLogConnection(subscriber, out, request.filter(), props, snapshot,
-                request.since() == null ? null : request.since().offset(),
-                request.since() == null ? null : request.since().toString())
-                .run(status, snapshot.page().entries(), bridge.read(Topics.SERVICE_LOGS, 0, null,
-                    snapshot.storedUpTo() + 1, liveFrom,
-                    r -> new ServiceDelivery(rules.serviceLog(r.value()), r.offset())));
+            var status = new ServiceView(snapshot.instances(), tail.isTailing() && jobTail.isTailing() ? "up" : "down", "up",
+                hub.connectionCount());
+            var out = SseResponse.start(response, "quaero service logs");
+            var start = new LogSession.Start(0, snapshot.storedUpTo(), 0, snapshot.page().totalCount(),
+                snapshot.page().displayedCount(), request.since());
+            long liveFrom = subscription.liveFrom().length == 0 ? -1 : subscription.liveFrom()[0];
+            new LogSession(subscription.subscriber(), out, request.filter(), props, new ServiceSource(status), start)
+                .run(null, snapshot.page().entries(), LogSession.BacklogPager.NONE,
+                    () -> bridge.read(Topics.SERVICE_LOGS, 0, null, snapshot.storedUpTo() + 1, liveFrom,
+                        r -> Delivery.of(rules.serviceLog(r.value()), r.offset())));
         } catch (IOException clientGoneBeforeStart) {
             // Nothing to clean up beyond the subscription.
         } finally {
-            tail.unsubscribe(subscriber);
+            hub.unsubscribe(subscription);
         }
-    }
-
-    private static String health(boolean up) {
-        return up ? "up" : "down";
     }
 }

@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.Cursor;
@@ -20,25 +20,26 @@ import org.springframework.stereotype.Component;
  * every later line number would differ by one between what the page shows and what is stored.
  * Such a dead letter of a watched job ends every viewer of that job with
  * {@link Disconnect#RECORD_REJECTED} (the page starts over from stored history), takes the event
- * out of the job's ring, and is remembered ({@link Viewers#rejected}) so that a viewer arriving
+ * out of the job's ring, and is remembered ({@link Hub#rejected}) so that a viewer arriving
  * just before ingest records its progress does not number it again from the bridge.
  */
 @Component
 class DeadLetterTail extends KafkaTail {
 
-    private final Viewers viewers;
+    private final Hub hub;
     private final LiveRules rules;
 
-    DeadLetterTail(KafkaProperties kafka, Viewers viewers, LiveRules rules) {
-        super(kafka, Topics.DEAD_LETTER, "gateway dead-letter tail");
-        this.viewers = viewers;
+    DeadLetterTail(KafkaProperties kafka, Hub hub, LiveRules rules) {
+        // Feeds no channel of its own (nobody subscribes to dead letters): it acts on the jobs' channels.
+        super(kafka, Topics.DEAD_LETTER, "gateway dead-letter tail", new Channels());
+        this.hub = hub;
         this.rules = rules;
     }
 
     @Override
     protected void dispatch(ConsumerRecord<String, byte[]> record) {
         var origin = DeadLetterHeaders.origin(record.headers());
-        if (origin == null || !origin.topic().equals(Topics.JOB_EVENTS) || !viewers.anyWatching(record.key())) {
+        if (origin == null || !origin.topic().equals(Topics.JOB_EVENTS) || !hub.watching(record.key())) {
             return;
         }
         try {
@@ -47,16 +48,6 @@ class DeadLetterTail extends KafkaTail {
             // Rejected by the rules here too: it was never shown live, nothing to correct.
             return;
         }
-        viewers.rejected(record.key(), new Cursor(origin.partition(), origin.offset()));
-    }
-
-    @Override
-    protected void openSubscriptions() {
-        // Holds no subscriptions of its own: it acts on the job tail's viewers.
-    }
-
-    @Override
-    protected void endSubscriptions(Disconnect reason) {
-        // Holds no subscriptions of its own.
+        hub.rejected(record.key(), new Cursor(origin.partition(), origin.offset()));
     }
 }

@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 /** This instance serves {@code quaero.stream.max-connections} streams already; answered with 503. */
 public final class TooManyConnectionsException extends RuntimeException {

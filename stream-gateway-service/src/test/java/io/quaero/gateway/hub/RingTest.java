@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,14 @@ import io.quaero.contracts.event.LogEvent;
 import org.junit.jupiter.api.Test;
 
 /** The per-job ring vouches only for what it really holds. */
-class WatchTest {
+class RingTest {
 
     private static final UUID JOB = UUID.randomUUID();
     private static final long MB = 1 << 20;
 
     @Test
     void servesAWindowItCoversInOffsetOrder() {
-        var w = new Watch(8, MB);
+        var w = new Ring(8, MB);
         w.coverFrom(0, 10);
         for (long o = 10; o < 15; o++) {
             w.append(at(o));
@@ -30,7 +30,7 @@ class WatchTest {
 
     @Test
     void refusesAWindowThatStartsBeforeItsCoverage() {
-        var w = new Watch(8, MB);
+        var w = new Ring(8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
         assertThat(w.slice(0, 9, 10)).isNull();
@@ -38,7 +38,7 @@ class WatchTest {
 
     @Test
     void refusesAWindowWhoseStartWasEvicted() {
-        var w = new Watch(3, MB);
+        var w = new Ring(3, MB);
         w.coverFrom(0, 0);
         for (long o = 0; o < 5; o++) {
             w.append(at(o));
@@ -49,8 +49,8 @@ class WatchTest {
 
     @Test
     void withoutCoverageOrCapacityItServesNothing() {
-        assertThat(new Watch(8, MB).slice(0, 0, 5)).isNull();
-        var off = new Watch(0, MB);
+        assertThat(new Ring(8, MB).slice(0, 0, 5)).isNull();
+        var off = new Ring(0, MB);
         off.coverFrom(0, 0);
         off.append(at(0));
         assertThat(off.slice(0, 1, 1)).isEmpty();
@@ -58,7 +58,7 @@ class WatchTest {
 
     @Test
     void bigLinesAreEvictedByTheirBytesBeforeTheCountIsReached() {
-        var w = new Watch(256, 4 * at(0, 64 * 1024).weightBytes());
+        var w = new Ring(256, 4 * at(0, 64 * 1024).weightBytes());
         w.coverFrom(0, 0);
         for (long o = 0; o < 10; o++) {
             w.append(at(o, 64 * 1024));
@@ -69,10 +69,10 @@ class WatchTest {
 
     @Test
     void holdsOnlyTheJobsPartition() {
-        var w = new Watch(8, MB);
+        var w = new Ring(8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
-        w.append(new Delivery(at(11).event(), new Cursor(3, 11)));
+        w.append(new Delivery(log(11), new Cursor(3, 11)));
         w.append(at(12));
         assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
         assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
@@ -85,8 +85,11 @@ class WatchTest {
     }
 
     private static Delivery at(long offset) {
-        return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m" + offset, null, null, null),
-            new Cursor(0, offset));
+        return new Delivery(log(offset), new Cursor(0, offset));
+    }
+
+    private static LogEvent log(long offset) {
+        return new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m" + offset, null, null, null);
     }
 
     private static Delivery at(long offset, int messageChars) {

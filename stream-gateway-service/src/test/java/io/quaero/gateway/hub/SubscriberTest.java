@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +10,7 @@ class SubscriberTest {
 
     @Test
     void aQueueFullOfBytesEndsTheSubscriptionWithOverflowLongBeforeItsCountIsReached() throws Exception {
-        var s = new Subscriber<String>("k", 10_000, 1_000, String::length, 100);
+        var s = new Subscriber<String>(10_000, 1_000, String::length, 100);
         for (int i = 0; i < 4; i++) {
             s.offer("x".repeat(250));
         }
@@ -21,7 +21,7 @@ class SubscriberTest {
 
     @Test
     void bytesTakenOutAreFreeAgain() throws Exception {
-        var s = new Subscriber<String>("k", 10_000, 1_000, String::length, 100);
+        var s = new Subscriber<String>(10_000, 1_000, String::length, 100);
         for (int round = 0; round < 10; round++) {
             s.offer("x".repeat(600));
             assertThat(s.poll(0)).hasSize(600);
@@ -31,7 +31,7 @@ class SubscriberTest {
 
     @Test
     void oneEventLargerThanTheWholeBudgetStillPassesAnEmptyQueue() throws Exception {
-        var s = new Subscriber<String>("k", 10_000, 1_000, String::length, 100);
+        var s = new Subscriber<String>(10_000, 1_000, String::length, 100);
         s.offer("z".repeat(5_000));
         assertThat(s.ending()).isNull();
         assertThat(s.poll(0)).hasSize(5_000);

@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;

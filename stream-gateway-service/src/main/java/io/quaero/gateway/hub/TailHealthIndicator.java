@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import java.util.List;
 import java.util.Map;
@@ -19,11 +19,11 @@ import org.springframework.stereotype.Component;
 class TailHealthIndicator implements HealthIndicator, MeterBinder {
 
     private final List<KafkaTail> tails;
-    private final Viewers viewers;
+    private final Hub hub;
 
-    TailHealthIndicator(List<KafkaTail> tails, Viewers viewers) {
+    TailHealthIndicator(List<KafkaTail> tails, Hub hub) {
         this.tails = tails;
-        this.viewers = viewers;
+        this.hub = hub;
     }
 
     @Override
@@ -34,7 +34,7 @@ class TailHealthIndicator implements HealthIndicator, MeterBinder {
             builder.withDetail(tail.topic(), Map.of(
                 "tailing", tail.isTailing(), "skipped", tail.skippedCount(), "restarts", tail.restartCount()));
         }
-        return builder.withDetail("connections", viewers.connectionCount()).build();
+        return builder.withDetail("connections", hub.connectionCount()).build();
     }
 
     @Override

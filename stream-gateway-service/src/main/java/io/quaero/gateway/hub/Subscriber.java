@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,7 +28,6 @@ public final class Subscriber<E> {
     /** Wakes a waiting loop so it notices {@link #ending()}; never handed out as an event. */
     private static final Object WAKE_UP = new Object();
 
-    private final String key;
     private final BlockingQueue<Object> queue;
     private final ToIntFunction<? super E> weigher;
     private final long capacityBytes;
@@ -45,17 +44,11 @@ public final class Subscriber<E> {
      * @param capacityBytes bytes ({@code weigher}'s estimate) queued at most, likewise
      * @param wakeAt        queued events at which a connection waiting for its batch is woken early
      */
-    public Subscriber(String key, int capacity, long capacityBytes, ToIntFunction<? super E> weigher, int wakeAt) {
-        this.key = key;
+    public Subscriber(int capacity, long capacityBytes, ToIntFunction<? super E> weigher, int wakeAt) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.capacityBytes = capacityBytes;
         this.weigher = weigher;
         this.wakeAt = Math.max(1, Math.min(wakeAt, capacity / 2));
-    }
-
-    /** The Kafka record key this subscriber watches (a job's), or null for a whole topic. */
-    public String key() {
-        return key;
     }
 
     /** Called by the tail thread only. */

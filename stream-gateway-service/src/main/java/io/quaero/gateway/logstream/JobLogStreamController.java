@@ -1,4 +1,4 @@
-package io.quaero.gateway.stream;
+package io.quaero.gateway.logstream;
 
 import java.io.IOException;
 import java.util.List;
@@ -13,11 +13,10 @@ import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.history.LogPages;
-import io.quaero.gateway.sse.SseWriter;
-import io.quaero.gateway.tail.Delivery;
-import io.quaero.gateway.tail.JobEventTail;
-import io.quaero.gateway.tail.KafkaBridge;
-import io.quaero.gateway.tail.Viewers;
+import io.quaero.gateway.hub.Delivery;
+import io.quaero.gateway.hub.Hub;
+import io.quaero.gateway.hub.KafkaBridge;
+import io.quaero.gateway.sse.SseResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +39,15 @@ class JobLogStreamController {
 
     private static final Logger log = LoggerFactory.getLogger(JobLogStreamController.class);
 
-    private final Viewers viewers;
-    private final JobEventTail tail;
+    private final Hub hub;
     private final KafkaBridge kafkaBridge;
     private final JobHistory history;
     private final LogPages pages;
     private final StreamProperties props;
 
-    JobLogStreamController(Viewers viewers, JobEventTail tail, KafkaBridge kafkaBridge, JobHistory history,
-                           LogPages pages, StreamProperties props) {
+    JobLogStreamController(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
         this.pages = pages;
-        this.viewers = viewers;
-        this.tail = tail;
+        this.hub = hub;
         this.kafkaBridge = kafkaBridge;
         this.history = history;
         this.props = props;
@@ -70,36 +66,29 @@ class JobLogStreamController {
         String key = Topics.jobKey(id);
         // Subscribe before reading history: what happens in between arrives live, or through the
         // bridge, and is de-duplicated by cursor, instead of falling between the two.
-        var subscriber = viewers.subscribe(id);
+        var subscription = hub.subscribeJob(id);
         try {
             int firstPage = request.since() == null ? request.limit() : props.maxLimit();
             JobSnapshot snapshot = history.snapshot(id, request.filter(), request.since(), firstPage)
                 .orElseThrow(() -> new JobNotFoundException(id));
-            // Where the tail was, after subscribing: the job's partition, or every partition while
+            // Where the tail was when we subscribed: the job's partition, or every partition while
             // the job has none (its first events may be in any).
-            long[] liveFrom = new long[Math.max(tail.partitionCount(), 1)];
-            for (int p = 0; p < liveFrom.length; p++) {
-                liveFrom[p] = tail.dispatchedUpTo(p);
+            long[] liveFrom = subscription.liveFrom();
+            if (snapshot.partition() != null) {
+                hub.ringCovers(subscription, snapshot.partition());
             }
-            if (snapshot.partition() != null && snapshot.partition() < liveFrom.length) {
-                viewers.ringCovers(subscriber, snapshot.partition(), liveFrom[snapshot.partition()]);
-            }
-            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            // nginx and similar proxies must pass each event through at once.
-            response.setHeader("X-Accel-Buffering", "no");
-            var out = new SseWriter(response.getOutputStream());
-            out.comment("quaero stream of job " + id);
-            var connection = new JobLogConnection(subscriber, out, request.filter(), props, snapshot, request.since(),
-                viewers::wasRejected);
-            Disconnect end = connection.run(snapshot.entries(), pager(id, request, snapshot),
-                () -> bridge(key, snapshot, request.since(), liveFrom));
-            log.debug("stream of job {} ended: {}", id, end);
+            var out = SseResponse.start(response, "quaero stream of job " + id);
+            var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected);
+            var start = new LogSession.Start(snapshot.partition(), snapshot.storedUpTo(), snapshot.lastLine(),
+                snapshot.totalCount(), snapshot.displayedCount(), request.since());
+            Disconnect end = new LogSession(subscription.subscriber(), out, request.filter(), props, source, start)
+                .run(snapshot.refusal(), snapshot.entries(), pager(id, request, snapshot),
+                    () -> bridge(key, snapshot, request.since(), liveFrom));
+            log.debug("stream of job {} ended: {}", id, end.wireName());
         } catch (IOException clientGoneBeforeStart) {
             log.debug("client of job {} left before the stream started", id);
         } finally {
-            viewers.unsubscribe(subscriber);
+            hub.unsubscribe(subscription);
         }
     }
 
@@ -110,6 +99,11 @@ class JobLogStreamController {
      */
     private KafkaBridge.Result<Delivery> bridge(String key, JobSnapshot snapshot, Cursor since, long[] liveFrom)
         throws InterruptedException {
+        if (liveFrom.length == 0) {
+            // The tail had not found its topic yet when we subscribed: where live starts is
+            // unknown, so nothing can be promised. It will have in a moment.
+            return KafkaBridge.Result.reset(Disconnect.BUSY);
+        }
         Integer partition = snapshot.partition();
         if (partition == null) {
             return bridgeUnplaced(key, snapshot, liveFrom);
@@ -124,7 +118,7 @@ class JobLogStreamController {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
             return KafkaBridge.Result.reset(Disconnect.UNKNOWN_CURSOR);
         }
-        List<Delivery> recent = viewers.recent(key, partition, snapshot.storedUpTo() + 1, live);
+        List<Delivery> recent = hub.recent(key, partition, snapshot.storedUpTo() + 1, live);
         if (recent != null) {
             return new KafkaBridge.Result<>(recent, null);
         }
@@ -147,16 +141,16 @@ class JobLogStreamController {
                 return window;
             }
             if (!window.events().isEmpty() && (found.isEmpty()
-                || window.events().getFirst().event().timestamp().isBefore(found.getFirst().event().timestamp()))) {
+                || window.events().getFirst().timestamp().isBefore(found.getFirst().timestamp()))) {
                 found = window.events();
             }
         }
         return new KafkaBridge.Result<>(found, null);
     }
 
-    private JobLogConnection.BacklogPager pager(UUID id, LogQuery request, JobSnapshot snapshot) {
+    private LogSession.BacklogPager pager(UUID id, LogQuery request, JobSnapshot snapshot) {
         if (request.since() == null || !snapshot.truncated()) {
-            return JobLogConnection.BacklogPager.NONE;
+            return LogSession.BacklogPager.NONE;
         }
         return new ResumePager(pages, id, request.filter(), snapshot, props.maxLimit(), props.maxReplay());
     }

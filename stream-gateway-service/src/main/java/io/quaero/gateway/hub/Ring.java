@@ -1,18 +1,16 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.quaero.contracts.Cursor;
 
 /**
- * The connections watching one job on this instance, and a bounded ring of the job's recent
- * events. The ring serves the database-lag window to the second and later viewers of a job from
- * memory, so a crowd arriving at a busy job costs one Kafka read, not one per browser.
+ * A bounded ring of one watched job's recent events. It serves the database-lag window to the
+ * second and later viewers of a job from memory, so a crowd arriving at a busy job costs one
+ * Kafka read, not one per browser.
  *
- * <p>The ring holds every event of the job's partition dispatched after the watch existed;
+ * <p>The ring holds every event of the job's partition dispatched after its channel existed;
  * {@code coversFrom} is the lowest offset from which that is known to be true (the smallest tail
  * position any subscriber read after registering), and {@code evictedUpTo} the highest offset
  * pushed out. The partition is the one its first subscriber gave (the job's, from history); an
@@ -21,9 +19,7 @@ import io.quaero.contracts.Cursor;
  * first; the oldest events leave first. At ~0.5 KB an event, the default 256 events cost ~128 KB
  * per watched job; with 64 KiB lines the byte bound (1 MB by default) keeps ~16.
  */
-final class Watch {
-
-    final Set<Subscriber<Delivery>> subscribers = ConcurrentHashMap.newKeySet();
+final class Ring {
 
     private final Delivery[] ring;
     private final long capacityBytes;
@@ -35,7 +31,7 @@ final class Watch {
     private long coversFrom = Long.MAX_VALUE;
     private long evictedUpTo = -1;
 
-    Watch(int capacity, long capacityBytes) {
+    Ring(int capacity, long capacityBytes) {
         this.ring = new Delivery[capacityBytes == 0 ? 0 : capacity];
         this.capacityBytes = capacityBytes;
     }

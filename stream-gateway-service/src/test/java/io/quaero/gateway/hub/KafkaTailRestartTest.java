@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import io.quaero.contracts.sse.Disconnect;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +41,10 @@ class KafkaTailRestartTest {
         var kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(bootstrap));
         List<String> dispatched = new CopyOnWriteArrayList<>();
-        List<Disconnect> ended = new CopyOnWriteArrayList<>();
-        var tail = new KafkaTail(kafka, topic, "test restart tail") {
+        var channels = new Channels();
+        var beforeFailure = subscriber();
+        var afterRestart = subscriber();
+        var tail = new KafkaTail(kafka, topic, "test restart tail", channels) {
             @Override
             protected void dispatch(ConsumerRecord<String, byte[]> record) {
                 String value = new String(record.value(), StandardCharsets.UTF_8);
@@ -52,21 +54,12 @@ class KafkaTailRestartTest {
                     default -> dispatched.add(value);
                 }
             }
-
-            @Override
-            protected void endSubscriptions(Disconnect reason) {
-                ended.add(reason);
-            }
-
-            @Override
-            protected void openSubscriptions() {
-                // nothing to reopen
-            }
         };
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
             new StringSerializer(), new StringSerializer())) {
             tail.start();
             await().atMost(WAIT).until(tail::isTailing);
+            channels.register(null, beforeFailure, () -> null);
 
             for (String v : List.of("a", "bad", "b")) {
                 producer.send(new ProducerRecord<>(topic, v)).get();
@@ -77,15 +70,18 @@ class KafkaTailRestartTest {
 
             producer.send(new ProducerRecord<>(topic, "fatal")).get();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> !tail.isTailing());
-            await().atMost(WAIT).until(() -> tail.isTailing() && ended.contains(Disconnect.TAIL_RESTARTED));
+            await().atMost(WAIT).until(() -> tail.isTailing() && beforeFailure.ending() == Disconnect.TAIL_RESTARTED);
             assertThat(tail.restartCount()).isEqualTo(1);
+            channels.register(null, afterRestart, () -> null);
+            assertThat(afterRestart.ending()).as("a subscription made after the restart is live").isNull();
 
             producer.send(new ProducerRecord<>(topic, "c")).get();
             await().atMost(WAIT).until(() -> dispatched.contains("c"));
         } finally {
             tail.stop();
         }
-        assertThat(ended).containsExactly(Disconnect.TAIL_RESTARTED, Disconnect.SHUTDOWN);
+        assertThat(beforeFailure.ending()).isEqualTo(Disconnect.TAIL_RESTARTED);
+        assertThat(afterRestart.ending()).isEqualTo(Disconnect.SHUTDOWN);
         assertThat(tail.isTailing()).as("not tailing once stopped").isFalse();
     }
 
@@ -98,18 +94,10 @@ class KafkaTailRestartTest {
             var kafka = new KafkaProperties();
             kafka.setBootstrapServers(List.of(bootstrap));
             List<String> dispatched = new CopyOnWriteArrayList<>();
-            var tail = new KafkaTail(kafka, topic, "test growth tail", Duration.ofMillis(300)) {
+            var tail = new KafkaTail(kafka, topic, "test growth tail", new Channels(), Duration.ofMillis(300)) {
                 @Override
                 protected void dispatch(ConsumerRecord<String, byte[]> record) {
                     dispatched.add(record.partition() + ":" + new String(record.value(), StandardCharsets.UTF_8));
-                }
-
-                @Override
-                protected void endSubscriptions(Disconnect reason) {
-                }
-
-                @Override
-                protected void openSubscriptions() {
                 }
             };
             try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
@@ -131,5 +119,9 @@ class KafkaTailRestartTest {
                 tail.stop();
             }
         }
+    }
+
+    private static Subscriber<Delivery> subscriber() {
+        return new Subscriber<>(10, 10_000, Delivery::weightBytes, 10);
     }
 }

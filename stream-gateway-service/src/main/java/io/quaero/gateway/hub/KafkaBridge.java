@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import java.time.Duration;
 import java.util.ArrayList;

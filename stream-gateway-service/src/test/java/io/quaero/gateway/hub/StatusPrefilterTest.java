@@ -1,4 +1,4 @@
-package io.quaero.gateway.tail;
+package io.quaero.gateway.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

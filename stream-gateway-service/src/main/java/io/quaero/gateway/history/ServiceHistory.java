@@ -1,4 +1,4 @@
-package io.quaero.gateway.service;
+package io.quaero.gateway.history;
 
 import java.util.List;
 
@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ServiceHistory {
 
     /** Instances listed in the service status: those that logged within this many minutes. */
-    static final int INSTANCE_WINDOW_MINUTES = 15;
+    public static final int INSTANCE_WINDOW_MINUTES = 15;
     /** At most this many instances are listed. */
     static final int MAX_INSTANCES = 100;
 
@@ -45,7 +45,7 @@ public class ServiceHistory {
      * What a service stream starts from: a page of stored lines, who logged lately, and up to
      * which offset everything is stored (-1: nothing); later lines come from Kafka.
      */
-    record Snapshot(LogPages.Page page, List<String> instances, long storedUpTo) {
+    public record Snapshot(LogPages.Page page, List<String> instances, long storedUpTo) {
     }
 
     private final JdbcTemplate jdbc;
@@ -58,7 +58,7 @@ public class ServiceHistory {
         snapshotTx.setReadOnly(true);
     }
 
-    Snapshot snapshot(LogFilter filter, Cursor since, int limit) {
+    public Snapshot snapshot(LogFilter filter, Cursor since, int limit) {
         return snapshotTx.execute(status -> {
             var page = page(filter, since == null ? LogPages.Start.NEWEST : new LogPages.Start.After(since.offset()), limit);
             List<String> instances = jdbc.queryForList("""

@@ -1,0 +1,132 @@
+package io.quaero.gateway.hub;
+
+import java.time.Instant;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Level;
+import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.ServiceLogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobStatusChange;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseJson;
+import io.quaero.contracts.sse.StepView;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One decoded event handed to the connections of a channel, with its Kafka position: a log line
+ * (of a job, or of a service) or a job's status change.
+ *
+ * <p>A line's entry JSON (all but its line number, which each connection adds) is made once, by
+ * the first connection that sends it, and shared by the others: with a hundred viewers of a job,
+ * serialising per connection was most of the gateway's CPU (see docs/BENCHMARKS.md). A status
+ * event's frame for the jobs feed is made the same way: it is the same for every feed connection,
+ * so it is a whole SSE frame. The race to make either is benign: every thread computes the same
+ * bytes.
+ */
+public final class Delivery {
+
+    /** A log line as every stream shows it, whoever wrote it. */
+    public record Line(String eventId, Instant timestamp, Level level, String message, @Nullable String stepId,
+                       @Nullable String stepName, @Nullable String source) {
+    }
+
+    /** Objects, ids and the timestamp of one event, shared entry included. */
+    private static final int FIXED_BYTES = 512;
+
+    private final Cursor cursor;
+    private final Instant timestamp;
+    private final @Nullable Line line;
+    private final @Nullable StatusEvent status;
+    private final int weightBytes;
+    private volatile byte[] entryWithoutLine;
+    private volatile byte[] feedFrame;
+
+    /** A job's event at {@code cursor} of the job events. */
+    public Delivery(JobEvent event, Cursor cursor) {
+        this(cursor, event.timestamp(), event instanceof LogEvent log ? new Line(log.eventId().toString(), log.timestamp(),
+            log.level(), log.message(), log.stepId(), log.stepName(), log.source()) : null,
+            event instanceof StatusEvent s ? s : null);
+    }
+
+    /** A service's log line at {@code offset} of the (one-partition) service logs. */
+    public static Delivery of(ServiceLogEvent event, long offset) {
+        return new Delivery(new Cursor(0, offset), event.timestamp(), new Line(event.eventId().toString(), event.timestamp(),
+            event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null);
+    }
+
+    private Delivery(Cursor cursor, Instant timestamp, @Nullable Line line, @Nullable StatusEvent status) {
+        this.cursor = cursor;
+        this.timestamp = timestamp;
+        this.line = line;
+        this.status = status;
+        long chars = line != null
+            ? line.message().length() + length(line.stepId()) + length(line.stepName()) + length(line.source())
+            : status.steps().stream().mapToLong(s -> 64 + s.id().length() + length(s.name())).sum();
+        this.weightBytes = (int) Math.min(Integer.MAX_VALUE, FIXED_BYTES + 4 * chars);
+    }
+
+    private static int length(@Nullable String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    public Cursor cursor() {
+        return cursor;
+    }
+
+    /** When the event happened, by its producer's clock. */
+    public Instant timestamp() {
+        return timestamp;
+    }
+
+    /** The log line, or null for a status change. */
+    public @Nullable Line line() {
+        return line;
+    }
+
+    /** The status change, or null for a log line. */
+    public @Nullable StatusEvent status() {
+        return status;
+    }
+
+    /**
+     * Roughly the bytes this delivery holds, for the byte bounds of connection queues and rings:
+     * its text twice (as a String, then as the shared entry JSON) plus a fixed allowance for
+     * the objects around it. An estimate, not an exact count: what it must get right is that a
+     * 64 KiB line weighs a thousand times a short one.
+     */
+    public int weightBytes() {
+        return weightBytes;
+    }
+
+    /** This (log) event as an entry of a {@code logs} event at the given line. */
+    public SseJson.PreparedEntry entry(long lineNumber) {
+        byte[] fields = entryWithoutLine;
+        if (fields == null) {
+            fields = SseJson.logEntryWithoutLine(new LogEntry(line.eventId(), cursor.toString(), lineNumber,
+                line.timestamp(), line.level().wireName(), line.message(), line.stepId(), line.stepName(), line.source()));
+            entryWithoutLine = fields;
+        }
+        return new SseJson.PreparedEntry(lineNumber, fields);
+    }
+
+    /**
+     * This (status) event as a whole {@code status} frame of the jobs feed: the delta as Kafka
+     * carried it, naming its job even when only steps changed ({@link JobStatusChange}).
+     */
+    public byte[] feedFrame() {
+        byte[] frame = feedFrame;
+        if (frame == null) {
+            var job = status.job();
+            var change = new JobStatusChange(
+                new JobStatusChange.Job(status.jobId().toString(), job == null ? null : job.status().wireName(),
+                    job == null ? null : job.progress()),
+                status.steps().stream().map(s -> new StepView(s.id(), s.name(), s.status().wireName())).toList());
+            frame = SseJson.frame(SseEvents.STATUS, null, change);
+            feedFrame = frame;
+        }
+        return frame;
+    }
+}

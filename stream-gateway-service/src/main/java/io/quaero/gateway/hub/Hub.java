@@ -1,0 +1,167 @@
+package io.quaero.gateway.hub;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.sse.Disconnect;
+import io.quaero.gateway.config.StreamProperties;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every stream this instance serves subscribes here: a job's channel, the jobs feed, or the
+ * service logs. The hub owns the channels of both tailed topics ({@link Channels}: the hand-over
+ * lock), the connection budget ({@code max-connections}, shared by all streams), each
+ * connection's bounded queue, the jobs' rings, and what storage refused after the tail passed it.
+ */
+@Component
+public class Hub {
+
+    /** Refused events remembered at most. */
+    static final int REJECTED_REMEMBERED = 1_024;
+
+    private final Channels jobEvents = new Channels();
+    private final Channels serviceLogs = new Channels();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final StreamProperties props;
+    /**
+     * Cursors of events storage refused after the tail passed them, the newest
+     * {@value #REJECTED_REMEMBERED} (~100 B each), needed only for the seconds until ingest records its
+     * progress past them. Read by every connection for every event, written only by the dead-letter
+     * tail, and rarely: an immutable set replaced on write, so a read takes no lock.
+     */
+    private volatile Set<Cursor> recentlyRejected = Set.of();
+
+    Hub(StreamProperties props) {
+        this.props = props;
+    }
+
+    /**
+     * One connection's place in a channel: its queue, the channel's key (null for the all-records
+     * channels), and where the tail was when it registered ({@code liveFrom}, per partition):
+     * everything after arrives in the queue, everything up to it is history.
+     */
+    public record Subscription(Subscriber<Delivery> subscriber, Channels channels, @Nullable String key, long[] liveFrom) {
+    }
+
+    /**
+     * Subscribes to a job's events; call before reading its history.
+     *
+     * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
+     */
+    public Subscription subscribeJob(UUID jobId) {
+        return subscribe(jobEvents, Topics.jobKey(jobId));
+    }
+
+    /** Subscribes to every job's status changes (the jobs feed). */
+    public Subscription subscribeFeed() {
+        return subscribe(jobEvents, null);
+    }
+
+    /** Subscribes to the service logs. */
+    public Subscription subscribeServiceLogs() {
+        return subscribe(serviceLogs, null);
+    }
+
+    private Subscription subscribe(Channels channels, @Nullable String key) {
+        if (connections.incrementAndGet() > props.maxConnections()) {
+            connections.decrementAndGet();
+            throw new TooManyConnectionsException(props.maxConnections());
+        }
+        var subscriber = new Subscriber<Delivery>(props.bufferSize(), props.bufferBytes().toBytes(), Delivery::weightBytes,
+            props.maxLimit());
+        long[] liveFrom = channels.register(key, subscriber,
+            () -> new Channel(new Ring(props.ringSize(), props.ringBytes().toBytes())));
+        return new Subscription(subscriber, channels, key, liveFrom);
+    }
+
+    public void unsubscribe(Subscription s) {
+        s.channels().unregister(s.key(), s.subscriber());
+        connections.decrementAndGet();
+    }
+
+    /** The channels the job-events tail feeds. */
+    Channels jobEvents() {
+        return jobEvents;
+    }
+
+    /** The channels the service-logs tail feeds. */
+    Channels serviceLogs() {
+        return serviceLogs;
+    }
+
+    /**
+     * The subscription read the tail at {@code liveFrom} of the job's {@code partition} after
+     * registering: every later event there is in the job's ring.
+     */
+    public void ringCovers(Subscription s, int partition) {
+        Ring ring = ring(s.key());
+        if (ring != null && partition < s.liveFrom().length) {
+            ring.coverFrom(partition, s.liveFrom()[partition] + 1);
+        }
+    }
+
+    /** The job's events {@code from..to} of {@code partition} from memory, or null when the ring cannot vouch for them all. */
+    public @Nullable List<Delivery> recent(String key, int partition, long from, long to) {
+        Ring ring = ring(key);
+        return ring == null ? null : ring.slice(partition, from, to);
+    }
+
+    private @Nullable Ring ring(@Nullable String key) {
+        Channel c = jobEvents.channel(key);
+        return c == null ? null : c.ring();
+    }
+
+    /**
+     * Storage refused the job's event at {@code cursor} after the live tail passed it: remembered
+     * (so no later viewer numbers it), taken out of the job's ring, and every viewer of the job
+     * is ended with {@link Disconnect#RECORD_REJECTED} to start over from stored history.
+     */
+    void rejected(String key, Cursor cursor) {
+        var next = new LinkedHashSet<>(recentlyRejected);
+        next.add(cursor);
+        for (var it = next.iterator(); next.size() > REJECTED_REMEMBERED; ) {
+            it.next();
+            it.remove();
+        }
+        recentlyRejected = Collections.unmodifiableSet(next);
+        Channel c = jobEvents.channel(key);
+        if (c != null) {
+            c.ring().forget(cursor);
+            c.endAll(Disconnect.RECORD_REJECTED);
+        }
+    }
+
+    /** True when storage refused the event at {@code cursor} (recently: the memory is bounded). */
+    public boolean wasRejected(Cursor cursor) {
+        Set<Cursor> rejected = recentlyRejected;
+        return !rejected.isEmpty() && rejected.contains(cursor);
+    }
+
+    /** True when someone here watches the job with this record key. */
+    boolean watching(@Nullable String key) {
+        return jobEvents.channel(key) != null;
+    }
+
+    /** The job's current subscriptions on this instance (a snapshot), e.g. to read their wake-up counts. */
+    public List<Subscriber<Delivery>> subscribers(UUID jobId) {
+        Channel c = jobEvents.channel(Topics.jobKey(jobId));
+        return c == null ? List.of() : c.subscribers();
+    }
+
+    /** Feed connections open on this instance. */
+    public int feedCount() {
+        return jobEvents.all().subscribers().size();
+    }
+
+    /** Streams of every kind open on this instance. */
+    public int connectionCount() {
+        return connections.get();
+    }
+}

@@ -1,0 +1,59 @@
+package io.quaero.gateway.logstream;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobView;
+import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.contracts.sse.StepView;
+import io.quaero.gateway.hub.Delivery;
+
+/**
+ * A job's log: its status and steps start from the snapshot and merge each change (a change names
+ * only what changed); lines are numbered one after another, as ingest numbers them; a record
+ * storage refused after the tail passed it has no line.
+ */
+final class JobSource implements LogSource {
+
+    private JobView job;
+    private final Map<String, StepView> steps = new LinkedHashMap<>();
+    private final Predicate<Cursor> refused;
+
+    JobSource(JobView job, List<StepView> steps, Predicate<Cursor> refused) {
+        this.job = job;
+        steps.forEach(s -> this.steps.put(s.id(), s));
+        this.refused = refused;
+    }
+
+    @Override
+    public StatusPayload status() {
+        return new StatusPayload(job, List.copyOf(steps.values()), null);
+    }
+
+    @Override
+    public void merge(StatusEvent change) {
+        if (change.job() != null) {
+            Integer progress = change.job().progress() != null ? change.job().progress() : job.progress();
+            job = new JobView(job.id(), change.job().status().wireName(), progress);
+        }
+        for (var step : change.steps()) {
+            StepView old = steps.get(step.id());
+            String name = step.name() != null ? step.name() : old != null ? old.name() : null;
+            steps.put(step.id(), new StepView(step.id(), name, step.status().wireName()));
+        }
+    }
+
+    @Override
+    public long lineOf(Delivery d, long lastLine) {
+        return lastLine + 1;
+    }
+
+    @Override
+    public boolean refused(Cursor cursor) {
+        return refused.test(cursor);
+    }
+}

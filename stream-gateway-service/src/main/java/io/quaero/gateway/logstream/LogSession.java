@@ -1,0 +1,267 @@
+package io.quaero.gateway.logstream;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.sse.Disconnect;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsMeta;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseJson;
+import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.hub.Delivery;
+import io.quaero.gateway.hub.KafkaBridge;
+import io.quaero.gateway.hub.Subscriber;
+import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.StreamLoop;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One browser's stream of a log — a job's, or the services' — run on the request's own virtual
+ * thread: status, stored backlog (and further resume pages), the bridged window, then the live
+ * tail through {@link StreamLoop}. On a status change pending logs are flushed first, then
+ * {@code status} is sent, so a status is never seen before the logs that preceded it. What differs
+ * between a job and the service logs (status, numbering, refused records) is the {@link LogSource}.
+ *
+ * <p>Where each event comes from. The subscription was made before the snapshot was read; the
+ * snapshot says up to which offset of the log's partition everything is stored
+ * ({@code storedUpTo}); the bridge brings the events from there up to where the live tail was
+ * when we subscribed; the queue brings the rest. Events can arrive twice across these sources, so
+ * every event at or below the highest offset already handled is dropped: a log is one partition,
+ * and its offsets are its order. An event in another partition is not the log's (for a job: not
+ * yet; ingest forwards it to the job's partition, and the copy is what counts) and is dropped too;
+ * when no event was stored or resumed from, the partition is unknown and the first event that
+ * comes decides it. Events the client already has (at or below its resume cursor) are numbered
+ * and counted but not sent again. Counts start from the snapshot and grow with each new event,
+ * never with a query per batch.
+ */
+final class LogSession implements StreamLoop.Sink<Delivery> {
+
+    /**
+     * Where the stored log ends, as the snapshot read it.
+     *
+     * @param partition      the log's partition, or null until its first event says
+     * @param storedUpTo     every record of the partition at or below this offset is stored (-1: none)
+     * @param lastLine       the line number of the last stored line (0: none)
+     * @param totalCount     lines of the log (of the step, when filtered by step)
+     * @param displayedCount lines matching the whole filter
+     * @param since          the client's resume cursor, or null
+     */
+    record Start(@Nullable Integer partition, long storedUpTo, long lastLine, long totalCount, long displayedCount,
+                 @Nullable Cursor since) {
+    }
+
+    private final Subscriber<Delivery> subscriber;
+    private final SseWriter out;
+    private final LogFilter filter;
+    private final StreamProperties props;
+    private final LogSource source;
+
+    /** Entries waiting for the next flush, serialised but for their line (shared across connections). */
+    private final List<SseJson.PreparedEntry> pending = new ArrayList<>();
+    private String pendingFirstId;
+    private String pendingLastId;
+    private String pendingLastCursor;
+    private long pendingBytes;
+    private @Nullable Integer partition;
+    /** Highest offset of {@code partition} handled: the snapshot's stored end, then each event's. */
+    private long handledUpTo;
+    /** The client's resume cursor offset: events up to it are counted, not sent. */
+    private final long clientHas;
+    private long lastLine;
+    private long totalCount;
+    private long displayedCount;
+    private long sentCount;
+    /** SSE id of the last entry sent: the cursor this client would resume from. */
+    private String lastSentCursor;
+
+    LogSession(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, LogSource source,
+               Start start) {
+        this.subscriber = subscriber;
+        this.out = out;
+        this.filter = filter;
+        this.props = props;
+        this.source = source;
+        this.partition = start.partition();
+        this.handledUpTo = start.storedUpTo();
+        this.clientHas = start.since() == null ? -1 : start.since().offset();
+        this.lastLine = start.lastLine();
+        this.totalCount = start.totalCount();
+        this.displayedCount = start.displayedCount();
+        this.lastSentCursor = start.since() == null ? null : start.since().toString();
+    }
+
+    /**
+     * Sends the status, the stored backlog and the bridged window, then the live tail until the
+     * connection ends.
+     *
+     * @param refusal why the client's cursor cannot be honoured (sent as a reset), or null
+     */
+    Disconnect run(@Nullable Disconnect refusal, List<LogEntry> backlog, BacklogPager more, Bridge bridge)
+        throws InterruptedException {
+        try {
+            sendStatus();
+            if (refusal != null) {
+                return reset(refusal);
+            }
+            sendEntries(backlog, true);
+            for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
+                sendEntries(page, false);
+            }
+            if (more.exhausted()) {
+                return reset(Disconnect.TOO_FAR_BEHIND);
+            }
+            KafkaBridge.Result<Delivery> window = bridge.open();
+            if (window.resetReason() != null) {
+                return reset(window.resetReason());
+            }
+            for (Delivery d : window.events()) {
+                accept(d);
+                if (pending.size() >= props.maxLimit()) {
+                    flush();
+                }
+            }
+            flush();
+            return StreamLoop.run(subscriber, this, out, props);
+        } catch (IOException clientGone) {
+            return Disconnect.CLIENT_GONE;
+        }
+    }
+
+    /** Takes one event into the stream; returns true when it wrote an event itself. */
+    @Override
+    public boolean accept(Delivery d) throws IOException {
+        Cursor cursor = d.cursor();
+        if (partition == null) {
+            partition = cursor.partition();
+        } else if (cursor.partition() != partition) {
+            return false;
+        }
+        if (cursor.offset() <= handledUpTo || source.refused(cursor)) {
+            // Seen already, or refused by storage: stored history has no line for it either.
+            return false;
+        }
+        handledUpTo = cursor.offset();
+        Delivery.Line line = d.line();
+        if (line != null) {
+            add(d, line, cursor.offset() > clientHas);
+            if (pendingBytes >= LogPages.MAX_PAGE_BYTES) {
+                // Big lines: a batch is bounded in bytes too, not only in entries.
+                flush();
+                return true;
+            }
+            return false;
+        }
+        flush();
+        source.merge(d.status());
+        sendStatus();
+        return true;
+    }
+
+    private void add(Delivery d, Delivery.Line line, boolean send) {
+        long number = source.lineOf(d, lastLine);
+        lastLine = number;
+        if (!filter.matchesStep(line.stepId())) {
+            return;
+        }
+        totalCount++;
+        if (filter.matches(line.level(), line.message())) {
+            displayedCount++;
+            if (send) {
+                if (pending.isEmpty()) {
+                    pendingFirstId = line.eventId();
+                }
+                SseJson.PreparedEntry entry = d.entry(number);
+                pending.add(entry);
+                pendingBytes += entry.withoutLine().length;
+                pendingLastId = line.eventId();
+                pendingLastCursor = d.cursor().toString();
+            }
+        }
+    }
+
+    @Override
+    public int pending() {
+        return pending.size();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!pending.isEmpty()) {
+            sendLogs(pending, pendingFirstId, pendingLastId, pendingLastCursor);
+            pending.clear();
+            pendingBytes = 0;
+        }
+    }
+
+    /** Tells the client to reconnect from its cursor (or to start over); nothing was dropped silently. */
+    @Override
+    public Disconnect reset(Disconnect reason) throws IOException {
+        out.event(SseEvents.RESET, null, ResetPayload.of(reason, lastSentCursor));
+        return reason;
+    }
+
+    /** Stored entries (backlog, resume pages); an empty initial batch still goes out, with the counts. */
+    private void sendEntries(List<LogEntry> entries, boolean evenIfEmpty) throws IOException {
+        if (entries.isEmpty() && !evenIfEmpty) {
+            return;
+        }
+        List<SseJson.PreparedEntry> json = new ArrayList<>(entries.size());
+        entries.forEach(e -> json.add(new SseJson.PreparedEntry(e.line(), SseJson.logEntryWithoutLine(e))));
+        sendLogs(json, entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id(),
+            entries.isEmpty() ? null : entries.getLast().cursor());
+    }
+
+    /**
+     * One {@code logs} event; its SSE id is the cursor of its last entry, which is where a
+     * reconnecting EventSource resumes ({@code Last-Event-ID}).
+     */
+    private void sendLogs(List<SseJson.PreparedEntry> entries, String firstId, String lastId, String lastCursor)
+        throws IOException {
+        sentCount += entries.size();
+        if (lastCursor != null) {
+            lastSentCursor = lastCursor;
+        }
+        out.logs(lastCursor, entries, new LogsMeta(totalCount, displayedCount, displayedCount > sentCount, firstId, lastId));
+    }
+
+    private void sendStatus() throws IOException {
+        out.event(SseEvents.STATUS, null, source.status());
+    }
+
+    /** Further pages of a resume, read from history after the first one. */
+    interface BacklogPager {
+
+        /** No further pages: a fresh connection, or a resume that fit in its first page. */
+        BacklogPager NONE = new BacklogPager() {
+            @Override
+            public List<LogEntry> next() {
+                return List.of();
+            }
+
+            @Override
+            public boolean exhausted() {
+                return false;
+            }
+        };
+
+        /** The next page, oldest first; empty when the replay is over. */
+        List<LogEntry> next();
+
+        /** True when the replay stopped at its limit before reaching the end. */
+        boolean exhausted();
+    }
+
+    /** The window between the stored history and the live tail, read when the backlog is out. */
+    @FunctionalInterface
+    interface Bridge {
+
+        /** The log's events in the window, oldest first, or the reason it cannot be bridged. */
+        KafkaBridge.Result<Delivery> open() throws InterruptedException;
+    }
+}

@@ -1,0 +1,34 @@
+package io.quaero.gateway.logstream;
+
+import io.quaero.contracts.Cursor;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.ServiceView;
+import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.gateway.hub.Delivery;
+
+/**
+ * The services' own log: its status is read once at connect; a line's number is its position in
+ * the one-partition topic (as stored), so a record the rules skipped leaves a gap, not a shift.
+ */
+record ServiceSource(ServiceView service) implements LogSource {
+
+    @Override
+    public StatusPayload status() {
+        return new StatusPayload(null, null, service);
+    }
+
+    @Override
+    public void merge(StatusEvent change) {
+        throw new IllegalStateException("service logs carry no status changes");
+    }
+
+    @Override
+    public long lineOf(Delivery d, long lastLine) {
+        return d.cursor().offset() + 1;
+    }
+
+    @Override
+    public boolean refused(Cursor cursor) {
+        return false;
+    }
+}
