@@ -46,6 +46,12 @@ import org.springframework.util.unit.DataSize;
  *                       list a page fetches once the feed is open misses no change the feed will
  *                       not bring; further behind (ingest or the database down), the feed opens
  *                       anyway. 0 opens at once, without that guarantee. Default 3s.
+ * @param writeDeadline  longest a write may wait for the client's socket to take it; a client
+ *                       that stops reading (a frozen tab, a dead network path without a reset) is
+ *                       then closed and its slot and queue freed at once, and resumes from its
+ *                       cursor when it comes back. The servlet container's socket write timeout
+ *                       (Tomcat's connection timeout, which is also its keep-alive timeout).
+ *                       Default 10s.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -60,7 +66,8 @@ public record StreamProperties(
     @DefaultValue("100000") int maxBridgeScan,
     @DefaultValue("256") int ringSize,
     @DefaultValue("1MB") DataSize ringBytes,
-    @DefaultValue("3s") Duration feedHandoverWait) {
+    @DefaultValue("3s") Duration feedHandoverWait,
+    @DefaultValue("10s") Duration writeDeadline) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -81,6 +88,8 @@ public record StreamProperties(
         require(ringSize >= 0 && ringSize <= 100_000, "quaero.stream.ring-size must be 0..100000, was " + ringSize);
         require(!feedHandoverWait.isNegative() && feedHandoverWait.toSeconds() <= 60,
             "quaero.stream.feed-handover-wait must be within [0, 60s], was " + feedHandoverWait);
+        require(writeDeadline.toMillis() >= 100 && writeDeadline.toMinutes() <= 5,
+            "quaero.stream.write-deadline must be within [100ms, 5m], was " + writeDeadline);
         require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
     }
 

@@ -39,8 +39,8 @@ final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
     Disconnect run() throws InterruptedException {
         try {
             return StreamLoop.run(subscriber, this, out, props);
-        } catch (IOException clientGone) {
-            return Disconnect.CLIENT_GONE;
+        } catch (IOException failed) {
+            return SseWriter.cause(failed);
         }
     }
 

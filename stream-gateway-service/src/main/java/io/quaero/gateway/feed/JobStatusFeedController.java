@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseResponse;
+import io.quaero.gateway.sse.StreamEnds;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.hub.Hub;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,8 +61,10 @@ class JobStatusFeedController {
     private final Hub hub;
     private final ListHandover handover;
     private final StreamProperties props;
+    private final StreamEnds ends;
 
-    JobStatusFeedController(Hub hub, ListHandover handover, StreamProperties props) {
+    JobStatusFeedController(Hub hub, ListHandover handover, StreamProperties props, StreamEnds ends) {
+        this.ends = ends;
         this.hub = hub;
         this.handover = handover;
         this.props = props;
@@ -76,6 +79,7 @@ class JobStatusFeedController {
             handover.awaitStored(() -> subscription.subscriber().ending() != null);
             var out = SseResponse.start(response, "quaero job status feed");
             Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props).run();
+            ends.record(StreamEnds.Stream.FEED, end);
             log.debug("job status feed ended: {}", end.wireName());
         } catch (IOException clientGoneBeforeStart) {
             log.debug("client of the job status feed left before the stream started");

@@ -17,6 +17,7 @@ import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Hub;
 import io.quaero.gateway.hub.KafkaBridge;
 import io.quaero.gateway.sse.SseResponse;
+import io.quaero.gateway.sse.StreamEnds;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +45,11 @@ class JobLogStreamController {
     private final JobHistory history;
     private final LogPages pages;
     private final StreamProperties props;
+    private final StreamEnds ends;
 
-    JobLogStreamController(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
+    JobLogStreamController(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props,
+                           StreamEnds ends) {
+        this.ends = ends;
         this.pages = pages;
         this.hub = hub;
         this.kafkaBridge = kafkaBridge;
@@ -84,6 +88,7 @@ class JobLogStreamController {
             Disconnect end = new LogSession(subscription.subscriber(), out, request.filter(), props, source, start)
                 .run(snapshot.refusal(), snapshot.entries(), pager(id, request, snapshot),
                     () -> bridge(key, snapshot, request.since(), liveFrom));
+            ends.record(StreamEnds.Stream.JOB, end);
             log.debug("stream of job {} ended: {}", id, end.wireName());
         } catch (IOException clientGoneBeforeStart) {
             log.debug("client of job {} left before the stream started", id);

@@ -128,8 +128,8 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
             }
             flush();
             return StreamLoop.run(subscriber, this, out, props);
-        } catch (IOException clientGone) {
-            return Disconnect.CLIENT_GONE;
+        } catch (IOException failed) {
+            return SseWriter.cause(failed);
         }
     }
 

@@ -3,6 +3,7 @@ package io.quaero.gateway.logstream;
 import java.io.IOException;
 
 import io.quaero.contracts.Topics;
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.config.StreamProperties;
@@ -15,6 +16,7 @@ import io.quaero.gateway.hub.KafkaBridge;
 import io.quaero.gateway.hub.LiveRules;
 import io.quaero.gateway.hub.ServiceLogTail;
 import io.quaero.gateway.sse.SseResponse;
+import io.quaero.gateway.sse.StreamEnds;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,9 +41,11 @@ class ServiceLogStreamController {
     private final StreamProperties props;
     private final KafkaBridge bridge;
     private final LiveRules rules;
+    private final StreamEnds ends;
 
     ServiceLogStreamController(Hub hub, ServiceLogTail tail, JobEventTail jobTail, ServiceHistory history,
-                               StreamProperties props, KafkaBridge bridge, LiveRules rules) {
+                               StreamProperties props, KafkaBridge bridge, LiveRules rules, StreamEnds ends) {
+        this.ends = ends;
         this.hub = hub;
         this.tail = tail;
         this.jobTail = jobTail;
@@ -79,10 +83,11 @@ class ServiceLogStreamController {
             var start = new LogSession.Start(0, snapshot.storedUpTo(), 0, snapshot.page().totalCount(),
                 snapshot.page().displayedCount(), request.since());
             long liveFrom = subscription.liveFrom().length == 0 ? -1 : subscription.liveFrom()[0];
-            new LogSession(subscription.subscriber(), out, request.filter(), props, new ServiceSource(status), start)
+            Disconnect end = new LogSession(subscription.subscriber(), out, request.filter(), props, new ServiceSource(status), start)
                 .run(null, snapshot.page().entries(), LogSession.BacklogPager.NONE,
                     () -> bridge.read(Topics.SERVICE_LOGS, 0, null, snapshot.storedUpTo() + 1, liveFrom,
                         r -> Delivery.of(rules.serviceLog(r.value()), r.offset())));
+            ends.record(StreamEnds.Stream.SERVICE, end);
         } catch (IOException clientGoneBeforeStart) {
             // Nothing to clean up beyond the subscription.
         } finally {

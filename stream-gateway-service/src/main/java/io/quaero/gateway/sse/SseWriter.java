@@ -2,16 +2,19 @@ package io.quaero.gateway.sse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.LogsMeta;
 import io.quaero.contracts.sse.SseJson;
 
 /**
  * Writes SSE frames to one response. Every method flushes, because an event that sits in a
- * buffer is an event the browser does not see. Any {@link IOException} means the client is gone.
+ * buffer is an event the browser does not see. Any {@link IOException} means the client is gone
+ * ({@link #cause} says how).
  */
 public final class SseWriter {
 
@@ -19,6 +22,19 @@ public final class SseWriter {
 
     public SseWriter(OutputStream out) {
         this.out = out;
+    }
+
+    /**
+     * Why a write failed: the socket did not take it within the write deadline (the client stopped
+     * reading), or the client went away.
+     */
+    public static Disconnect cause(IOException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return Disconnect.WRITE_TIMEOUT;
+            }
+        }
+        return Disconnect.CLIENT_GONE;
     }
 
     public void event(String name, String id, Object payload) throws IOException {
