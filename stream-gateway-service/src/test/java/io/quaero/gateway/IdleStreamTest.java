@@ -123,7 +123,7 @@ class IdleStreamTest {
 
     /** Each connection's wake-up count, in a stable order (the same subscribers both times). */
     private long[] wakeUps(UUID... jobs) {
-        List<Subscriber<?>> all = new ArrayList<>();
+        List<Subscriber> all = new ArrayList<>();
         for (UUID job : jobs) {
             all.addAll(hub.subscribers(job));
         }

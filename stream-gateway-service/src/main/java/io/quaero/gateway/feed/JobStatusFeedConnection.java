@@ -10,26 +10,24 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
+import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Subscriber;
 
 /**
  * One browser's jobs feed, run on the request's virtual thread through {@link StreamLoop}: the
- * status events queued since the last flush go out together every batch interval, each as its own
- * {@code status} event whose bytes the first feed connection rendered and every other one copies
- * ({@link Delivery#feedFrame()}). Nothing here is per connection but the batch: no cursor, no
+ * status events of each batch go out together, each as its own {@code status} event whose bytes
+ * the first feed connection rendered and every other one copies ({@link Delivery#feedFrame()}). Nothing here is per connection but the batch: no cursor, no
  * counts, no resume; a page that missed something (overflow, shutdown, a network error) fetches
  * the list again when it reconnects.
  */
-final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
+final class JobStatusFeedConnection implements StreamLoop.Sink {
 
-    private final Subscriber<Delivery> subscriber;
+    private final Subscriber subscriber;
     private final SseWriter out;
     private final StreamProperties props;
-    /** Frames waiting for the next flush, shared with the other feed connections. */
-    private final List<byte[]> pending = new ArrayList<>();
 
-    JobStatusFeedConnection(Subscriber<Delivery> subscriber, SseWriter out, StreamProperties props) {
+    JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamProperties props) {
         this.subscriber = subscriber;
         this.out = out;
         this.props = props;
@@ -45,22 +43,13 @@ final class JobStatusFeedConnection implements StreamLoop.Sink<Delivery> {
     }
 
     @Override
-    public boolean accept(Delivery status) {
-        pending.add(status.feedFrame());
-        return false;
-    }
-
-    @Override
-    public int pending() {
-        return pending.size();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (!pending.isEmpty()) {
-            out.frames(pending);
-            pending.clear();
+    public boolean accept(Batch batch) throws IOException {
+        List<byte[]> frames = new ArrayList<>(batch.size());
+        for (Delivery d : batch.deliveries()) {
+            frames.add(d.feedFrame());
         }
+        out.frames(frames);
+        return !frames.isEmpty();
     }
 
     /** No cursor: the feed cannot be resumed, the page starts over (reconnects, fetches the list). */

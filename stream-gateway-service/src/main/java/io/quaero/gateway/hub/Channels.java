@@ -26,28 +26,39 @@ public final class Channels {
     /** Channels by Kafka record key (a job's), made on first subscription, gone with the last. */
     private final Map<String, Channel> byKey = new HashMap<>();
     /** The channel of connections that want every record (the jobs feed, the service logs). */
-    private final Channel all = new Channel(null);
+    private final Channel all;
+    private final Channel.Limits limits;
     /** Per partition, the offset up to which records were handed out (-1: none). */
     private long[] dispatched = new long[0];
     /** After a shutdown every new subscription is ended at once, until the tail starts again. */
     private boolean closed;
 
+    Channels(Channel.Limits limits) {
+        this.limits = limits;
+        this.all = new Channel(null, limits);
+    }
+
+    /** For a tail whose records feed no channel (nobody subscribes to it): only its position is kept. */
+    static Channels none() {
+        return new Channels(new Channel.Limits(1, 1, () -> { }));
+    }
+
     /**
-     * Registers {@code subscriber} on the channel of {@code key} (made with {@code newChannel}
-     * if nobody watches it yet), or on the all-records channel when {@code key} is null.
+     * Registers {@code subscriber} on the channel of {@code key} (made with a ring from
+     * {@code newRing} if nobody watches it yet), or on the all-records channel when {@code key} is null.
      *
      * @return the tail's position per partition at that instant (empty before it was first
      *         positioned; while it is down after a failure, the subscription is ended when it is back)
      */
-    synchronized long[] register(@Nullable String key, Subscriber<Delivery> subscriber, Supplier<Channel> newChannel) {
-        (key == null ? all : byKey.computeIfAbsent(key, k -> newChannel.get())).add(subscriber);
+    synchronized long[] register(@Nullable String key, Subscriber subscriber, Supplier<Ring> newRing) {
+        (key == null ? all : byKey.computeIfAbsent(key, k -> new Channel(newRing.get(), limits))).add(subscriber);
         if (closed) {
             subscriber.end(Disconnect.SHUTDOWN);
         }
         return dispatched.clone();
     }
 
-    synchronized void unregister(@Nullable String key, Subscriber<Delivery> subscriber) {
+    synchronized void unregister(@Nullable String key, Subscriber subscriber) {
         if (key == null) {
             all.remove(subscriber);
         } else {
@@ -70,6 +81,12 @@ public final class Channels {
 
     Channel all() {
         return all;
+    }
+
+    /** The batch tick: every channel hands out what it gathered since the last one. */
+    synchronized void tick() {
+        all.seal();
+        byKey.values().forEach(Channel::seal);
     }
 
     /** Called by the tail: moves its position to each record and hands it out, under the lock. */

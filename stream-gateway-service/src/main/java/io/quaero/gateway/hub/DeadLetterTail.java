@@ -31,7 +31,7 @@ class DeadLetterTail extends KafkaTail {
 
     DeadLetterTail(KafkaProperties kafka, Hub hub, LiveRules rules) {
         // Feeds no channel of its own (nobody subscribes to dead letters): it acts on the jobs' channels.
-        super(kafka, Topics.DEAD_LETTER, "gateway dead-letter tail", new Channels());
+        super(kafka, Topics.DEAD_LETTER, "gateway dead-letter tail", Channels.none());
         this.hub = hub;
         this.rules = rules;
     }

@@ -5,12 +5,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.history.LogPages;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -26,10 +30,13 @@ public class Hub {
     /** Refused events remembered at most. */
     static final int REJECTED_REMEMBERED = 1_024;
 
-    private final Channels jobEvents = new Channels();
-    private final Channels serviceLogs = new Channels();
+    private final Channels jobEvents;
+    private final Channels serviceLogs;
     private final AtomicInteger connections = new AtomicInteger();
     private final StreamProperties props;
+    /** Set when an event opened a batch somewhere: a tick is due. */
+    private final AtomicBoolean batchOpen = new AtomicBoolean();
+    private volatile @Nullable Thread ticker;
     /**
      * Cursors of events storage refused after the tail passed them, the newest
      * {@value #REJECTED_REMEMBERED} (~100 B each), needed only for the seconds until ingest records its
@@ -40,6 +47,10 @@ public class Hub {
 
     Hub(StreamProperties props) {
         this.props = props;
+        // A batch is handed out at the tick, or at once when it holds a whole logs event.
+        var limits = new Channel.Limits(props.maxLimit(), LogPages.MAX_PAGE_BYTES, this::batchOpened);
+        this.jobEvents = new Channels(limits);
+        this.serviceLogs = new Channels(limits);
     }
 
     /**
@@ -47,7 +58,7 @@ public class Hub {
      * channels), and where the tail was when it registered ({@code liveFrom}, per partition):
      * everything after arrives in the queue, everything up to it is history.
      */
-    public record Subscription(Subscriber<Delivery> subscriber, Channels channels, @Nullable String key, long[] liveFrom) {
+    public record Subscription(Subscriber subscriber, Channels channels, @Nullable String key, long[] liveFrom) {
     }
 
     /**
@@ -74,16 +85,40 @@ public class Hub {
             connections.decrementAndGet();
             throw new TooManyConnectionsException(props.maxConnections());
         }
-        var subscriber = new Subscriber<Delivery>(props.bufferSize(), props.bufferBytes().toBytes(), Delivery::weightBytes,
-            props.maxLimit());
-        long[] liveFrom = channels.register(key, subscriber,
-            () -> new Channel(new Ring(props.ringSize(), props.ringBytes().toBytes())));
+        var subscriber = new Subscriber(props.bufferSize(), props.bufferBytes().toBytes());
+        long[] liveFrom = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()));
         return new Subscription(subscriber, channels, key, liveFrom);
     }
 
     public void unsubscribe(Subscription s) {
         s.channels().unregister(s.key(), s.subscriber());
         connections.decrementAndGet();
+    }
+
+    private void batchOpened() {
+        if (!batchOpen.getAndSet(true)) {
+            Thread t = ticker;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Called by the {@link Ticker}: parks until some channel has an open batch (or {@code stop} says). */
+    void awaitOpenBatch(BooleanSupplier stop) {
+        ticker = Thread.currentThread();
+        while (!batchOpen.get() && !stop.getAsBoolean()) {
+            LockSupport.park(this);
+        }
+    }
+
+    /** The tick: every channel hands out the batch it gathered. */
+    void tick() {
+        // Cleared first: an event that opens a batch after this asks for the next tick, even if
+        // this one already takes it along (then that tick finds nothing, which costs nothing).
+        batchOpen.set(false);
+        jobEvents.tick();
+        serviceLogs.tick();
     }
 
     /** The channels the job-events tail feeds. */
@@ -150,7 +185,7 @@ public class Hub {
     }
 
     /** The job's current subscriptions on this instance (a snapshot), e.g. to read their wake-up counts. */
-    public List<Subscriber<Delivery>> subscribers(UUID jobId) {
+    public List<Subscriber> subscribers(UUID jobId) {
         Channel c = jobEvents.channel(Topics.jobKey(jobId));
         return c == null ? List.of() : c.subscribers();
     }

@@ -1,6 +1,8 @@
 package io.quaero.gateway.logstream;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +16,7 @@ import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.KafkaBridge;
 import io.quaero.gateway.hub.Subscriber;
@@ -40,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * and counted but not sent again. Counts start from the snapshot and grow with each new event,
  * never with a query per batch.
  */
-final class LogSession implements StreamLoop.Sink<Delivery> {
+final class LogSession implements StreamLoop.Sink {
 
     /**
      * Where the stored log ends, as the snapshot read it.
@@ -56,7 +59,7 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
                  @Nullable Cursor since) {
     }
 
-    private final Subscriber<Delivery> subscriber;
+    private final Subscriber subscriber;
     private final SseWriter out;
     private final LogFilter filter;
     private final StreamProperties props;
@@ -79,8 +82,10 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
     private long sentCount;
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
+    /** Events written ({@code logs} and {@code status}), to tell whether a batch wrote anything. */
+    private long written;
 
-    LogSession(Subscriber<Delivery> subscriber, SseWriter out, LogFilter filter, StreamProperties props, LogSource source,
+    LogSession(Subscriber subscriber, SseWriter out, LogFilter filter, StreamProperties props, LogSource source,
                Start start) {
         this.subscriber = subscriber;
         this.out = out;
@@ -94,6 +99,23 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
         this.totalCount = start.totalCount();
         this.displayedCount = start.displayedCount();
         this.lastSentCursor = start.since() == null ? null : start.since().toString();
+    }
+
+    /** A copy of {@code from}'s state that writes to {@code out}: what {@link #prepare} runs a batch through. */
+    private LogSession(LogSession from, SseWriter out) {
+        this.subscriber = from.subscriber;
+        this.out = out;
+        this.filter = from.filter;
+        this.props = from.props;
+        this.source = from.source;
+        this.partition = from.partition;
+        this.handledUpTo = from.handledUpTo;
+        this.clientHas = from.clientHas;
+        this.lastLine = from.lastLine;
+        this.totalCount = from.totalCount;
+        this.displayedCount = from.displayedCount;
+        this.sentCount = from.sentCount;
+        this.lastSentCursor = from.lastSentCursor;
     }
 
     /**
@@ -121,10 +143,7 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
                 return reset(window.resetReason());
             }
             for (Delivery d : window.events()) {
-                accept(d);
-                if (pending.size() >= props.maxLimit()) {
-                    flush();
-                }
+                take(d);
             }
             flush();
             return StreamLoop.run(subscriber, this, out, props);
@@ -133,34 +152,90 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
         }
     }
 
-    /** Takes one event into the stream; returns true when it wrote an event itself. */
+    /**
+     * Writes one batch of the live tail. A connection whose output depends only on its position
+     * and counts (no status change in the batch, nothing in it the client already has) writes the
+     * bytes prepared for that state: the first connection in the state runs the batch through a
+     * copy of itself ({@link #prepare}), every other one copies its bytes and its resulting
+     * state. Either way the bytes are exactly what {@link #writeEach} would write.
+     */
     @Override
-    public boolean accept(Delivery d) throws IOException {
+    public boolean accept(Batch batch) throws IOException {
+        if (batch.hasStatus() || clientHas > handledUpTo) {
+            return writeEach(batch);
+        }
+        Prepared p = batch.prepared(new State(filter, partition, handledUpTo, lastLine, totalCount, displayedCount,
+            displayedCount - sentCount), k -> prepare(batch));
+        if (p.bytes().length > 0) {
+            out.prepared(p.bytes());
+            lastSentCursor = p.sentUpTo() != null ? p.sentUpTo() : lastSentCursor;
+        }
+        partition = p.after().partition();
+        handledUpTo = p.after().handledUpTo();
+        lastLine = p.after().lastLine();
+        totalCount = p.after().totalCount();
+        displayedCount = p.after().displayedCount();
+        sentCount = displayedCount - p.after().unsent();
+        return p.bytes().length > 0;
+    }
+
+    /** What determines a batch's output for a connection without status changes in the batch. */
+    private record State(LogFilter filter, @Nullable Integer partition, long handledUpTo, long lastLine, long totalCount,
+                         long displayedCount, long unsent) {
+    }
+
+    /** A batch's output for connections in one {@link State}, and the state they are in after it. */
+    private record Prepared(byte[] bytes, State after, @Nullable String sentUpTo) {
+    }
+
+    private Prepared prepare(Batch batch) {
+        var buffer = new ByteArrayOutputStream();
+        var copy = new LogSession(this, new SseWriter(buffer));
+        try {
+            copy.writeEach(batch);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        var after = new State(filter, copy.partition, copy.handledUpTo, copy.lastLine, copy.totalCount, copy.displayedCount,
+            copy.displayedCount - copy.sentCount);
+        return new Prepared(buffer.toByteArray(), after, copy.written > 0 ? copy.lastSentCursor : null);
+    }
+
+    /** Writes a batch event by event, flushing at its end (the reference the shared path must match). */
+    boolean writeEach(Batch batch) throws IOException {
+        long before = written;
+        for (Delivery d : batch.deliveries()) {
+            take(d);
+        }
+        flush();
+        return written > before;
+    }
+
+    /** Takes one event into the stream (a status change writes the waiting lines, then itself). */
+    private void take(Delivery d) throws IOException {
         Cursor cursor = d.cursor();
         if (partition == null) {
             partition = cursor.partition();
         } else if (cursor.partition() != partition) {
-            return false;
+            return;
         }
         if (cursor.offset() <= handledUpTo || source.refused(cursor)) {
             // Seen already, or refused by storage: stored history has no line for it either.
-            return false;
+            return;
         }
         handledUpTo = cursor.offset();
         Delivery.Line line = d.line();
         if (line != null) {
             add(d, line, cursor.offset() > clientHas);
-            if (pendingBytes >= LogPages.MAX_PAGE_BYTES) {
-                // Big lines: a batch is bounded in bytes too, not only in entries.
+            if (pending.size() >= props.maxLimit() || pendingBytes >= LogPages.MAX_PAGE_BYTES) {
+                // One logs event is bounded in entries and in bytes (big lines).
                 flush();
-                return true;
             }
-            return false;
+            return;
         }
         flush();
         source.merge(d.status());
         sendStatus();
-        return true;
     }
 
     private void add(Delivery d, Delivery.Line line, boolean send) {
@@ -185,13 +260,7 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
         }
     }
 
-    @Override
-    public int pending() {
-        return pending.size();
-    }
-
-    @Override
-    public void flush() throws IOException {
+    private void flush() throws IOException {
         if (!pending.isEmpty()) {
             sendLogs(pending, pendingFirstId, pendingLastId, pendingLastCursor);
             pending.clear();
@@ -224,6 +293,7 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
     private void sendLogs(List<SseJson.PreparedEntry> entries, String firstId, String lastId, String lastCursor)
         throws IOException {
         sentCount += entries.size();
+        written++;
         if (lastCursor != null) {
             lastSentCursor = lastCursor;
         }
@@ -231,6 +301,7 @@ final class LogSession implements StreamLoop.Sink<Delivery> {
     }
 
     private void sendStatus() throws IOException {
+        written++;
         out.event(SseEvents.STATUS, null, source.status());
     }
 

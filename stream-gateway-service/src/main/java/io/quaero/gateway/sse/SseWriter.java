@@ -59,6 +59,12 @@ public final class SseWriter {
         out.flush();
     }
 
+    /** Whole events prepared once for many connections, written as they are. */
+    public void prepared(byte[] events) throws IOException {
+        out.write(events);
+        out.flush();
+    }
+
     /** A comment line: ignored by EventSource, but it pushes the headers out and proves the pipe. */
     public void comment(String text) throws IOException {
         out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));

@@ -5,32 +5,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.quaero.contracts.sse.PingPayload;
 import io.quaero.contracts.sse.Disconnect;
+import io.quaero.contracts.sse.PingPayload;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.gateway.config.StreamProperties;
+import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Subscriber;
 
 /**
- * The live part of every stream (job, service, jobs feed): the seed's Go {@code select} loop on a virtual
- * thread. Wait on the connection's one bounded queue until the nearer of the next batch flush
- * and the next ping; hand each event to the {@link Sink}; flush the sink's batch when the batch
- * interval is up (or the batch is full); ping after {@code ping-interval} of silence; leave when
- * the subscription ends. Every exit is a {@link Disconnect}.
+ * The live part of every stream (job, service, jobs feed): the seed's Go {@code select} loop on a
+ * virtual thread. Wait on the connection's one bounded queue until the next {@link Batch} (one
+ * per tick while the channel is busy) or the next ping; hand it to the {@link Sink}, which writes
+ * it; ping after {@code ping-interval} of silence; leave when the subscription ends. Every exit is
+ * a {@link Disconnect}.
  */
 public final class StreamLoop {
 
-    /** What a stream does with its events; the loop decides when. */
-    public interface Sink<E> {
+    /** What a stream does with its batches; the loop decides when. */
+    public interface Sink {
 
-        /** Takes one event; returns true when it wrote an event itself (a status), which counts as activity. */
-        boolean accept(E event) throws IOException;
-
-        /** Entries waiting for the next flush. */
-        int pending();
-
-        /** Writes the waiting entries as one event. */
-        void flush() throws IOException;
+        /** Writes what the batch holds for this stream; returns true when it wrote anything. */
+        boolean accept(Batch batch) throws IOException;
 
         /** Sends {@code reset} for {@code reason} (with the cursor to resume from, unless it starts over) and returns it. */
         Disconnect reset(Disconnect reason) throws IOException;
@@ -39,57 +34,27 @@ public final class StreamLoop {
     private StreamLoop() {
     }
 
-    public static <E> Disconnect run(Subscriber<E> subscriber, Sink<E> sink, SseWriter out, StreamProperties props)
+    public static Disconnect run(Subscriber subscriber, Sink sink, SseWriter out, StreamProperties props)
         throws IOException, InterruptedException {
-        long batchNanos = props.batchInterval().toNanos();
         long pingNanos = props.pingInterval().toNanos();
-        int maxBatch = props.maxLimit();
         long nextPing = System.nanoTime() + pingNanos;
-        long flushAt = Long.MAX_VALUE;
         while (true) {
-            E event;
-            if (sink.pending() > 0) {
-                // A flush is due anyway: let events gather until then instead of waking this
-                // thread for each one (a wake-up per event per connection was a large share of
-                // the gateway's CPU). A full batch queued wakes it early; a status change waits
-                // at most one batch interval.
-                subscriber.awaitBatch(flushAt);
-                event = subscriber.poll(0);
-            } else {
-                event = subscriber.poll(Math.min(flushAt, nextPing) - System.nanoTime());
-            }
-            subscriber.wokeUp();
-            while (event != null) {
-                boolean wasEmpty = sink.pending() == 0;
-                if (sink.accept(event)) {
+            Batch batch = subscriber.poll(nextPing - System.nanoTime());
+            // What is already queued goes out now, without waiting: after a stall, the backlog
+            // leaves in one pass, up to about one full event.
+            for (int taken = 0; batch != null; batch = taken < props.maxLimit() ? subscriber.poll(0) : null) {
+                taken += batch.size();
+                if (sink.accept(batch)) {
                     nextPing = System.nanoTime() + pingNanos;
                 }
-                if (wasEmpty && sink.pending() > 0) {
-                    flushAt = System.nanoTime() + batchNanos;
-                }
-                // Drain what is already queued without waiting, up to one full batch.
-                event = sink.pending() < maxBatch ? subscriber.poll(0) : null;
             }
             Disconnect ending = subscriber.ending();
             if (ending != null) {
-                sink.flush();
                 return ending.notice() == Disconnect.Notice.RESET ? sink.reset(ending) : goAway(out);
             }
-            long now = System.nanoTime();
-            if (sink.pending() > 0 && (now >= flushAt || sink.pending() >= maxBatch)) {
-                sink.flush();
-                nextPing = now + pingNanos;
-            }
-            if (sink.pending() == 0) {
-                // Nothing waits, so no flush is due. accept() may have emptied the batch itself (a
-                // status writes the logs before it first): a flush deadline left from that batch
-                // would lie in the past and make every poll above return at once, a loop spinning
-                // on a whole core for as long as the stream stays open (issue 10).
-                flushAt = Long.MAX_VALUE;
-            }
-            if (now >= nextPing) {
+            if (System.nanoTime() >= nextPing) {
                 out.event(SseEvents.PING, null, new PingPayload(Instant.now()));
-                nextPing = now + pingNanos;
+                nextPing = System.nanoTime() + pingNanos;
             }
         }
     }
@@ -99,7 +64,9 @@ public final class StreamLoop {
      * instance spread over the others instead of arriving all at once.
      */
     private static Disconnect goAway(SseWriter out) throws IOException {
-        out.retry(Duration.ofMillis(1_000 + ThreadLocalRandom.current().nextLong(4_000)));
-        return Disconnect.SHUTDOWN;
+        Disconnect shutdown = Disconnect.SHUTDOWN;
+        long spread = shutdown.maxDelay().toMillis() - shutdown.minDelay().toMillis();
+        out.retry(Duration.ofMillis(shutdown.minDelay().toMillis() + ThreadLocalRandom.current().nextLong(spread + 1)));
+        return shutdown;
     }
 }

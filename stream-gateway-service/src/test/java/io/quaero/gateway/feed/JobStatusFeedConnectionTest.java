@@ -16,6 +16,7 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.hub.Subscriber;
@@ -53,11 +54,12 @@ class JobStatusFeedConnectionTest {
 
     @Test
     void anOverflowedConnectionWritesWhatItHadThenAResetWithoutCursor() throws Exception {
-        var subscriber = new Subscriber<Delivery>(BUFFER, PROPS.bufferBytes().toBytes(), Delivery::weightBytes, PROPS.maxLimit());
+        var subscriber = new Subscriber(BUFFER, PROPS.bufferBytes().toBytes());
         UUID job = UUID.randomUUID();
         for (int i = 0; i <= BUFFER; i++) {
-            subscriber.offer(delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),
-                List.of()), i));
+            Delivery status = delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),
+                List.of()), i);
+            subscriber.offer(new Batch(List.of(status), status.weightBytes()));
         }
         assertThat(subscriber.ending()).isEqualTo(Disconnect.OVERFLOW);
 

@@ -41,7 +41,7 @@ class KafkaTailRestartTest {
         var kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(bootstrap));
         List<String> dispatched = new CopyOnWriteArrayList<>();
-        var channels = new Channels();
+        var channels = Channels.none();
         var beforeFailure = subscriber();
         var afterRestart = subscriber();
         var tail = new KafkaTail(kafka, topic, "test restart tail", channels) {
@@ -94,7 +94,7 @@ class KafkaTailRestartTest {
             var kafka = new KafkaProperties();
             kafka.setBootstrapServers(List.of(bootstrap));
             List<String> dispatched = new CopyOnWriteArrayList<>();
-            var tail = new KafkaTail(kafka, topic, "test growth tail", new Channels(), Duration.ofMillis(300)) {
+            var tail = new KafkaTail(kafka, topic, "test growth tail", Channels.none(), Duration.ofMillis(300)) {
                 @Override
                 protected void dispatch(ConsumerRecord<String, byte[]> record) {
                     dispatched.add(record.partition() + ":" + new String(record.value(), StandardCharsets.UTF_8));
@@ -121,7 +121,7 @@ class KafkaTailRestartTest {
         }
     }
 
-    private static Subscriber<Delivery> subscriber() {
-        return new Subscriber<>(10, 10_000, Delivery::weightBytes, 10);
+    private static Subscriber subscriber() {
+        return new Subscriber(10, 10_000);
     }
 }
