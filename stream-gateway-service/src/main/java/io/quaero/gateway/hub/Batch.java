@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The events one channel received between two ticks of the {@link Ticker}, handed to every
  * subscriber of the channel as one queue item: the connections of a channel flush on the same
@@ -23,15 +25,22 @@ public final class Batch {
     /** A batch heavier than this (bytes, as weighed) keeps nothing prepared: it would be held as long as the slowest queue holds the batch. */
     static final long MAX_PREPARED_WEIGHT = 1 << 20;
 
+    private final @Nullable Channel channel;
     private final List<Delivery> deliveries;
     private final long weightBytes;
     private final boolean hasStatus;
     private final Map<Object, Object> prepared = new ConcurrentHashMap<>();
 
-    public Batch(List<Delivery> deliveries, long weightBytes) {
+    public Batch(@Nullable Channel channel, List<Delivery> deliveries, long weightBytes) {
+        this.channel = channel;
         this.deliveries = List.copyOf(deliveries);
         this.weightBytes = weightBytes;
         this.hasStatus = deliveries.stream().anyMatch(d -> d.status() != null);
+    }
+
+    /** The channel that gathered this batch (a connection may watch several). */
+    public @Nullable Channel channel() {
+        return channel;
     }
 
     public List<Delivery> deliveries() {

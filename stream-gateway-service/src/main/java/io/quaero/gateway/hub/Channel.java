@@ -57,7 +57,7 @@ public final class Channel {
         if (open.isEmpty()) {
             return;
         }
-        var batch = new Batch(open, openBytes);
+        var batch = new Batch(this, open, openBytes);
         open = new ArrayList<>();
         openBytes = 0;
         for (Subscriber s : subscribers) {

@@ -47,15 +47,21 @@ public final class Channels {
      * Registers {@code subscriber} on the channel of {@code key} (made with a ring from
      * {@code newRing} if nobody watches it yet), or on the all-records channel when {@code key} is null.
      *
-     * @return the tail's position per partition at that instant (empty before it was first
-     *         positioned; while it is down after a failure, the subscription is ended when it is back)
+     * @return the channel, and the tail's position per partition at that instant (empty before it
+     *         was first positioned; while it is down after a failure, the subscription is ended when
+     *         it is back)
      */
-    synchronized long[] register(@Nullable String key, Subscriber subscriber, Supplier<Ring> newRing) {
-        (key == null ? all : byKey.computeIfAbsent(key, k -> new Channel(newRing.get(), limits))).add(subscriber);
+    synchronized Registration register(@Nullable String key, Subscriber subscriber, Supplier<Ring> newRing) {
+        Channel channel = key == null ? all : byKey.computeIfAbsent(key, k -> new Channel(newRing.get(), limits));
+        channel.add(subscriber);
         if (closed) {
             subscriber.end(Disconnect.SHUTDOWN);
         }
-        return dispatched.clone();
+        return new Registration(channel, dispatched.clone());
+    }
+
+    /** A subscriber's place: its channel, and where the tail was when it registered. */
+    record Registration(Channel channel, long[] liveFrom) {
     }
 
     synchronized void unregister(@Nullable String key, Subscriber subscriber) {

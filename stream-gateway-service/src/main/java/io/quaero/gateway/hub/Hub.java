@@ -54,11 +54,12 @@ public class Hub {
     }
 
     /**
-     * One connection's place in a channel: its queue, the channel's key (null for the all-records
-     * channels), and where the tail was when it registered ({@code liveFrom}, per partition):
-     * everything after arrives in the queue, everything up to it is history.
+     * One connection's place in a channel: its queue, the channel (and its key: null for the
+     * all-records channels), and where the tail was when it registered ({@code liveFrom}, per
+     * partition): everything after arrives in the queue, everything up to it is history.
      */
-    public record Subscription(Subscriber subscriber, Channels channels, @Nullable String key, long[] liveFrom) {
+    public record Subscription(Subscriber subscriber, Channels channels, @Nullable String key, Channel channel,
+                               long[] liveFrom) {
     }
 
     /**
@@ -81,18 +82,52 @@ public class Hub {
     }
 
     private Subscription subscribe(Channels channels, @Nullable String key) {
+        return join(connect(), channels, key);
+    }
+
+    /**
+     * Takes one of this instance's {@code max-connections} slots for a connection and makes its
+     * queue; the connection then joins one channel or several.
+     *
+     * @throws TooManyConnectionsException when none is left
+     */
+    public Subscriber connect() {
         if (connections.incrementAndGet() > props.maxConnections()) {
             connections.decrementAndGet();
             throw new TooManyConnectionsException(props.maxConnections());
         }
-        var subscriber = new Subscriber(props.bufferSize(), props.bufferBytes().toBytes());
-        long[] liveFrom = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()));
-        return new Subscription(subscriber, channels, key, liveFrom);
+        return new Subscriber(props.bufferSize(), props.bufferBytes().toBytes());
     }
 
-    public void unsubscribe(Subscription s) {
+    /** Adds a job's channel to a connection's subscriptions. */
+    public Subscription joinJob(Subscriber subscriber, UUID jobId) {
+        return join(subscriber, jobEvents, Topics.jobKey(jobId));
+    }
+
+    /** Adds the service logs to a connection's subscriptions. */
+    public Subscription joinServiceLogs(Subscriber subscriber) {
+        return join(subscriber, serviceLogs, null);
+    }
+
+    private Subscription join(Subscriber subscriber, Channels channels, @Nullable String key) {
+        var r = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()));
+        return new Subscription(subscriber, channels, key, r.channel(), r.liveFrom());
+    }
+
+    /** Takes one channel out of a connection's subscriptions. */
+    public void leave(Subscription s) {
         s.channels().unregister(s.key(), s.subscriber());
+    }
+
+    /** Gives a connection's slot back (after it left its channels). */
+    public void disconnect() {
         connections.decrementAndGet();
+    }
+
+    /** Ends a one-channel connection: leaves its channel and gives its slot back. */
+    public void unsubscribe(Subscription s) {
+        leave(s);
+        disconnect();
     }
 
     private void batchOpened() {

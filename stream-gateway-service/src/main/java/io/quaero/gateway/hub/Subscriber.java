@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class Subscriber {
 
     /** Wakes a waiting loop so it notices {@link #ending()}; never handed out. */
-    private static final Batch WAKE_UP = new Batch(java.util.List.of(), 0);
+    private static final Batch WAKE_UP = new Batch(null, java.util.List.of(), 0);
 
     private final BlockingQueue<Batch> queue;
     private final long capacityEvents;

@@ -121,35 +121,47 @@ final class LogSession implements StreamLoop.Sink {
     /**
      * Sends the status, the stored backlog and the bridged window, then the live tail until the
      * connection ends.
-     *
-     * @param refusal why the client's cursor cannot be honoured (sent as a reset), or null
      */
-    Disconnect run(@Nullable Disconnect refusal, List<LogEntry> backlog, BacklogPager more, Bridge bridge)
-        throws InterruptedException {
+    Disconnect run(Opening opening) throws InterruptedException {
         try {
-            sendStatus();
-            if (refusal != null) {
-                return reset(refusal);
-            }
-            sendEntries(backlog, true);
-            for (List<LogEntry> page = more.next(); !page.isEmpty(); page = more.next()) {
-                sendEntries(page, false);
-            }
-            if (more.exhausted()) {
-                return reset(Disconnect.TOO_FAR_BEHIND);
-            }
-            KafkaBridge.Result<Delivery> window = bridge.open();
-            if (window.resetReason() != null) {
-                return reset(window.resetReason());
-            }
-            for (Delivery d : window.events()) {
-                take(d);
-            }
-            flush();
-            return StreamLoop.run(subscriber, this, out, props);
+            Disconnect refused = open(opening);
+            return refused != null ? refused : StreamLoop.run(subscriber, this, out, props);
         } catch (IOException failed) {
             return SseWriter.cause(failed);
         }
+    }
+
+    /**
+     * Sends the status, the stored backlog (and further resume pages) and the bridged window.
+     *
+     * @return null when the stream is live from here, else the reason of the reset it sent
+     */
+    @Nullable Disconnect open(Opening opening) throws IOException, InterruptedException {
+        sendStatus();
+        if (opening.refusal() != null) {
+            return reset(opening.refusal());
+        }
+        sendEntries(opening.backlog(), true);
+        for (List<LogEntry> page = opening.more().next(); !page.isEmpty(); page = opening.more().next()) {
+            sendEntries(page, false);
+        }
+        if (opening.more().exhausted()) {
+            return reset(Disconnect.TOO_FAR_BEHIND);
+        }
+        KafkaBridge.Result<Delivery> window = opening.bridge().open();
+        if (window.resetReason() != null) {
+            return reset(window.resetReason());
+        }
+        for (Delivery d : window.events()) {
+            take(d);
+        }
+        flush();
+        return null;
+    }
+
+    /** The cursor this client would resume from: its last entry's, or the one it came with (null: none). */
+    @Nullable String lastSentCursor() {
+        return lastSentCursor;
     }
 
     /**

@@ -65,6 +65,18 @@ public final class SseWriter {
         out.flush();
     }
 
+    /**
+     * Sets the stream's last event id without an event (EventSource keeps an {@code id:} even from
+     * a block with no data): what it sends back as {@code Last-Event-ID} when it reconnects.
+     */
+    public void lastEventId(String id) throws IOException {
+        if (id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("invalid SSE id: '" + id + "'");
+        }
+        out.write(("id: " + id + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     /** A comment line: ignored by EventSource, but it pushes the headers out and proves the pipe. */
     public void comment(String text) throws IOException {
         out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class StreamEnds {
 
-    /** The kinds of stream, as the metric's {@code stream} tag. */
-    public enum Stream { JOB, SERVICE, FEED }
+    /** The kinds of stream, as the metric's {@code stream} tag; {@code SHARED}: a browser's one connection for all its channels. */
+    public enum Stream { JOB, SERVICE, FEED, SHARED }
 
     private final Map<Stream, Map<Disconnect, Counter>> counters = new EnumMap<>(Stream.class);
 

@@ -59,7 +59,7 @@ class JobStatusFeedConnectionTest {
         for (int i = 0; i <= BUFFER; i++) {
             Delivery status = delivery(new StatusEvent(UUID.randomUUID(), job, Instant.now(), new JobState(JobStatus.RUNNING, i),
                 List.of()), i);
-            subscriber.offer(new Batch(List.of(status), status.weightBytes()));
+            subscriber.offer(new Batch(null, List.of(status), status.weightBytes()));
         }
         assertThat(subscriber.ending()).isEqualTo(Disconnect.OVERFLOW);
 

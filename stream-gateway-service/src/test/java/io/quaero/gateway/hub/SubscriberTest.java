@@ -29,7 +29,7 @@ class SubscriberTest {
     @Test
     void aQueueFullOfEventsEndsTheSubscriptionWithOverflow() throws Exception {
         var s = new Subscriber(3, 1 << 20);
-        s.offer(new Batch(List.of(line(1), line(1)), 2 * weight(1)));
+        s.offer(new Batch(null, List.of(line(1), line(1)), 2 * weight(1)));
         s.offer(batch(1));
         assertThat(s.ending()).isNull();
         s.offer(batch(1));
@@ -56,7 +56,7 @@ class SubscriberTest {
 
     private static Batch batch(int messageChars) {
         Delivery d = line(messageChars);
-        return new Batch(List.of(d), d.weightBytes());
+        return new Batch(null, List.of(d), d.weightBytes());
     }
 
     private static long weight(int messageChars) {

@@ -106,13 +106,13 @@ class SharedBatchTest {
             ds.add(d);
             weight += d.weightBytes();
         }
-        return new Batch(ds, weight);
+        return new Batch(null, ds, weight);
     }
 
     private Batch status() {
         offset++;
         var d = new Delivery(new StatusEvent(UUID.randomUUID(), JOB, Instant.now(), new JobState(JobStatus.RUNNING, 50), List.of()),
             new Cursor(0, offset));
-        return new Batch(List.of(d), d.weightBytes());
+        return new Batch(null, List.of(d), d.weightBytes());
     }
 }
