@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.util.UUID;
 
 import io.quaero.contracts.sse.SseJson;
+import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.history.ServiceHistory;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/jobs/{id}/logs}: one page of a job's log as JSON; and
- * {@code GET /api/jobs/{id}/logs/download}: the whole filtered log as a text file. Every
- * parameter and the job are checked before the response starts, so a problem is a 4xx JSON body
- * exactly as on the stream.
+ * The logs over plain HTTP, for the page's watchdog, paging and downloads:
+ * {@code GET /api/jobs/{id}/logs} and {@code GET /api/service/logs}: one page as JSON, with the
+ * same page semantics ({@code next_cursor}, {@code has_more}); {@code GET /api/jobs/{id}/logs/download}:
+ * the whole filtered log as a text file. Every parameter and the job are checked before the
+ * response starts, so a problem is a 4xx JSON body exactly as on the stream.
  */
 @RestController
 class LogFetchController {
@@ -33,10 +36,12 @@ class LogFetchController {
     private static final Logger log = LoggerFactory.getLogger(LogFetchController.class);
 
     private final LogPages pages;
+    private final ServiceHistory services;
     private final StreamProperties props;
 
-    LogFetchController(LogPages pages, StreamProperties props) {
+    LogFetchController(LogPages pages, ServiceHistory services, StreamProperties props) {
         this.pages = pages;
+        this.services = services;
         this.props = props;
     }
 
@@ -56,9 +61,28 @@ class LogFetchController {
         LogPages.Page page = pages.page(id, query.filter(), query.start(), query.limit())
             .orElseThrow(() -> new JobNotFoundException(id));
         // Serialised by the mapper the stream uses, so the body is byte for byte what a logs event carries.
+        return json(query, page);
+    }
+
+    /** The service-logs stream's fallback: a page of the platform's own logs. */
+    @GetMapping(path = "/api/service/logs", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> servicePage(@RequestParam(required = false) String level,
+                                       @RequestParam(required = false) String q,
+                                       @RequestParam(required = false) String limit,
+                                       @RequestParam(required = false) String since,
+                                       @RequestParam(required = false) String before,
+                                       @RequestParam(required = false) String step) {
+        if (step != null) {
+            throw new BadParameterException("step", "service logs have no steps");
+        }
+        var query = PageQuery.parse(null, level, q, limit, since, before, props);
+        return json(query, services.page(query.filter(), query.start(), query.limit()));
+    }
+
+    private static ResponseEntity<byte[]> json(PageQuery query, LogPages.Page page) {
         return ResponseEntity.ok()
             .contentType(MediaType.APPLICATION_JSON)
-            // A cached page would hide new lines from the watchdog that polls this.
+            // A cached page would hide new lines from the watchdog that fetches this.
             .cacheControl(CacheControl.noCache())
             .body(SseJson.toJson(FetchPayload.of(query, page)));
     }

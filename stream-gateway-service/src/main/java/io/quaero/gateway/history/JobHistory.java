@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -34,9 +33,7 @@ public class JobHistory {
     JobHistory(JdbcTemplate jdbc, LogPages pages, PlatformTransactionManager txManager) {
         this.jdbc = jdbc;
         this.pages = pages;
-        this.snapshotTx = new TransactionTemplate(txManager);
-        snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        snapshotTx.setReadOnly(true);
+        this.snapshotTx = Snapshots.oneInstant(txManager);
     }
 
     /**

@@ -15,7 +15,6 @@ import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -41,9 +40,7 @@ public class LogPages {
     LogPages(JdbcTemplate jdbc, PlatformTransactionManager txManager) {
         this.jdbc = jdbc;
         // One snapshot per page, so the entries and the counts beside them describe the same instant.
-        this.snapshotTx = new TransactionTemplate(txManager);
-        snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        snapshotTx.setReadOnly(true);
+        this.snapshotTx = Snapshots.oneInstant(txManager);
     }
 
     /**

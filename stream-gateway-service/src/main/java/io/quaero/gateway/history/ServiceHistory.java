@@ -13,7 +13,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -53,9 +52,7 @@ public class ServiceHistory {
 
     ServiceHistory(JdbcTemplate jdbc, PlatformTransactionManager txManager) {
         this.jdbc = jdbc;
-        this.snapshotTx = new TransactionTemplate(txManager);
-        snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        snapshotTx.setReadOnly(true);
+        this.snapshotTx = Snapshots.oneInstant(txManager);
     }
 
     public Snapshot snapshot(LogFilter filter, Cursor since, int limit) {
