@@ -229,9 +229,7 @@ function serviceLogViewer(options = {}) {
                 showSource: true,
                 onStickChange: (atBottom) => { this.atBottom = atBottom; },
             });
-            stream = fullPage
-                ? QuaeroLogs.createStream('/api/service/logs/stream', { limit, isServiceLog: true })
-                : QuaeroLogs.createServiceStream({ limit });
+            stream = QuaeroLogs.createServiceStream({ limit });
             stream.onLogs = (batch) => {
                 if (batch.replaced) view.clear();
                 view.append(batch.entries);
@@ -243,8 +241,6 @@ function serviceLogViewer(options = {}) {
             };
             stream.onConnect = () => { this.connected = true; };
             stream.onDisconnect = () => { this.connected = false; };
-            // Another tab changed the shared stream's level: show it here too.
-            stream.onFilters = (filters) => { this.filters.level = filters.level ?? ''; };
             stream.connect(this.filters);
             window.addEventListener('pagehide', () => this.destroy());
 

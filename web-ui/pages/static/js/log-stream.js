@@ -14,6 +14,10 @@
  *  - a watchdog re-armed by every event (ping included) fetches over plain HTTP with since= only
  *    after fallbackTimeoutMs of silence. There is no polling while the stream is healthy.
  *
+ * Connections: where the page came over HTTP/1.1, every stream of every tab of this browser is a
+ * channel of one shared connection (SharedConnection: one tab leads and relays); over HTTP/2 each
+ * stream is its own EventSource. Reset reasons and event names come from js/wire.js.
+ *
  * Everything is bounded: the log buffer (maxBufferSize), the rows in the DOM (LogView maxRows),
  * the back-off. Log text is always rendered as text (ANSI colours become spans), never as HTML.
  */
@@ -43,31 +47,48 @@ const QuaeroLogs = (function () {
     const SERVICE_ENDPOINT = '/api/service/logs/stream';
 
     /**
-     * Creates a stream of a job's log (not yet connected).
+     * Creates a stream of a job's log (not yet connected). Where the page came over HTTP/1.1 (six
+     * connections per origin) the stream is a channel of this browser's one shared connection
+     * ({@link SharedConnection}); over HTTP/2 or 3 it is its own EventSource (they share one TCP
+     * connection anyway, and a balancer can route each by partition).
      * @param {string} endpoint SSE endpoint, e.g. `/api/jobs/${id}/logs/stream`
-     * @param {Object} [options] overrides of the defaults
+     * @param {Object} [options] overrides of the defaults; `connection`: a SharedConnection to use
+     *     (null: an EventSource of its own)
      * @returns {LogStream}
      */
     function createStream(endpoint, options = {}) {
-        return new LogStream(endpoint, { ...defaults, ...options });
+        const connection = options.connection !== undefined ? options.connection : sharedConnection();
+        return new LogStream(endpoint, { ...defaults, ...options, connection });
     }
 
     /**
-     * Creates the service-logs stream. Where the browser has Web Locks and BroadcastChannel, the
-     * tabs of this origin share one EventSource: one tab (the holder of a lock) streams and relays
-     * to the others, and another takes over when it closes. So each extra tab costs one connection
-     * (its job stream) instead of two, and six tabs fit HTTP/1.1's six connections per origin.
-     * @param {Object} [options] overrides of the defaults; `shared: false` opts out of sharing
-     * @returns {LogStream|SharedServiceStream}
+     * Creates the service-logs stream (every page has one): a stream like a job's, on the shared
+     * connection where there is one.
+     * @param {Object} [options] overrides of the defaults
+     * @returns {LogStream}
      */
     function createServiceStream(options = {}) {
-        const merged = { ...defaults, ...options, isServiceLog: true };
-        const canShare = typeof BroadcastChannel !== 'undefined'
-            && typeof navigator !== 'undefined' && navigator.locks;
-        if (merged.shared !== false && canShare) {
-            return new SharedServiceStream(SERVICE_ENDPOINT, merged);
+        return createStream(SERVICE_ENDPOINT, options);
+    }
+
+    let theSharedConnection;
+
+    /**
+     * This tab's SharedConnection, or null where streams open their own EventSource: the page came
+     * over HTTP/2 or 3 (`nextHopProtocol`), or the browser lacks Web Locks or BroadcastChannel.
+     * @returns {SharedConnection|null}
+     */
+    function sharedConnection() {
+        if (theSharedConnection === undefined) {
+            const navigation = typeof performance !== 'undefined' && performance.getEntriesByType
+                ? performance.getEntriesByType('navigation')[0] : undefined;
+            const protocol = navigation?.nextHopProtocol ?? '';
+            const canShare = typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
+                && typeof navigator !== 'undefined' && navigator.locks;
+            theSharedConnection = canShare && !/^h[23]/.test(protocol) ? new SharedConnection() : null;
+            if (theSharedConnection) window.addEventListener('pagehide', () => theSharedConnection.close());
         }
-        return new LogStream(SERVICE_ENDPOINT, merged);
+        return theSharedConnection;
     }
 
     /**
@@ -77,10 +98,15 @@ const QuaeroLogs = (function () {
      * @returns {string} e.g. `limit=100&step=extract&level=warn`
      */
     function buildQueryParams(filters) {
-        const params = new URLSearchParams();
+        return new URLSearchParams(queryParams(filters)).toString();
+    }
+
+    /** The parameters of a stream or fetch by their wire names, only those that are set. */
+    function queryParams(filters) {
+        const params = {};
         const set = (name, value) => {
             if (value !== undefined && value !== null && String(value).trim() !== '') {
-                params.set(name, String(value).trim());
+                params[name] = String(value).trim();
             }
         };
         set('limit', filters.limit);
@@ -89,7 +115,7 @@ const QuaeroLogs = (function () {
         set('q', filters.search);
         set('since', filters.since);
         set('before', filters.before);
-        return params.toString();
+        return params;
     }
 
     /**
@@ -265,7 +291,6 @@ const QuaeroLogs = (function () {
             this.trimmed = 0;
             /** Whether older entries than the first in the buffer exist (for "show earlier lines"). */
             this.hasEarlier = false;
-            this.lastEventTime = 0;
             this.watchdog = null;
             this.reopenTimer = null;
             this.reconnectDelay = this.options.reconnectDelayMs;
@@ -324,18 +349,6 @@ const QuaeroLogs = (function () {
             this.pendingReplaced = true;
         }
 
-        /** @returns {Object} a snapshot for UI frameworks */
-        getState() {
-            return {
-                logs: this.logs,
-                totalCount: this.totalCount,
-                displayedCount: this.displayedCount,
-                status: this.status,
-                steps: this.steps,
-                connected: this.connected,
-            };
-        }
-
         /**
          * Fetches up to `limit` entries before the first one in the buffer and puts them in front.
          * @returns {Promise<number>} how many were added
@@ -379,9 +392,11 @@ const QuaeroLogs = (function () {
             this.closeEventSource();
             clearTimeout(this.reopenTimer);
             this.reopenTimer = null;
-            const query = buildQueryParams({ limit: this.options.limit, ...this.filters, since: since ?? undefined });
-            const url = query ? `${this.endpoint}?${query}` : this.endpoint;
-            const source = new EventSource(url);
+            const params = queryParams({ limit: this.options.limit, ...this.filters, since: since ?? undefined });
+            const query = new URLSearchParams(params).toString();
+            const source = this.options.connection
+                ? this.options.connection.source(this.endpoint, params, () => this.lastCursor)
+                : new EventSource(query ? `${this.endpoint}?${query}` : this.endpoint);
             this.eventSource = source;
             source.addEventListener('logs', (e) => this.handleLogs(JSON.parse(e.data)));
             source.addEventListener('status', (e) => this.handleStatus(JSON.parse(e.data)));
@@ -421,7 +436,6 @@ const QuaeroLogs = (function () {
         }
 
         heard() {
-            this.lastEventTime = Date.now();
             this.armWatchdog();
         }
 
@@ -526,166 +540,236 @@ const QuaeroLogs = (function () {
     }
 
     /**
-     * The service-logs stream shared by the tabs of one origin. Same interface as LogStream.
-     * The tab holding the Web Lock `quaero-service-logs` runs a real LogStream and relays every
-     * payload on the BroadcastChannel `quaero-service-logs`; the others apply what it relays. A
-     * new tab asks for a snapshot; a filter change in any tab applies to all (it is one stream).
+     * One SSE connection (`GET /api/streams`) for every log this browser's tabs stream, so that on
+     * HTTP/1.1 — six connections per origin — any number of tabs fits in one (Centrifugo's model:
+     * one connection, many subscriptions).
+     *
+     * Each tab has one SharedConnection. Its streams get a {@link ChannelSource} instead of an
+     * EventSource (same interface: LogStream does not know the difference) and announce their
+     * channel on the BroadcastChannel `quaero-streams`. The tab holding the Web Lock
+     * `quaero-streams` leads: it holds the one EventSource, with every tab's channels, and relays
+     * each channel's events to the tab that wants them. When the set of channels changes it
+     * reconnects with the new set, every running channel resuming from its cursor (the connection's
+     * last event id carries them all). When the leading tab closes, another takes the lock, asks
+     * every tab for its channels (each from its own last cursor) and connects: no gap, no repeat.
      */
-    class SharedServiceStream extends LogStream {
-        constructor(endpoint, options) {
-            super(endpoint, options);
-            this.leader = null;
-            this.channel = null;
+    class SharedConnection {
+        /**
+         * @param {Object} [options]
+         * @param {string} [options.endpoint] the shared stream's URL
+         * @param {number} [options.settleMs] how long the leader waits for more changes before it
+         *     reconnects (tabs opening together cost one reconnect)
+         */
+        constructor({ endpoint = '/api/streams', settleMs = 30 } = {}) {
+            this.endpoint = endpoint;
+            this.settleMs = settleMs;
+            this.tab = Math.random().toString(36).slice(2, 10);
+            this.count = 0;
+            /** This tab's channels, by id. */
+            this.sources = new Map();
+            this.bus = null;
+            /** While leading: every tab's channels (id → spec), their cursors, the one EventSource. */
+            this.leading = false;
+            this.wanted = new Map();
+            this.cursors = new Map();
+            this.eventSource = null;
+            this.connectTimer = null;
+            this.retryDelay = defaults.reconnectDelayMs;
             this.abort = null;
             this.releaseLock = null;
         }
 
-        connect(filters = {}) {
-            this.filters = { ...filters };
-            if (this.channel) {
-                this.post({ type: 'filters', filters: this.filters });
-                this.leader?.reconnect(this.filters);
-                return;
-            }
-            this.channel = new BroadcastChannel('quaero-service-logs');
-            this.channel.onmessage = (e) => this.receive(e.data);
-            this.post({ type: 'hello' });
+        /**
+         * A source for one log on the shared connection.
+         * @param {string} endpoint the log's own SSE endpoint (a job's, or the service logs')
+         * @param {Object} params its parameters by wire name (limit, step, level, q, since)
+         * @param {function(): (string|null)} cursor where its reader is now: a new leader resumes it there
+         * @returns {ChannelSource}
+         */
+        source(endpoint, params, cursor) {
+            const job = endpoint.match(/^\/api\/jobs\/([^/]+)\/logs\/stream$/);
+            const spec = job ? { job: decodeURIComponent(job[1]), ...params } : { service: true, ...params };
+            const source = new ChannelSource(this, `${this.tab}-${++this.count}`, spec, cursor);
+            this.start();
+            this.sources.set(source.id, source);
+            this.announce(source);
+            return source;
+        }
+
+        /** Called by a source that closed. */
+        drop(source) {
+            if (this.sources.delete(source.id) && this.bus) this.send({ type: 'drop', id: source.id });
+        }
+
+        start() {
+            if (this.bus) return;
+            this.bus = new BroadcastChannel('quaero-streams');
+            this.bus.onmessage = (e) => this.receive(e.data);
             this.abort = new AbortController();
-            navigator.locks.request('quaero-service-logs', { signal: this.abort.signal }, () => this.lead())
-                .catch(() => { /* aborted: this tab closed before it became the leader */ });
-            this.armWatchdog();
+            navigator.locks.request('quaero-streams', { signal: this.abort.signal }, () => this.lead())
+                .catch(() => { /* closed before it led */ });
         }
 
-        reconnect(filters = this.filters) {
-            this.clear();
-            this.connect(filters);
-        }
-
-        disconnect() {
+        /**
+         * This tab is going away (pagehide): its channels leave the connection and, if it led,
+         * it lets go of the lock and the EventSource, and another tab takes over.
+         */
+        close() {
+            this.sources.forEach((source) => source.close());
+            clearTimeout(this.connectTimer);
+            this.eventSource?.close();
+            this.eventSource = null;
+            this.leading = false;
+            this.wanted.clear();
+            this.cursors.clear();
             this.abort?.abort();
             this.releaseLock?.();
-            this.leader?.disconnect();
-            this.leader = null;
-            this.channel?.close();
-            this.channel = null;
-            clearTimeout(this.watchdog);
-            cancelFrame(this.frame);
-            this.watchdog = this.frame = null;
-            this.setConnected(false);
+            this.bus?.close();
+            this.bus = null;
         }
 
-        /** Holds the lock (and the one EventSource) until this tab disconnects or closes. */
-        lead() {
-            const stream = new LogStream(this.endpoint, this.options);
-            this.leader = stream;
-            clearTimeout(this.watchdog);
-            stream.handleLogs = ((original) => (data) => {
-                original.call(stream, data);
-                this.post({ type: 'logs', data });
-                this.handleLogs(data);
-            })(stream.handleLogs);
-            stream.handleStatus = (data) => {
-                stream.heard();
-                this.post({ type: 'status', data });
-                this.handleStatus(data);
-            };
-            // Every event the leader hears (pings too) keeps the followers' watchdogs quiet.
-            stream.heard = ((original) => () => {
-                original.call(stream);
-                this.post({ type: 'alive' });
-            })(stream.heard);
-            stream.onConnect = () => { this.post({ type: 'state', connected: true }); this.setConnected(true); };
-            stream.onDisconnect = () => { this.post({ type: 'state', connected: false }); this.setConnected(false); };
-            stream.onReset = (payload) => {
-                this.onReset?.(payload);
-                if (startsOver(payload)) {
-                    // The leader starts again from the newest lines: so does every tab.
-                    this.post({ type: 'restart' });
-                    this.restart();
-                }
-            };
-            stream.filters = { ...this.filters };
-            // Resume where this tab's view ends, so taking over leaves no gap and no repeat.
-            stream.lastCursor = this.lastCursor;
-            stream.open(this.lastCursor);
-            return new Promise((resolve) => { this.releaseLock = resolve; });
+        announce(source) {
+            this.send({ type: 'want', id: source.id, spec: { ...source.spec, since: source.cursor() ?? source.spec.since } });
+        }
+
+        /** Posts to the other tabs, and to this one when it leads (a BroadcastChannel does not echo). */
+        send(message) {
+            this.bus.postMessage(message);
+            this.receive(message);
         }
 
         receive(message) {
             switch (message.type) {
+                case 'want':
+                    if (this.leading) {
+                        this.wanted.set(message.id, message.spec);
+                        this.scheduleConnect();
+                    }
+                    break;
+                case 'drop':
+                    if (this.leading && this.wanted.delete(message.id)) {
+                        this.cursors.delete(message.id);
+                        this.scheduleConnect();
+                    }
+                    break;
                 case 'hello':
-                    if (this.leader) {
-                        this.post({ type: 'snapshot', logs: this.logs.slice(-this.options.limit * 2),
-                            meta: { total_count: this.totalCount, displayed_count: this.displayedCount },
-                            connected: this.connected, filters: this.filters });
-                    }
+                    this.sources.forEach((source) => this.announce(source));
                     break;
-                case 'snapshot':
-                    if (!this.leader && this.logs.length === 0) {
-                        this.filters = { ...message.filters };
-                        this.handleLogs({ logs: message.logs, meta: message.meta });
-                        this.setConnected(message.connected);
-                    }
+                case 'event':
+                    this.sources.get(message.id)?.dispatch(message.name, message.data);
                     break;
-                case 'logs':
-                    if (!this.leader) this.handleLogs(message.data);
-                    break;
-                case 'status':
-                    if (!this.leader) this.handleStatus(message.data);
+                case 'ping':
+                    this.sources.forEach((source) => source.dispatch(WIRE.events.ping, '{}'));
                     break;
                 case 'state':
-                    if (!this.leader) {
-                        this.setConnected(message.connected);
-                        this.armWatchdog();
-                    }
-                    break;
-                case 'alive':
-                    if (!this.leader) this.armWatchdog();
-                    break;
-                case 'restart':
-                    if (!this.leader) this.restart();
-                    break;
-                case 'filters':
-                    this.filters = { ...message.filters };
-                    this.clear();
-                    this.scheduleRender();
-                    this.onFilters?.(this.filters);
-                    this.leader?.reconnect(this.filters);
+                    this.sources.forEach((source) => (message.open ? source.opened() : source.failed()));
                     break;
                 default:
                     break;
             }
         }
 
-        /** Empties this tab's view; the leader's stream refills it from the newest lines. */
-        restart() {
-            this.clear();
-            this.scheduleRender();
+        /** Holds the lock, and the one EventSource, until this tab closes. */
+        lead() {
+            this.leading = true;
+            this.send({ type: 'hello' });
+            return new Promise((resolve) => { this.releaseLock = resolve; });
         }
 
-        /**
-         * A follower that hears nothing for fallbackTimeoutMs fetches what it missed itself (the
-         * leader tab may be frozen in the background); the leader's own stream has its watchdog.
-         */
-        async silence() {
-            this.watchdog = null;
-            if (!this.leader) {
-                await this.fetchViaApi();
-                this.armWatchdog();
+        scheduleConnect(delay = this.settleMs) {
+            clearTimeout(this.connectTimer);
+            this.connectTimer = setTimeout(() => {
+                this.connectTimer = null;
+                this.connect();
+            }, delay);
+        }
+
+        /** (Re)opens the one EventSource with every wanted channel, each from its latest cursor. */
+        connect() {
+            this.eventSource?.close();
+            this.eventSource = null;
+            if (this.wanted.size === 0) return;
+            const channels = [...this.wanted].map(([id, spec]) => ({ ...spec, id, since: this.cursors.get(id) ?? spec.since }));
+            const source = new EventSource(`${this.endpoint}?channels=${encodeURIComponent(JSON.stringify(channels))}`);
+            this.eventSource = source;
+            for (const name of [WIRE.events.logs, WIRE.events.status, WIRE.events.reset]) {
+                source.addEventListener(name, (e) => this.relay(name, e));
+            }
+            source.addEventListener(WIRE.events.ping, () => this.send({ type: 'ping' }));
+            source.onopen = () => {
+                this.retryDelay = defaults.reconnectDelayMs;
+                this.send({ type: 'state', open: true });
+            };
+            source.onerror = () => {
+                this.send({ type: 'state', open: false });
+                // CONNECTING: the browser comes back by itself, with the last id (every cursor).
+                // CLOSED: it gave up (503 when the gateway is full): try again later.
+                if (source.readyState === 2 && this.eventSource === source) {
+                    this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));
+                    this.retryDelay = Math.min(this.retryDelay * 2, defaults.maxReconnectDelayMs);
+                }
+            };
+        }
+
+        /** One channel event: its first data line names the channel, the rest is the stream's JSON. */
+        relay(name, e) {
+            this.remember(e.lastEventId);
+            const split = e.data.indexOf('\n');
+            if (split > 0) {
+                this.send({ type: 'event', id: e.data.slice(0, split), name, data: e.data.slice(split + 1) });
             }
         }
 
-        handleLogs(data) {
-            super.handleLogs(data);
-            if (this.leader) clearTimeout(this.watchdog);
+        /** The connection's id is `channel:cursor,…`: where each channel resumes. */
+        remember(lastEventId) {
+            for (const part of (lastEventId || '').split(',')) {
+                const colon = part.indexOf(':');
+                if (colon > 0 && this.wanted.has(part.slice(0, colon))) this.cursors.set(part.slice(0, colon), part.slice(colon + 1));
+            }
+        }
+    }
+
+    /**
+     * One log on the {@link SharedConnection}, with an EventSource's interface (addEventListener,
+     * onopen, onerror, readyState, close) so that a LogStream uses it as it would an EventSource.
+     */
+    class ChannelSource {
+        constructor(connection, id, spec, cursor) {
+            this.connection = connection;
+            this.id = id;
+            this.spec = spec;
+            this.cursor = cursor;
+            this.readyState = 0;
+            this.listeners = new Map();
+            this.onopen = null;
+            this.onerror = null;
         }
 
-        post(message) {
-            try {
-                this.channel?.postMessage(message);
-            } catch (error) {
-                this.onError?.(error);
-            }
+        addEventListener(type, listener) {
+            if (!this.listeners.has(type)) this.listeners.set(type, []);
+            this.listeners.get(type).push(listener);
+        }
+
+        close() {
+            this.readyState = 2;
+            this.connection.drop(this);
+        }
+
+        dispatch(type, data) {
+            if (this.readyState === 2) return;
+            for (const listener of this.listeners.get(type) ?? []) listener({ type, data });
+        }
+
+        opened() {
+            if (this.readyState === 2) return;
+            this.readyState = 1;
+            this.onopen?.({ type: 'open' });
+        }
+
+        failed() {
+            if (this.readyState === 2) return;
+            this.readyState = 0;
+            this.onerror?.({ type: 'error' });
         }
     }
 
@@ -792,7 +876,7 @@ const QuaeroLogs = (function () {
         ansiSegments,
         renderMessage,
         LogStream,
-        SharedServiceStream,
+        SharedConnection,
         LogView,
     };
 })();

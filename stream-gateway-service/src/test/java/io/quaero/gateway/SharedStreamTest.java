@@ -61,7 +61,7 @@ class SharedStreamTest {
     Hub hub;
 
     @Test
-    void oneConnectionCarriesTwoJobsAndTheServiceLogsAndResumesEachExactly() throws Exception {
+    void oneConnectionCarriesTwoJobsAndTheServiceLogsTwiceEachAndResumesEachExactly() throws Exception {
         await().atMost(WAIT).until(tail::isTailing);
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
@@ -69,8 +69,9 @@ class SharedStreamTest {
         produce(b, 1, 3);
         await().atMost(WAIT).until(() -> stored(a) == 5 && stored(b) == 3);
         String channels = """
-            [{"id":"a","job":"%s","limit":"100"},{"id":"b","job":"%s"},{"id":"s","service":true,"limit":"5"}]"""
-            .formatted(a, b);
+            [{"id":"a","job":"%s","limit":"100"},{"id":"b","job":"%s"},{"id":"s","service":true,"limit":"5"},
+             {"id":"a2","job":"%s","q":"line 1"},{"id":"s2","service":true,"level":"error"}]"""
+            .formatted(a, b, a);
         int before = hub.connectionCount();
 
         String resumeId;
@@ -79,14 +80,15 @@ class SharedStreamTest {
             assertThat(sse.status()).isEqualTo(200);
             assertThat(hub.connectionCount()).as("three channels, one connection").isEqualTo(before + 1);
             Map<String, StatusPayload> status = new HashMap<>();
-            resumeId = read(sse, seen, status, Map.of("a", 5, "b", 3), 3);
+            resumeId = read(sse, seen, status, Map.of("a", 5, "b", 3, "a2", 1), 5);
             assertThat(status.get("a").job().id()).isEqualTo(a.toString());
             assertThat(status.get("b").job().id()).isEqualTo(b.toString());
             assertThat(status.get("s").service()).isNotNull();
+            assertThat(status.get("s2").service()).isNotNull();
 
             produce(a, 6, 4);
             produce(b, 4, 2);
-            resumeId = read(sse, seen, status, Map.of("a", 9, "b", 5), 0);
+            resumeId = read(sse, seen, status, Map.of("a", 9, "b", 5, "a2", 1), 0);
         }
         assertThat(resumeId).contains("a:").contains("b:");
         await().atMost(WAIT).until(() -> hub.connectionCount() == before);
@@ -96,12 +98,14 @@ class SharedStreamTest {
         produce(b, 6, 1);
         try (var sse = SseClient.open(uri(channels), Map.of("Last-Event-ID", resumeId))) {
             assertThat(sse.status()).isEqualTo(200);
-            read(sse, seen, new HashMap<>(), Map.of("a", 12, "b", 6), 3);
+            read(sse, seen, new HashMap<>(), Map.of("a", 12, "b", 6, "a2", 4), 5);
         }
         assertThat(seen.get("a")).extracting(LogEntry::line).containsExactlyElementsOf(lines(1, 12));
         assertThat(seen.get("a")).extracting(LogEntry::message).containsExactlyElementsOf(
             LongStream.rangeClosed(1, 12).mapToObj(i -> "line " + i).toList());
         assertThat(seen.get("b")).extracting(LogEntry::line).containsExactlyElementsOf(lines(1, 6));
+        assertThat(seen.get("a2")).as("a second channel on the same job, with its own filter")
+            .extracting(LogEntry::line).containsExactly(1L, 10L, 11L, 12L);
     }
 
     @Test

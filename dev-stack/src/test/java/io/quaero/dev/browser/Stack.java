@@ -129,7 +129,7 @@ final class Stack implements AutoCloseable {
 
     /** SSE connections the gateway serves right now (job streams, service streams, feeds). */
     int gatewayConnections() {
-        return context.getBean(io.quaero.gateway.hub.Viewers.class).connectionCount();
+        return context.getBean(io.quaero.gateway.hub.Hub.class).connectionCount();
     }
 
     long storedLines(UUID job) {

@@ -1,6 +1,7 @@
 package io.quaero.gateway.logstream;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,14 @@ import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import org.jspecify.annotations.Nullable;
 
-/** The connection's channels: routes each batch to its channel's session and keeps the composite id. */
+/**
+ * The shared connection's channels: routes each batch to the sessions of its channel (two tabs may
+ * watch the same log, each with its own channel) and keeps the connection's id.
+ */
 final class Taps implements StreamLoop.Sink {
 
     private final SseWriter out;
-    private final Map<Channel, LogSession> byChannel = new LinkedHashMap<>();
+    private final Map<Channel, List<LogSession>> byChannel = new LinkedHashMap<>();
     private final Map<String, LogSession> byId = new LinkedHashMap<>();
 
     Taps(SseWriter out) {
@@ -24,7 +28,7 @@ final class Taps implements StreamLoop.Sink {
     }
 
     void add(Channel channel, String id, LogSession session) {
-        byChannel.put(channel, session);
+        byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(session);
         byId.put(id, session);
     }
 
@@ -47,12 +51,14 @@ final class Taps implements StreamLoop.Sink {
 
     @Override
     public boolean accept(Batch batch) throws IOException {
-        LogSession session = byChannel.get(batch.channel());
-        if (session == null || !session.accept(batch)) {
-            return false;
+        boolean wrote = false;
+        for (LogSession session : byChannel.getOrDefault(batch.channel(), List.of())) {
+            wrote |= session.accept(batch);
         }
-        markPosition();
-        return true;
+        if (wrote) {
+            markPosition();
+        }
+        return wrote;
     }
 
     /** Every channel is told to resume from its cursor (or start over), then the connection ends. */
