@@ -294,7 +294,6 @@ function serviceLogViewer(options = {}) {
  */
 function jobsList() {
     let feed = null;
-    let reopenTimer = null;
     let loading = false;
     let reloadAfter = false;
     const arrivedWhileLoading = [];
@@ -321,7 +320,6 @@ function jobsList() {
         },
 
         destroy() {
-            clearTimeout(reopenTimer);
             feed?.close();
         },
 
@@ -331,32 +329,32 @@ function jobsList() {
          * page, on the stream, or both, and changes arriving during the fetch are applied after it.
          */
         openFeed() {
-            feed = new EventSource('/api/job-status/stream');
-            feed.onopen = () => {
-                this.feedConnected = true;
-                this.load();
-            };
-            feed.onerror = () => {
-                this.feedConnected = false;
-                // No feed (yet): still show the jobs, they just will not move until it is back.
-                if (!this.loaded && !loading) this.load();
-                // CLOSED: the gateway refused it (503 when full); the browser will not retry, so
-                // reopen once, after a jittered pause (CONNECTING: the browser retries itself).
-                if (feed.readyState === 2) {
-                    clearTimeout(reopenTimer);
-                    reopenTimer = setTimeout(() => this.openFeed(), 1000 + Math.random() * 4000);
-                }
-            };
-            feed.addEventListener('status', (e) => {
-                const data = JSON.parse(e.data);
-                if (loading) {
-                    // Bounded: past the limit the page is simply fetched again afterwards.
-                    if (arrivedWhileLoading.length < MAX_HELD_CHANGES) arrivedWhileLoading.push(data);
-                    else reloadAfter = true;
-                } else {
-                    this.applyStatus(data);
-                }
+            feed = new QuaeroLogs.Transport({
+                open: () => new EventSource('/api/job-status/stream'),
+                on: {
+                    status: (data) => {
+                        if (loading) {
+                            // Bounded: past the limit the page is simply fetched again afterwards.
+                            if (arrivedWhileLoading.length < MAX_HELD_CHANGES) arrivedWhileLoading.push(data);
+                            else reloadAfter = true;
+                        } else {
+                            this.applyStatus(data);
+                        }
+                    },
+                },
+                onOpen: () => {
+                    this.feedConnected = true;
+                    this.load();
+                },
+                onDown: () => {
+                    this.feedConnected = false;
+                    // No feed (yet): still show the jobs, they just will not move until it is back.
+                    if (!this.loaded && !loading) this.load();
+                },
+                reconnectDelayMs: QuaeroLogs.defaults.reconnectDelayMs,
+                maxReconnectDelayMs: QuaeroLogs.defaults.maxReconnectDelayMs,
             });
+            feed.open(null);
         },
 
         /** Merges one status change (only what changed is in it); an unlisted job is fetched. */

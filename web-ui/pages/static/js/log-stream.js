@@ -264,7 +264,181 @@ const QuaeroLogs = (function () {
     }
 
     /**
-     * One live log: the EventSource, the bounded buffer of entries, counts, status and steps.
+     * One server-sent event source and what every stream needs around it, whatever it carries (a
+     * log, or the jobs feed): handlers by event name; the browser's own reconnect while it retries
+     * (with Last-Event-ID), and a reopen after a jittered back-off when it gives up (a 503 when the
+     * gateway is full); a watchdog re-armed by every event, pings included, that calls onSilence
+     * after `silenceMs` without one; and a `reset` handled as QuaeroWire.disconnects says: reopen
+     * from the cursor it names, or from the start, after the delay its reason asks for.
+     */
+    class Transport {
+        /**
+         * @param {Object} o
+         * @param {function(?string): EventSource} o.open makes the source, from a cursor (null: from the start)
+         * @param {Object<string, function(Object)>} o.on handlers by event name, given the parsed JSON
+         * @param {function()} [o.onOpen] the source is open (again)
+         * @param {function()} [o.onDown] the source is down (the browser retries, or the transport will)
+         * @param {function(Object, boolean)} [o.onReset] a reset, and whether it starts over, before the reopen
+         * @param {function(): Promise|void} [o.onSilence] nothing heard for silenceMs
+         * @param {number} [o.silenceMs] 0: no watchdog
+         * @param {function(): ?string} [o.cursor] where to reopen after a refusal (default: from the start)
+         * @param {number} o.reconnectDelayMs first back-off, doubling up to o.maxReconnectDelayMs
+         * @param {number} o.maxReconnectDelayMs
+         */
+        constructor(o) {
+            this.o = o;
+            this.source = null;
+            this.watchdog = null;
+            this.reopenTimer = null;
+            this.delay = o.reconnectDelayMs;
+        }
+
+        /** Opens the source (closing any previous one), from `since`. */
+        open(since) {
+            this.close();
+            const source = this.o.open(since);
+            this.source = source;
+            for (const [name, handler] of Object.entries(this.o.on)) {
+                source.addEventListener(name, (e) => {
+                    this.heard();
+                    handler(e.data ? JSON.parse(e.data) : {});
+                });
+            }
+            source.addEventListener(WIRE.events.ping, () => this.heard());
+            source.addEventListener(WIRE.events.reset, (e) => this.reset(JSON.parse(e.data)));
+            source.onopen = () => {
+                this.delay = this.o.reconnectDelayMs;
+                this.heard();
+                this.o.onOpen?.();
+            };
+            source.onerror = () => {
+                this.o.onDown?.();
+                // CONNECTING: the browser retries by itself, with Last-Event-ID. CLOSED: it gave up.
+                if (source.readyState === 2 && this.source === source) this.reopenLater();
+            };
+            this.heard();
+        }
+
+        /** Closes the source and every timer; nothing of this transport runs afterwards. */
+        close() {
+            this.source?.close();
+            this.source = null;
+            clearTimeout(this.watchdog);
+            clearTimeout(this.reopenTimer);
+            this.watchdog = this.reopenTimer = null;
+        }
+
+        /** True while a reopen after a refusal is pending (the watchdog then keeps its back-off). */
+        get reopening() {
+            return this.reopenTimer !== null;
+        }
+
+        reopenLater(delay = this.delay * (0.5 + Math.random())) {
+            clearTimeout(this.reopenTimer);
+            this.delay = Math.min(this.delay * 2, this.o.maxReconnectDelayMs);
+            this.reopenTimer = setTimeout(() => {
+                this.reopenTimer = null;
+                this.open(this.o.cursor?.() ?? null);
+            }, delay);
+        }
+
+        /** One timeout, re-armed by every event; it only fires after a silence. */
+        heard() {
+            clearTimeout(this.watchdog);
+            this.watchdog = this.o.silenceMs > 0 && this.o.onSilence
+                ? setTimeout(() => { this.watchdog = null; this.o.onSilence(); }, this.o.silenceMs)
+                : null;
+        }
+
+        reset(payload) {
+            const over = startsOver(payload);
+            this.o.onReset?.(payload, over);
+            const rule = WIRE.disconnects[payload.reason];
+            const cursor = over ? null : payload.cursor;
+            const wait = rule ? rule.minDelayMs + Math.random() * (rule.maxDelayMs - rule.minDelayMs) : 0;
+            if (wait > 0) {
+                this.source?.close();
+                clearTimeout(this.reopenTimer);
+                this.reopenTimer = setTimeout(() => { this.reopenTimer = null; this.open(cursor); }, wait);
+            } else {
+                this.open(cursor);
+            }
+        }
+    }
+
+    /**
+     * The entries of one log a page holds: bounded to the newest `max` (older ones are "earlier",
+     * fetched again on demand), de-duplicated by cursor (a replay after a reconnect adds nothing
+     * twice), with the counts the last event carried.
+     */
+    class LogBuffer {
+        /** @param {number} max entries kept at most */
+        constructor(max) {
+            this.max = max;
+            this.clear();
+        }
+
+        clear() {
+            this.logs = [];
+            this.lastCursor = null;
+            this.totalCount = 0;
+            this.displayedCount = 0;
+            /** Entries dropped from the front to keep within max. */
+            this.trimmed = 0;
+            /** Whether entries older than the first held exist. */
+            this.hasEarlier = false;
+        }
+
+        /**
+         * Takes a `logs` payload in; returns the entries that are new (after the last cursor).
+         * @param {{logs: Object[], meta?: Object}} data
+         * @returns {Object[]}
+         */
+        add(data) {
+            const fresh = this.lastCursor === null
+                ? data.logs
+                : data.logs.filter((e) => compareCursors(e.cursor, this.lastCursor) > 0);
+            if (this.logs.length === 0 && this.lastCursor === null) this.hasEarlier = Boolean(data.meta?.has_more);
+            if (fresh.length > 0) {
+                this.lastCursor = fresh[fresh.length - 1].cursor;
+                this.logs.push(...fresh);
+                const over = this.logs.length - this.max;
+                if (over > 0) {
+                    this.logs.splice(0, over);
+                    this.trimmed += over;
+                    this.hasEarlier = true;
+                }
+            }
+            this.counts(data.meta);
+            return fresh;
+        }
+
+        /**
+         * Puts entries older than the first held in front, at most `room` of them (the newest).
+         * @returns {number} how many were added
+         */
+        prepend(data, room) {
+            const first = this.logs[0];
+            let older = data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0);
+            const cut = older.length > Math.max(0, room);
+            if (cut) older = older.slice(older.length - Math.max(0, room));
+            this.logs = older.concat(this.logs);
+            this.hasEarlier = cut || data.meta.has_more;
+            this.counts(data.meta);
+            return older.length;
+        }
+
+        counts(meta) {
+            if (meta) {
+                this.totalCount = meta.total_count;
+                this.displayedCount = meta.displayed_count;
+            }
+        }
+    }
+
+    /**
+     * One live log: a {@link Transport} (its own EventSource, or a channel of the shared
+     * connection), a {@link LogBuffer}, the status and steps.
      *
      * Callbacks (assign functions): onLogs(batch) once per animation frame with the entries that
      * arrived since the last call (batch.entries, batch.replaced: true after a restart), onStatus(data),
@@ -273,27 +447,16 @@ const QuaeroLogs = (function () {
     class LogStream {
         /**
          * @param {string} endpoint SSE endpoint
-         * @param {Object} options see defaults
+         * @param {Object} options see defaults; `connection`: a SharedConnection, or null
          */
         constructor(endpoint, options) {
             this.endpoint = endpoint;
             this.options = { ...defaults, ...options };
-            this.eventSource = null;
             this.filters = {};
-            this.logs = [];
-            this.totalCount = 0;
-            this.displayedCount = 0;
+            this.buffer = new LogBuffer(this.options.maxBufferSize);
             this.status = null;
             this.steps = [];
             this.connected = false;
-            this.lastCursor = null;
-            /** Entries dropped from the front of the buffer to keep it within maxBufferSize. */
-            this.trimmed = 0;
-            /** Whether older entries than the first in the buffer exist (for "show earlier lines"). */
-            this.hasEarlier = false;
-            this.watchdog = null;
-            this.reopenTimer = null;
-            this.reconnectDelay = this.options.reconnectDelayMs;
             this.pending = [];
             this.pendingReplaced = false;
             this.frame = null;
@@ -305,7 +468,34 @@ const QuaeroLogs = (function () {
             this.onConnect = null;
             this.onDisconnect = null;
             this.onReset = null;
+            this.transport = new Transport({
+                open: (since) => this.source(since),
+                on: {
+                    [WIRE.events.logs]: (data) => this.handleLogs(data),
+                    [WIRE.events.status]: (data) => this.handleStatus(data),
+                },
+                onOpen: () => this.setConnected(true),
+                onDown: () => this.setConnected(false),
+                onReset: (payload, over) => {
+                    this.onReset?.(payload);
+                    if (over) this.clear();
+                },
+                onSilence: () => this.silence(),
+                silenceMs: this.options.fallbackTimeoutMs,
+                cursor: () => this.lastCursor,
+                reconnectDelayMs: this.options.reconnectDelayMs,
+                maxReconnectDelayMs: this.options.maxReconnectDelayMs,
+            });
         }
+
+        get logs() { return this.buffer.logs; }
+        get lastCursor() { return this.buffer.lastCursor; }
+        get totalCount() { return this.buffer.totalCount; }
+        get displayedCount() { return this.buffer.displayedCount; }
+        get trimmed() { return this.buffer.trimmed; }
+        get hasEarlier() { return this.buffer.hasEarlier; }
+        /** The current source (an EventSource, or a ChannelSource), for inspection. */
+        get eventSource() { return this.transport.source; }
 
         /**
          * Opens the stream with these filters, from the newest `limit` entries.
@@ -314,7 +504,7 @@ const QuaeroLogs = (function () {
         connect(filters = {}) {
             this.generation++;
             this.filters = { ...filters };
-            this.open(null);
+            this.transport.open(null);
         }
 
         /**
@@ -326,26 +516,19 @@ const QuaeroLogs = (function () {
             this.connect(filters);
         }
 
-        /** Closes the EventSource and every timer; nothing of this stream runs afterwards. */
+        /** Closes the source and every timer; nothing of this stream runs afterwards. */
         disconnect() {
             this.generation++;
-            this.closeEventSource();
-            clearTimeout(this.watchdog);
-            clearTimeout(this.reopenTimer);
+            this.transport.close();
             cancelFrame(this.frame);
-            this.watchdog = this.reopenTimer = this.frame = null;
+            this.frame = null;
             this.setConnected(false);
         }
 
         /** Empties the buffer and the counts (the stream stays open). */
         clear() {
-            this.logs = [];
+            this.buffer.clear();
             this.pending = [];
-            this.totalCount = 0;
-            this.displayedCount = 0;
-            this.trimmed = 0;
-            this.hasEarlier = false;
-            this.lastCursor = null;
             this.pendingReplaced = true;
         }
 
@@ -359,16 +542,10 @@ const QuaeroLogs = (function () {
             const generation = this.generation;
             const data = await this.fetchJson({ ...this.filters, before: first.cursor });
             if (generation !== this.generation) return 0;
-            let older = data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0);
             // Bounded: at most one page over maxBufferSize while reading back (live lines trim
             // it); what does not fit stays "earlier".
             const room = this.options.maxBufferSize + Number(this.filters.limit || this.options.limit) - this.logs.length;
-            const cut = older.length > Math.max(0, room);
-            if (cut) older = older.slice(older.length - Math.max(0, room));
-            this.logs = older.concat(this.logs);
-            this.hasEarlier = cut || data.meta.has_more;
-            this.applyMeta(data.meta);
-            return older.length;
+            return this.buffer.prepend(data, room);
         }
 
         /**
@@ -388,61 +565,12 @@ const QuaeroLogs = (function () {
 
         // ---------------------------------------------------------------- internals
 
-        open(since) {
-            this.closeEventSource();
-            clearTimeout(this.reopenTimer);
-            this.reopenTimer = null;
+        source(since) {
             const params = queryParams({ limit: this.options.limit, ...this.filters, since: since ?? undefined });
             const query = new URLSearchParams(params).toString();
-            const source = this.options.connection
+            return this.options.connection
                 ? this.options.connection.source(this.endpoint, params, () => this.lastCursor)
                 : new EventSource(query ? `${this.endpoint}?${query}` : this.endpoint);
-            this.eventSource = source;
-            source.addEventListener('logs', (e) => this.handleLogs(JSON.parse(e.data)));
-            source.addEventListener('status', (e) => this.handleStatus(JSON.parse(e.data)));
-            source.addEventListener('ping', () => this.heard());
-            source.addEventListener('reset', (e) => this.handleReset(JSON.parse(e.data)));
-            source.onopen = () => {
-                this.reconnectDelay = this.options.reconnectDelayMs;
-                this.heard();
-                this.setConnected(true);
-            };
-            source.onerror = () => {
-                this.setConnected(false);
-                // CONNECTING: the browser retries by itself, with Last-Event-ID. CLOSED: it gave up
-                // (an HTTP error such as 503 when the gateway is full): reopen once, later.
-                if (source.readyState === 2 && this.eventSource === source) {
-                    this.scheduleReopen();
-                }
-            };
-            this.armWatchdog();
-        }
-
-        closeEventSource() {
-            if (this.eventSource) {
-                this.eventSource.close();
-                this.eventSource = null;
-            }
-        }
-
-        scheduleReopen() {
-            clearTimeout(this.reopenTimer);
-            const delay = this.reconnectDelay * (0.5 + Math.random());
-            this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.maxReconnectDelayMs);
-            this.reopenTimer = setTimeout(() => {
-                this.reopenTimer = null;
-                this.open(this.lastCursor);
-            }, delay);
-        }
-
-        heard() {
-            this.armWatchdog();
-        }
-
-        /** One timeout, re-armed by every event; it only fires after a silence. */
-        armWatchdog() {
-            clearTimeout(this.watchdog);
-            this.watchdog = setTimeout(() => this.silence(), this.options.fallbackTimeoutMs);
         }
 
         /**
@@ -450,65 +578,31 @@ const QuaeroLogs = (function () {
          * a reopen is already scheduled (the gateway refused us: keep its back-off).
          */
         async silence() {
-            this.watchdog = null;
             const generation = this.generation;
             await this.fetchViaApi();
             if (generation !== this.generation) return;
-            if (this.reopenTimer !== null) {
-                this.armWatchdog();
+            if (this.transport.reopening) {
+                this.transport.heard();
             } else {
-                this.open(this.lastCursor);
+                this.transport.open(this.lastCursor);
             }
         }
 
         handleLogs(data) {
-            this.heard();
-            const fresh = this.lastCursor === null
-                ? data.logs
-                : data.logs.filter((e) => compareCursors(e.cursor, this.lastCursor) > 0);
-            if (this.logs.length === 0 && this.lastCursor === null) {
-                this.hasEarlier = Boolean(data.meta?.has_more);
-            }
+            const fresh = this.buffer.add(data);
             if (fresh.length > 0) {
-                this.lastCursor = fresh[fresh.length - 1].cursor;
-                this.logs.push(...fresh);
-                const over = this.logs.length - this.options.maxBufferSize;
-                if (over > 0) {
-                    this.logs.splice(0, over);
-                    this.trimmed += over;
-                    this.hasEarlier = true;
-                }
                 this.pending.push(...fresh);
                 if (this.pending.length > this.options.maxBufferSize) {
                     this.pending.splice(0, this.pending.length - this.options.maxBufferSize);
                 }
             }
-            this.applyMeta(data.meta);
             this.scheduleRender();
         }
 
-        applyMeta(meta) {
-            if (meta) {
-                this.totalCount = meta.total_count;
-                this.displayedCount = meta.displayed_count;
-            }
-        }
-
         handleStatus(data) {
-            this.heard();
             this.status = data.job || data.service || null;
             if (Array.isArray(data.steps)) this.steps = data.steps;
             this.onStatus?.(data);
-        }
-
-        handleReset(payload) {
-            this.onReset?.(payload);
-            if (startsOver(payload)) {
-                this.clear();
-                this.open(null);
-            } else {
-                this.open(payload.cursor);
-            }
         }
 
         /** Coalesces everything that arrived within one frame into one onLogs call. */
@@ -875,6 +969,8 @@ const QuaeroLogs = (function () {
         compareCursors,
         ansiSegments,
         renderMessage,
+        Transport,
+        LogBuffer,
         LogStream,
         SharedConnection,
         LogView,
