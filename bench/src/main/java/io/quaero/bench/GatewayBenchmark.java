@@ -36,6 +36,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  */
 final class GatewayBenchmark {
 
+    /** nginx+nchan's CPU per entry measured on this machine before (issue 4): used only when nchan cannot run here. */
     static final double NCHAN_CPU_MICROS_PER_ENTRY = 0.5;
     /** How long the tail may take to deliver the last lines after the producer stops. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
@@ -98,11 +99,27 @@ final class GatewayBenchmark {
                     System.out.printf("gateway: %s (built %s) %s, pid %d, log %s%n", jar, built, ServiceJarProcess.HEAP,
                         gateway.pid(), log);
                     gateway.awaitUp("gatewayTail", Duration.ofSeconds(120));
-                    run = GatewayRun.execute(settings, gateway, producer, DRAIN, postmasterPid(data));
+                    UUID[] ids = producer.jobs();
+                    run = GatewayRun.execute(settings, gateway.pid(), j -> gateway.base().resolve("/api/jobs/" + ids[j] + "/logs/stream"),
+                        producer, DRAIN, postmasterPid(data));
                 }
             }
+            // The peer in the same run: nginx+nchan with the same clients, lines and batching.
+            GatewayRun peer = null;
+            String noPeer = NchanPeer.unavailable();
+            if (noPeer == null) {
+                try (var nchan = NchanPeer.start(data, settings.clients)) {
+                    var publisher = new NchanPublisher(nchan.base(), settings.jobs);
+                    publisher.seed();
+                    System.out.printf("%nnginx+nchan: worker pid %d (one worker process, as the gateway is one process)%n",
+                        nchan.workerPid());
+                    peer = GatewayRun.execute(settings, nchan.workerPid(), publisher::stream, publisher, DRAIN, -1);
+                }
+            } else {
+                System.out.println("nginx+nchan not measured: " + noPeer);
+            }
             var ceiling = GatewayConsumeCeiling.measure(e.kafkaBootstrap());
-            GatewayReport.print(settings, run, ceiling);
+            GatewayReport.print(settings, run, ceiling, peer, noPeer);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.quaero.bench;
 
 import java.net.URI;
+import java.util.function.IntFunction;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,16 +32,15 @@ final class GatewayClients {
      * Starts the clients, one a millisecond, so the gateway's accept queue and history reads see
      * a quick ramp rather than one burst of a thousand SYNs.
      */
-    static GatewayClients open(URI gateway, UUID[] jobs, int count, GatewayRunPhase phase) throws InterruptedException {
+    static GatewayClients open(IntFunction<URI> streamOfJob, int jobs, int count, GatewayRunPhase phase) throws InterruptedException {
         var group = new GatewayClients(phase);
         for (int i = 0; i < count; i++) {
             if (i % STREAMS_PER_HTTP_CLIENT == 0) {
                 group.httpClients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build());
             }
-            int job = i % jobs.length;
-            var client = new GatewaySseClient(i, job, gateway.resolve("/api/jobs/" + jobs[job] + "/logs/stream"),
-                group.httpClients.getLast(), phase);
+            int job = i % jobs;
+            var client = new GatewaySseClient(i, job, streamOfJob.apply(job), group.httpClients.getLast(), phase);
             group.clients.add(client);
             client.start();
             Thread.sleep(1);

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Pacing is by a schedule, not by sleeps between sends: every 10 ms it sends what is due by
  * then, so a slow tick is made up by the next and the average rate is exact.
  */
-final class GatewayLoadProducer implements AutoCloseable {
+final class GatewayLoadProducer implements GatewayLoad, AutoCloseable {
 
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Size of a line's message text; the whole Kafka record is ~330 bytes of JSON. */
@@ -52,7 +52,8 @@ final class GatewayLoadProducer implements AutoCloseable {
             new StringSerializer(), new ByteArraySerializer());
     }
 
-    UUID[] jobs() {
+    @Override
+    public UUID[] jobs() {
         return jobs.clone();
     }
 
@@ -64,12 +65,8 @@ final class GatewayLoadProducer implements AutoCloseable {
         producer.flush();
     }
 
-    /**
-     * Sends {@code logsPerSecond} lines a second, round-robin over the jobs, for {@code
-     * durationNanos}; runs {@code atMark} once when {@code markNanos} have passed (the end of
-     * the warm-up). Returns when every line is acknowledged.
-     */
-    void run(int logsPerSecond, long durationNanos, long markNanos, Runnable atMark) {
+    @Override
+    public void run(int logsPerSecond, long durationNanos, long markNanos, Runnable atMark) {
         long start = System.nanoTime();
         long sent = 0;
         int job = 0;
@@ -113,11 +110,13 @@ final class GatewayLoadProducer implements AutoCloseable {
     }
 
     /** Lines of job {@code job} the broker acknowledged, seed line included. */
-    long acked(int job) {
+    @Override
+    public long acked(int job) {
         return ackedPerJob.get(job);
     }
 
-    long failed() {
+    @Override
+    public long failed() {
         return failed.get();
     }
 

@@ -17,7 +17,14 @@ final class GatewayReport {
     private GatewayReport() {
     }
 
-    static void print(GatewayBenchmark.Settings s, GatewayRun run, GatewayConsumeCeiling.Rates ceiling) {
+    /**
+     * @param peer    the same clients and load against nginx+nchan in this run, or null
+     * @param noPeer  why there is no peer run (then the figure measured before is used)
+     */
+    static void print(GatewayBenchmark.Settings s, GatewayRun run, GatewayConsumeCeiling.Rates ceiling, GatewayRun peer,
+                      String noPeer) {
+        double nchanMicros = peer != null ? serverMicrosPerEntry(peer) : GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY;
+        String nchanSource = peer != null ? "measured in this run" : "measured before; not in this run: " + noPeer;
         double windowSeconds = run.windowSeconds();
         double producedPerSecond = run.producedTotal() / run.produceSeconds();
         double deliveredPerSecond = run.measuredEntries() / windowSeconds;
@@ -28,7 +35,7 @@ final class GatewayReport {
         GatewayLatencyHistogram latency = run.latency();
         double gatewayCpuSeconds = run.windowEnd().gatewayCpuSecondsSince(run.windowStart());
         double gatewayCorePercent = 100 * gatewayCpuSeconds / windowSeconds;
-        double cpuMicrosPerEntry = run.measuredEntries() == 0 ? Double.NaN : gatewayCpuSeconds * 1e6 / run.measuredEntries();
+        double cpuMicrosPerEntry = serverMicrosPerEntry(run);
         double driverCpuSeconds = run.windowEnd().driverCpuSecondsSince(run.windowStart());
         List<GatewayRun.ClientOutcome> laggards = run.clients().stream().filter(c -> c.received() < c.expected()).toList();
         long duplicated = run.clients().stream().filter(c -> c.received() > c.expected()).count();
@@ -67,8 +74,8 @@ final class GatewayReport {
             System.out.printf("    … and %,d more clients behind%n", laggards.size() - LAGGARDS_LISTED);
         }
         System.out.printf("  gateway CPU     %.1f CPU-s in %.1f s = %.0f%% of one core = %.2f CPU-µs per delivered entry"
-                + " = %.1f× nginx+nchan's %.1f µs%n", gatewayCpuSeconds, windowSeconds, gatewayCorePercent, cpuMicrosPerEntry,
-            cpuMicrosPerEntry / GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY, GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY);
+                + " = %.1f× nginx+nchan's %.2f µs (%s)%n", gatewayCpuSeconds, windowSeconds, gatewayCorePercent, cpuMicrosPerEntry,
+            cpuMicrosPerEntry / nchanMicros, nchanMicros, nchanSource);
         System.out.printf("  gateway RSS     max %,d MiB sampled each second; peak %,d MiB (VmHWM, incl. start-up); heap %s%n",
             run.maxRssKib() / 1024, run.peakRssKib() / 1024, ServiceJarProcess.HEAP);
         System.out.printf("  gateway threads %s%n", threads(run.windowStart().gatewayThreadTicks(), run.windowEnd().gatewayThreadTicks(),
@@ -99,8 +106,38 @@ final class GatewayReport {
         System.out.printf("RESULT gateway %,d clients x %d jobs: %,.0f logs/s in, %,.0f entries/s out; p50 %s p99 %s;"
                 + " %.0f%% CPU = %.2f µs/entry = %.1fx nchan; RSS max %,d MiB; %d resets, %d behind; goal %s%n",
             s.clients(), s.jobs(), producedPerSecond, deliveredPerSecond, millis(latency.percentileMicros(50)), millis(latency.percentileMicros(99)),
-            gatewayCorePercent, cpuMicrosPerEntry, cpuMicrosPerEntry / GatewayBenchmark.NCHAN_CPU_MICROS_PER_ENTRY,
+            gatewayCorePercent, cpuMicrosPerEntry, cpuMicrosPerEntry / nchanMicros,
             run.maxRssKib() / 1024, resets, laggards.size(), latencyMet && completeMet && rssMet ? "MET" : "NOT MET");
+        if (peer != null) {
+            printPeer(s, peer, cpuMicrosPerEntry);
+        }
+    }
+
+    /** The nchan peer's figures, measured as the gateway's, and the ratio of the two. */
+    private static void printPeer(GatewayBenchmark.Settings s, GatewayRun peer, double gatewayMicros) {
+        double windowSeconds = peer.windowSeconds();
+        double cpuSeconds = peer.windowEnd().gatewayCpuSecondsSince(peer.windowStart());
+        double micros = serverMicrosPerEntry(peer);
+        GatewayLatencyHistogram latency = peer.latency();
+        long behind = peer.clients().stream().filter(c -> c.received() < c.expected()).count();
+        System.out.printf("%nnginx+nchan, the same clients, lines and 150 ms batches (one worker process):%n");
+        System.out.printf("  produced        %,.0f logs/s (%,d lines in %.1f s incl. warm-up, %d failed sends)%n",
+            peer.producedTotal() / peer.produceSeconds(), peer.producedTotal(), peer.produceSeconds(), peer.failedSends());
+        System.out.printf("  delivered       %,.0f entries/s; latency p50 %s, p99 %s over %,d entries; %,d of %,d clients got every line%n",
+            peer.measuredEntries() / windowSeconds, millis(latency.percentileMicros(50)), millis(latency.percentileMicros(99)),
+            latency.count(), s.clients() - behind, s.clients());
+        System.out.printf("  nginx CPU       %.1f CPU-s in %.1f s = %.0f%% of one core = %.2f CPU-µs per delivered entry%n",
+            cpuSeconds, windowSeconds, 100 * cpuSeconds / windowSeconds, micros);
+        System.out.printf("RESULT nchan %,d clients x %d jobs: %,.0f entries/s out; p50 %s p99 %s; %.0f%% CPU = %.2f µs/entry;"
+                + " RSS max %,d MiB; %d behind%n", s.clients(), s.jobs(), peer.measuredEntries() / windowSeconds,
+            millis(latency.percentileMicros(50)), millis(latency.percentileMicros(99)), 100 * cpuSeconds / windowSeconds, micros,
+            peer.maxRssKib() / 1024, behind);
+        System.out.printf("RESULT ratio gateway/nchan = %.2f (CPU-µs per delivered entry, same run)%n", gatewayMicros / micros);
+    }
+
+    private static double serverMicrosPerEntry(GatewayRun run) {
+        double cpuSeconds = run.windowEnd().gatewayCpuSecondsSince(run.windowStart());
+        return run.measuredEntries() == 0 ? Double.NaN : cpuSeconds * 1e6 / run.measuredEntries();
     }
 
     private static String threads(Map<String, Long> before, Map<String, Long> after, double seconds) {

@@ -1,6 +1,8 @@
 package io.quaero.bench;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.function.IntFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -34,12 +36,16 @@ record GatewayRun(
                          int reconnects, long p99Micros) {
     }
 
-    /** @param postgresPid the postmaster's pid, or -1 when the database is not ours to watch */
-    static GatewayRun execute(GatewayBenchmark.Settings s, ServiceJarProcess gateway, GatewayLoadProducer producer,
+    /**
+     * @param serverPid   the measured server's process (the gateway, or nginx's worker)
+     * @param streamOfJob the stream URL of job {@code i}
+     * @param postgresPid the postmaster's pid, or -1 when the database is not ours to watch
+     */
+    static GatewayRun execute(GatewayBenchmark.Settings s, long serverPid, IntFunction<URI> streamOfJob, GatewayLoad producer,
                               Duration drain, long postgresPid) throws InterruptedException {
         var phase = new GatewayRunPhase();
         long connectStart = System.nanoTime();
-        var clients = GatewayClients.open(gateway.base(), producer.jobs(), s.clients(), phase);
+        var clients = GatewayClients.open(streamOfJob, producer.jobs().length, s.clients(), phase);
         try {
             clients.awaitReady(Duration.ofSeconds(120));
             double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
@@ -48,7 +54,7 @@ record GatewayRun(
             for (int j = 0; j < s.jobs(); j++) {
                 seeded[j] = producer.acked(j);
             }
-            long gatewayPid = gateway.pid();
+            long gatewayPid = serverPid;
             var window = new GatewayCpuSample[2];
             long[] produced = new long[s.jobs()];
             double produceSeconds;
