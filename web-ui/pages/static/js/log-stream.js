@@ -351,9 +351,16 @@ const QuaeroLogs = (function () {
         }
 
         reset(payload) {
+            const rule = WIRE.disconnects[payload.reason];
+            if (rule?.reconnect === 'never') {
+                // What was asked for does not exist: coming back would not change that.
+                this.close();
+                this.o.onReset?.(payload, true);
+                this.o.onDown?.();
+                return;
+            }
             const over = startsOver(payload);
             this.o.onReset?.(payload, over);
-            const rule = WIRE.disconnects[payload.reason];
             const cursor = over ? null : payload.cursor;
             const wait = rule ? rule.minDelayMs + Math.random() * (rule.maxDelayMs - rule.minDelayMs) : 0;
             if (wait > 0) {

@@ -17,6 +17,7 @@ const QuaeroWire = Object.freeze({
         'cursor-expired': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'unknown-cursor': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'record-rejected': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
+        'unknown-job': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'shutdown': Object.freeze({ notice: 'retry', reconnect: 'resume', minDelayMs: 1000, maxDelayMs: 5000 }),
         'write-timeout': Object.freeze({ notice: 'none', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),
         'client-gone': Object.freeze({ notice: 'none', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),

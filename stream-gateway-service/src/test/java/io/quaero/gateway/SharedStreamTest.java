@@ -24,6 +24,7 @@ import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.SseJson;
@@ -109,7 +110,7 @@ class SharedStreamTest {
     }
 
     @Test
-    void aBadChannelIsA400NamingItsFieldAndAnUnknownJobA404() throws Exception {
+    void aBadChannelIsA400NamingItsField() throws Exception {
         var http = HttpClient.newHttpClient();
         var bad = http.send(HttpRequest.newBuilder(uri("""
             [{"id":"a","job":"%s"},{"id":"b","job":"%s","level":"loud"}]""".formatted(UUID.randomUUID(), UUID.randomUUID())))
@@ -120,9 +121,24 @@ class SharedStreamTest {
             [{"id":"a","service":true},{"id":"a","service":true}]""")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(twice.statusCode()).isEqualTo(400);
         assertThat(twice.body()).contains("channels[1].id");
-        var unknown = http.send(HttpRequest.newBuilder(uri("""
-            [{"id":"a","job":"%s"}]""".formatted(UUID.randomUUID()))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aChannelOfAnUnknownJobEndsAloneWhileTheOthersStream() throws Exception {
+        await().atMost(WAIT).until(tail::isTailing);
+        UUID known = UUID.randomUUID();
+        produce(known, 1, 2);
+        await().atMost(WAIT).until(() -> stored(known) == 2);
+        try (var sse = SseClient.open(uri("""
+            [{"id":"gone","job":"%s"},{"id":"k","job":"%s"}]""".formatted(UUID.randomUUID(), known)))) {
+            assertThat(sse.status()).isEqualTo(200);
+            SseFrame reset = sse.next("reset", WAIT);
+            assertThat(reset.data()).startsWith("gone\n");
+            assertThat(SseJson.fromJson(reset.data().substring(5), ResetPayload.class).reason()).isEqualTo("unknown-job");
+            Map<String, List<LogEntry>> seen = new HashMap<>();
+            read(sse, seen, new HashMap<>(), Map.of("k", 2), 1);
+            assertThat(seen.get("k")).extracting(LogEntry::line).containsExactly(1L, 2L);
+        }
     }
 
     /**

@@ -34,6 +34,11 @@ public enum Disconnect {
      */
     RECORD_REJECTED("record-rejected", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
     /**
+     * A channel of a browser's shared connection names a job that does not exist: that channel
+     * ends (the others go on); reconnecting would not change it.
+     */
+    UNKNOWN_JOB("unknown-job", Notice.RESET, Reconnect.NEVER, Duration.ZERO, Duration.ZERO),
+    /**
      * This gateway is shutting down: the stream ends with a {@code retry:} of a random 1-5 s and
      * EventSource comes back by itself (with {@code Last-Event-ID}), spread over the other instances
      * instead of all at once.
@@ -59,7 +64,9 @@ public enum Disconnect {
         /** Reconnect from its cursor: nothing is lost or repeated. */
         RESUME,
         /** Drop what it shows and start again from the newest lines (the reset carries no cursor). */
-        START_OVER
+        START_OVER,
+        /** Do not come back: what was asked for does not exist. */
+        NEVER
     }
 
     private final String wireName;
@@ -89,9 +96,9 @@ public enum Disconnect {
         return reconnect;
     }
 
-    /** True when the client must drop what it has and start again; a reset then carries no cursor. */
+    /** True when the client cannot resume from its cursor (it starts over, or stops); a reset then carries no cursor. */
     public boolean startsOver() {
-        return reconnect == Reconnect.START_OVER;
+        return reconnect != Reconnect.RESUME;
     }
 
     /** The client waits a random time between this and {@link #maxDelay()} before it reconnects. */

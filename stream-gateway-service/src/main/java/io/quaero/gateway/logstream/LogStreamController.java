@@ -7,6 +7,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import io.quaero.contracts.sse.Disconnect;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.hub.Hub;
@@ -106,17 +109,30 @@ class LogStreamController {
         Subscriber inbox = hub.connect();
         List<Hub.Subscription> joined = new ArrayList<>();
         try {
+            List<ChannelRequest> open = new ArrayList<>();
+            List<ChannelRequest> unknown = new ArrayList<>();
             List<Opening> openings = new ArrayList<>();
             for (ChannelRequest r : requests) {
                 var s = r.job() != null ? hub.joinJob(inbox, r.job()) : hub.joinServiceLogs(inbox);
                 joined.add(s);
-                openings.add(r.job() != null ? jobs.open(r.job(), r.query(), s) : services.open(r.query(), s));
+                try {
+                    openings.add(r.job() != null ? jobs.open(r.job(), r.query(), s) : services.open(r.query(), s));
+                    open.add(r);
+                } catch (JobNotFoundException e) {
+                    // One tab's missing job must not take every other tab's streams down with it.
+                    unknown.add(r);
+                }
             }
             var out = SseResponse.start(response, "quaero streams: " + requests.size() + " channels");
+            for (ChannelRequest r : unknown) {
+                new SseWriter(new ChannelFrames(response.getOutputStream(), r.id()))
+                    .event(SseEvents.RESET, null, ResetPayload.of(Disconnect.UNKNOWN_JOB, null));
+            }
             var taps = new Taps(out);
-            for (int i = 0; i < requests.size(); i++) {
-                var channelOut = new SseWriter(new ChannelFrames(response.getOutputStream(), requests.get(i).id()));
-                taps.add(joined.get(i).channel(), requests.get(i).id(), openings.get(i).session(inbox, channelOut, props));
+            for (int i = 0; i < open.size(); i++) {
+                var channelOut = new SseWriter(new ChannelFrames(response.getOutputStream(), open.get(i).id()));
+                taps.add(joined.get(requests.indexOf(open.get(i))).channel(), open.get(i).id(),
+                    openings.get(i).session(inbox, channelOut, props));
             }
             Disconnect end = taps.open(openings);
             ended(StreamEnds.Stream.SHARED, end != null ? end : StreamLoop.run(inbox, taps, out, props));
