@@ -17,21 +17,11 @@ import io.quaero.gateway.hub.Subscriber;
 /**
  * One browser's jobs feed, run on the request's virtual thread through {@link StreamLoop}: the
  * status events of each batch go out together, each as its own {@code status} event whose bytes
- * the first feed connection rendered and every other one copies ({@link Delivery#feedFrame()}). Nothing here is per connection but the batch: no cursor, no
- * counts, no resume; a page that missed something (overflow, shutdown, a network error) fetches
- * the list again when it reconnects.
+ * the first feed connection rendered and every other one copies ({@link Delivery#feedFrame()}).
+ * Nothing here is per connection but the batch: no cursor, no counts, no resume; a page that
+ * missed something (overflow, shutdown, a network error) fetches the list again when it reconnects.
  */
-final class JobStatusFeedConnection implements StreamLoop.Sink {
-
-    private final Subscriber subscriber;
-    private final SseWriter out;
-    private final StreamProperties props;
-
-    JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamProperties props) {
-        this.subscriber = subscriber;
-        this.out = out;
-        this.props = props;
-    }
+record JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamProperties props) implements StreamLoop.Sink {
 
     /** The live feed until the connection ends. */
     Disconnect run() throws InterruptedException {

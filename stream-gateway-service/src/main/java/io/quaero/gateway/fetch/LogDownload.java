@@ -18,21 +18,7 @@ import io.quaero.gateway.history.LogPages;
  * when the request came: a running job's download is the log as of that moment, and a job that
  * writes faster than the client reads cannot keep it going for ever.
  */
-final class LogDownload {
-
-    private final LogPages pages;
-    private final UUID jobId;
-    private final LogFilter filter;
-    private final long upToOffset;
-    private final int pageSize;
-
-    LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset, int pageSize) {
-        this.pages = pages;
-        this.jobId = jobId;
-        this.filter = filter;
-        this.upToOffset = upToOffset;
-        this.pageSize = pageSize;
-    }
+record LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset, int pageSize) {
 
     /** Writes every matching entry; an {@link IOException} means the client is gone. */
     void writeTo(OutputStream out) throws IOException {

@@ -31,19 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
  * response starts, so a problem is a 4xx JSON body exactly as on the stream.
  */
 @RestController
-class LogFetchController {
+record LogFetchController(LogPages pages, ServiceHistory services, StreamProperties props) {
 
     private static final Logger log = LoggerFactory.getLogger(LogFetchController.class);
-
-    private final LogPages pages;
-    private final ServiceHistory services;
-    private final StreamProperties props;
-
-    LogFetchController(LogPages pages, ServiceHistory services, StreamProperties props) {
-        this.pages = pages;
-        this.services = services;
-        this.props = props;
-    }
 
     /**
      * Without a cursor, the newest {@code limit} matching entries; with {@code since}, the ones

@@ -23,21 +23,7 @@ import org.springframework.stereotype.Component;
  * bridge between what is stored and where the live tail was when the connection subscribed.
  */
 @Component
-class JobStreams {
-
-    private final Hub hub;
-    private final KafkaBridge kafkaBridge;
-    private final JobHistory history;
-    private final LogPages pages;
-    private final StreamProperties props;
-
-    JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
-        this.hub = hub;
-        this.kafkaBridge = kafkaBridge;
-        this.history = history;
-        this.pages = pages;
-        this.props = props;
-    }
+record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
 
     /**
      * Reads where job {@code id}'s stream starts; call after subscribing to it.
