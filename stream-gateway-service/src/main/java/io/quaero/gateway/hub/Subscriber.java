@@ -48,7 +48,11 @@ public final class Subscriber {
         this.capacityBytes = capacityBytes;
     }
 
-    /** Called by the producers (under the channel's lock) only. */
+    /**
+     * Called by the producers only, each under its channels' lock. A shared connection joined to
+     * channels of both topics can get offers from two tails at once; the bounds may then be passed
+     * by one batch, never more.
+     */
     public void offer(Batch batch) {
         if (ending != null) {
             return;
