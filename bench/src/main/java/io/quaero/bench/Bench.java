@@ -18,8 +18,9 @@ public final class Bench {
             case "idle" -> IdleViewersBenchmark.main(rest);
             case "partitioners" -> PartitionerBenchmark.main(rest);
             case "forward-kill" -> ForwardKillDrill.main(rest);
+            case "streams-memory" -> StreamsMemoryBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds] | forward-kill [lines] [kills]");
+                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds] | forward-kill [lines] [kills] | streams-memory [streams]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -124,7 +124,7 @@ final class GatewayBenchmark {
     }
 
     /** Closes the ingest service at most once: early when it is not part of the run, else at the end. */
-    private static final class IngestHolder implements AutoCloseable {
+    static final class IngestHolder implements AutoCloseable {
 
         private AutoCloseable app;
 
@@ -142,7 +142,7 @@ final class GatewayBenchmark {
     }
 
     /** log-ingest-service in this JVM, so jobs exist and backlogs and resumes read real history. */
-    private static AutoCloseable startIngest(Endpoints e) {
+    static AutoCloseable startIngest(Endpoints e) {
         // As command-line arguments: they outrank the service's own application.properties.
         var appArgs = new ArrayList<String>();
         e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));
@@ -151,7 +151,7 @@ final class GatewayBenchmark {
     }
 
     /** The embedded PostgreSQL's postmaster, from its pid file; -1 when the database is external. */
-    private static long postmasterPid(Path data) {
+    static long postmasterPid(Path data) {
         try {
             return Long.parseLong(Files.readAllLines(data.resolve("postgres/postmaster.pid")).getFirst().trim());
         } catch (Exception external) {
@@ -166,7 +166,7 @@ final class GatewayBenchmark {
         return 100.0 * (after[0] - before[0]) / Math.max(1, after[1] - before[1]);
     }
 
-    private static void awaitJobsStored(Endpoints e, UUID[] jobs, Duration timeout) throws Exception {
+    static void awaitJobsStored(Endpoints e, UUID[] jobs, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection db = DriverManager.getConnection(e.jdbcUrl(), e.dbUser(), e.dbPassword());
              var count = db.prepareStatement("SELECT count(*) FROM jobs WHERE id = ANY(?)")) {
@@ -189,7 +189,7 @@ final class GatewayBenchmark {
      * bench module does not depend on the gateway (it must not run in this JVM), so
      * {@code bench/run} does not build it; a jar older than its sources is measured but flagged.
      */
-    private static Path gatewayJar() throws Exception {
+    static Path gatewayJar() throws Exception {
         String configured = System.getenv("QUAERO_GATEWAY_JAR");
         Path jar = configured == null || configured.isBlank() ? DEFAULT_JAR : Path.of(configured);
         String build = "./mvnw -B -q -DskipTests install -pl stream-gateway-service -am";

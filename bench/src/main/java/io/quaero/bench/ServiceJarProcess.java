@@ -35,12 +35,23 @@ final class ServiceJarProcess implements AutoCloseable {
     }
 
     static ServiceJarProcess start(Path jar, Endpoints e, Path log) throws IOException {
+        return start(jar, e, log, List.of(), List.of());
+    }
+
+    /**
+     * @param jvmOptions  extra JVM options (before {@code -jar})
+     * @param appSettings extra {@code --name=value} settings of the service
+     */
+    static ServiceJarProcess start(Path jar, Endpoints e, Path log, List<String> jvmOptions, List<String> appSettings)
+        throws IOException {
         int port = DevStackProcess.freePort();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=allow", HEAP,
-            "-jar", jar.toString(), "--server.port=" + port, "--spring.main.banner-mode=off",
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=allow", HEAP));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--spring.main.banner-mode=off",
             // The health response must name its components, so the driver can wait for the tail.
             "--management.endpoint.health.show-components=always"));
+        command.addAll(appSettings);
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUAERO_KAFKA_BOOTSTRAP", e.kafkaBootstrap());
         builder.environment().put("QUAERO_DB_URL", e.jdbcUrl());
