@@ -3,14 +3,12 @@ package io.quaero.dev;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import io.quaero.infra.DataDirs;
 import io.quaero.infra.InfraSettings;
 import io.quaero.infra.Infrastructure;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,7 +35,7 @@ public final class DevStack {
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(System.getenv().getOrDefault("QUAERO_DATA_DIR", ".quaero/data")).toAbsolutePath();
         if (List.of(args).contains("--fresh")) {
-            deleteRecursively(dataDir);
+            DataDirs.deleteRecursively(dataDir);
         }
         int httpPort = Integer.parseInt(System.getenv().getOrDefault("QUAERO_PORT", String.valueOf(DEFAULT_HTTP_PORT)));
         var settings = InfraSettings.fromEnvironment(dataDir, DEFAULT_KAFKA_PORT, DEFAULT_DB_PORT);
@@ -101,17 +99,6 @@ public final class DevStack {
         } catch (IOException e) {
             System.err.printf("Port %d is already in use. Stop what uses it, or set %s to another port.%n", port, variable);
             System.exit(2);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -69,15 +69,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         var bootstrap = new ArrayList<String>();
         for (int node = 1; node <= dataDirs.size(); node++) {
             Path dataDir = dataDirs.get(node - 1);
-            Files.createDirectories(dataDir);
             int clientPort = node == 1 && port != 0 ? port : FreePorts.pick();
-            Properties props = brokerProperties(node, dataDir, clientPort, controllerPort);
-            if (!Files.exists(dataDir.resolve("meta.properties"))) {
-                format(dataDir, props, clusterId);
-            }
-            var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            server.startup();
-            servers.add(server);
+            servers.add(startNode(dataDir, brokerProperties(node, dataDir, clientPort, controllerPort), clusterId));
             bootstrap.add("127.0.0.1:" + clientPort);
             log.info("Kafka broker {} up at 127.0.0.1:{} (data in {})", node, clientPort, dataDir);
         }
@@ -97,28 +90,54 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static Properties brokerProperties(int node, Path dataDir, int clientPort, int controllerPort) {
-        var p = new Properties();
         // Node 1 is the one controller (static voter set); further nodes are brokers only.
-        p.put("process.roles", node == 1 ? "broker,controller" : "broker");
+        var p = nodeProperties(node, dataDir, clientPort, node == 1 ? controllerPort : 0, "1@127.0.0.1:" + controllerPort, 1);
+        // No reason to wait for more group members on a single-node dev broker.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        return p;
+    }
+
+    /**
+     * The settings of one node.
+     *
+     * @param controllerPort   this node's controller port, or 0 if it is a broker only
+     * @param voters           the static quorum, {@code id@host:port,...}
+     * @param internalReplicas replicas of the internal topics (offsets, transactions, share state);
+     *                         with more than one, a write to them needs all but one in sync
+     */
+    static Properties nodeProperties(int node, Path dataDir, int clientPort, int controllerPort, String voters, int internalReplicas) {
+        var p = new Properties();
+        boolean controller = controllerPort != 0;
+        p.put("process.roles", controller ? "broker,controller" : "broker");
         p.put("node.id", String.valueOf(node));
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + (node == 1 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
+        p.put("controller.quorum.voters", voters);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + (controller ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dataDir.toAbsolutePath().toString());
         p.put("auto.create.topics.enable", "false");
-        // Internal topics have a single replica, whatever the number of nodes.
-        p.put("offsets.topic.replication.factor", "1");
+        String replicas = String.valueOf(internalReplicas);
+        String minIsr = String.valueOf(Math.max(1, internalReplicas - 1));
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "10");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        // No reason to wait for more group members on a single-node dev broker.
-        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
         return p;
+    }
+
+    /** Formats {@code dataDir} for {@code clusterId} unless it already is, then starts the node. */
+    static KafkaRaftServer startNode(Path dataDir, Properties props, String clusterId) throws IOException {
+        Files.createDirectories(dataDir);
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            format(dataDir, props, clusterId);
+        }
+        var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        server.startup();
+        return server;
     }
 
     private static void format(Path dataDir, Properties props, String clusterId) throws IOException {
@@ -138,7 +157,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** A cluster id as {@code kafka-storage random-uuid} makes it: 16 random bytes, URL-safe base64. */
-    private static String randomClusterId() {
+    static String randomClusterId() {
         return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -31,12 +32,14 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path dataDir;
     private final Path workDir;
     private final int port;
+    private final Map<String, String> serverConfig;
     private EmbeddedPostgres server;
 
-    private LocalPostgres(Path dataDir, Path workDir, int port) {
+    private LocalPostgres(Path dataDir, Path workDir, int port, Map<String, String> serverConfig) {
         this.dataDir = dataDir;
         this.workDir = workDir;
         this.port = port;
+        this.serverConfig = serverConfig;
     }
 
     /**
@@ -45,10 +48,18 @@ public final class LocalPostgres implements AutoCloseable {
      * @param port TCP port on loopback, or 0 for a free one
      */
     public static LocalPostgres start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with more {@code postgresql.conf} settings (the cluster sends
+     * the server's log to a file of its run directory this way).
+     */
+    public static LocalPostgres start(Path dataDir, int port, Map<String, String> serverConfig) throws IOException {
         Files.createDirectories(dataDir.getParent());
         Path workDir = dataDir.resolveSibling(dataDir.getFileName() + "-binaries");
         Files.createDirectories(workDir);
-        var pg = new LocalPostgres(dataDir, workDir, port == 0 ? FreePorts.pick() : port);
+        var pg = new LocalPostgres(dataDir, workDir, port == 0 ? FreePorts.pick() : port, Map.copyOf(serverConfig));
         pg.start();
         pg.createDatabaseIfMissing();
         return pg;
@@ -59,7 +70,7 @@ public final class LocalPostgres implements AutoCloseable {
         if (server != null) {
             return;
         }
-        server = EmbeddedPostgres.builder()
+        var builder = EmbeddedPostgres.builder()
             .setPort(port)
             .setDataDirectory(dataDir)
             .setCleanDataDirectory(false)
@@ -73,8 +84,9 @@ public final class LocalPostgres implements AutoCloseable {
             // (fsync and synchronous_commit stay on: ingest commits offsets after the database).
             .setServerConfig("shared_buffers", "256MB")
             .setServerConfig("max_wal_size", "4GB")
-            .setServerConfig("checkpoint_timeout", "15min")
-            .start();
+            .setServerConfig("checkpoint_timeout", "15min");
+        serverConfig.forEach(builder::setServerConfig);
+        server = builder.start();
         log.info("PostgreSQL up on 127.0.0.1:{} (data in {})", port, dataDir);
     }
 
@@ -92,6 +104,14 @@ public final class LocalPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's process id (the postmaster's, from its {@code postmaster.pid}), while it runs. */
+    public synchronized long pid() throws IOException {
+        if (server == null) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " is stopped");
+        }
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
     }
 
     @Override

@@ -54,7 +54,9 @@ public final class Browser implements AutoCloseable {
             options.setBinary(CHROMIUM.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1300,900", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=1300,900", "--user-data-dir=" + profile,
+                // The balancer of the cluster tests serves a self-signed certificate made for the run.
+                "--ignore-certificate-errors");
             var logging = new LoggingPreferences();
             logging.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logging);

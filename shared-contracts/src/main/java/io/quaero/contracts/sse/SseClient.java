@@ -46,10 +46,15 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens the stream; the caller checks {@link #status()} (a 4xx has a JSON body, see {@link #body()}). */
     public static SseClient open(URI uri, Map<String, String> headers) {
+        return open(HTTP, uri, headers);
+    }
+
+    /** As {@link #open(URI, Map)}, over the given client (one that trusts a test certificate, say). */
+    public static SseClient open(HttpClient http, URI uri, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
         try {
-            return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            return new SseClient(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not open " + uri, e);
         } catch (InterruptedException e) {

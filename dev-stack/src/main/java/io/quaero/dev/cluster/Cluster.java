@@ -1,0 +1,366 @@
+package io.quaero.dev.cluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import io.quaero.infra.DataDirs;
+import io.quaero.infra.KafkaNode;
+import io.quaero.infra.LocalPostgres;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The production topology on one machine, every part its own OS process: a 3-node KRaft Kafka
+ * (replication 3, {@code min.insync.replicas} 2), PostgreSQL, 2 log-ingest, 3 stream-gateway,
+ * job-service and web-ui from their own jars, and nginx — the deployment's config, HTTPS and
+ * HTTP/2 — as the one origin. {@code ./quaero cluster} runs {@link #main}; the drills start one
+ * with {@link #start} and kill parts of it.
+ *
+ * <p>The run directory holds {@code <name>.pid} and {@code <name>.log} of every process
+ * ({@code kafka-1..3}, {@code postgres}, {@code ingest-1..2}, {@code gateway-1..3},
+ * {@code job-service}, {@code web-ui}, {@code nginx}) and the data ({@code data/}), which survives
+ * a restart unless the cluster is started fresh. Broker log and database go together: stored
+ * cursors are Kafka offsets.
+ */
+public final class Cluster implements AutoCloseable {
+
+    /** A service JVM's heap: the topology must fit this machine beside the brokers (docs/OPERATIONS.md). */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+        "--sun-misc-unsafe-memory-access=allow");
+    private static final List<String> KAFKA_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+        "--sun-misc-unsafe-memory-access=allow");
+    /** Ten JVMs starting on two cores: a service may take a minute and more to come up. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path repoRoot;
+    private final Path runDir;
+    private final ClusterPorts ports;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** The HTTP port of each service node, for its health check. */
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+    private final LocalPostgres postgres;
+    private final Path certificate;
+    private final HttpClient https;
+
+    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, Path certificate) {
+        this.repoRoot = repoRoot;
+        this.runDir = runDir;
+        this.ports = ports;
+        this.postgres = postgres;
+        this.certificate = certificate;
+        this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .sslContext(LocalCertificate.trusting(certificate)).build();
+    }
+
+    /**
+     * Starts every part and returns once all are up (health UP, balancer answering).
+     *
+     * @param repoRoot the repository (service jars under {@code <module>/target}, {@code deploy/nginx})
+     * @param runDir   pid and log files, and the data under {@code data/}
+     * @param tlsDir   the balancer's certificate and key (made if missing)
+     * @param fresh    delete the data first
+     */
+    public static Cluster start(Path repoRoot, Path runDir, Path tlsDir, ClusterPorts ports, boolean fresh) throws Exception {
+        runDir = runDir.toAbsolutePath();
+        refuseIfRunning(runDir);
+        if (fresh) {
+            Files.deleteIfExists(runDir.resolve("cluster-id"));
+            DataDirs.deleteRecursively(runDir.resolve("data"));
+        }
+        Files.createDirectories(runDir.resolve("data"));
+        Path cert = LocalCertificate.ensure(tlsDir);
+        Node nginx = Balancer.configure(repoRoot.resolve("deploy/nginx"), runDir, tlsDir,
+            new Balancer.Upstreams(ports.balancer(), ports.gateways(), ports.jobs(), ports.web()));
+
+        List<Node> kafka = kafkaNodes(runDir, ports);
+        kafka.forEach(Node::start);
+        LocalPostgres pg;
+        try {
+            pg = LocalPostgres.start(runDir.resolve("data/postgres"), ports.postgres(), Map.of(
+                "logging_collector", "on", "log_directory", runDir.toString(), "log_filename", "postgres.log"));
+        } catch (IOException | RuntimeException e) {
+            for (Node n : kafka) {
+                n.stop();
+            }
+            throw e;
+        }
+        var cluster = new Cluster(repoRoot, runDir, ports, pg, cert);
+        kafka.forEach(n -> cluster.nodes.put(n.name(), n));
+        try {
+            cluster.writePostgresPid();
+            cluster.awaitBrokers();
+            // Ingest and job-service migrate the schema (Flyway, one at a time under its lock);
+            // the gateways and web-ui start when it is there.
+            cluster.startServices(List.of(
+                cluster.service("job-service", "job-service", "QUAERO_JOBS_PORT", ports.jobs()),
+                cluster.service("ingest-1", "log-ingest-service", "QUAERO_INGEST_PORT", ports.ingest().get(0)),
+                cluster.service("ingest-2", "log-ingest-service", "QUAERO_INGEST_PORT", ports.ingest().get(1))));
+            var second = new ArrayList<Node>();
+            for (int i = 0; i < ClusterPorts.GATEWAY_INSTANCES; i++) {
+                second.add(cluster.service("gateway-" + (i + 1), "stream-gateway-service", "QUAERO_GATEWAY_PORT", ports.gateways().get(i)));
+            }
+            second.add(cluster.service("web-ui", "web-ui", "QUAERO_WEB_PORT", ports.web()));
+            cluster.startServices(second);
+            cluster.nodes.put("nginx", nginx);
+            nginx.start();
+            cluster.await(nginx, () -> nginx.alive() && cluster.answers(URI.create(cluster.balancerUrl() + "/")));
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** {@code ./quaero cluster [--fresh]}: starts, prints where everything is, stops on SIGTERM or Ctrl-C. */
+    public static void main(String[] args) throws Exception {
+        Path runDir = Path.of(System.getenv().getOrDefault("QUAERO_CLUSTER_DIR", ".quaero/cluster"));
+        Path tlsDir = Path.of(System.getenv().getOrDefault("QUAERO_TLS_DIR", ".quaero/tls"));
+        int port = Integer.parseInt(System.getenv().getOrDefault("QUAERO_PORT", "8443"));
+        var cluster = start(Path.of("."), runDir, tlsDir, ClusterPorts.fixed(port), List.of(args).contains("--fresh"));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("quaero cluster shutdown").unstarted(() -> {
+            cluster.close();
+            System.out.println("Quaero cluster stopped.");
+        }));
+        System.out.printf("""
+
+            ==============================================================
+             Quaero cluster is up (every part its own process).
+               Browser, REST API and streams:  %s/
+               Kafka bootstrap:                %s
+               PostgreSQL:                     %s (user %s)
+               Processes (pid, log):           %s/<name>.pid, <name>.log
+                 %s
+               Certificate:                    %s (self-signed for localhost:
+                 curl --cacert %s %s/api/jobs;
+                 trust it in Chromium/Firefox on Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n quaero -i %s;
+                 or put your own cert.pem and key.pem in its folder)
+             Ctrl-C stops everything.
+            ==============================================================
+            %n""", cluster.balancerUrl(), cluster.kafkaBootstrap(), cluster.jdbcUrl(), LocalPostgres.USER,
+            runDir.toAbsolutePath(), String.join(" ", cluster.nodes.keySet()) + " postgres",
+            cluster.certificate, cluster.certificate, cluster.balancerUrl(), cluster.certificate);
+        Thread.currentThread().join();
+    }
+
+    public String balancerUrl() {
+        return "https://localhost:" + ports.balancer();
+    }
+
+    public String kafkaBootstrap() {
+        return ports.kafkaBootstrap();
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    /** The balancer's certificate (PEM), for clients that must trust it. */
+    public Path certificate() {
+        return certificate;
+    }
+
+    public ClusterPorts ports() {
+        return ports;
+    }
+
+    /** One process by its name: {@code kafka-2}, {@code gateway-1}, {@code ingest-2}, {@code nginx}, … */
+    public Node node(String name) {
+        Node n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("no node " + name + "; there are " + nodes.keySet());
+        }
+        return n;
+    }
+
+    /** Waits until a restarted service answers its health check as UP. */
+    public void awaitHealthy(Node service) throws InterruptedException {
+        await(service, () -> healthy(service));
+    }
+
+    /** A Postgres outage, as an operator would cause one: fast shutdown, data kept. */
+    public void stopPostgres() throws IOException {
+        postgres.stop();
+        Files.deleteIfExists(runDir.resolve("postgres.pid"));
+    }
+
+    public void startPostgres() throws IOException {
+        postgres.start();
+        writePostgresPid();
+    }
+
+    /** Stops everything, in reverse order of start; nothing is left running. */
+    @Override
+    public void close() {
+        List<Node> reversed = new ArrayList<>(nodes.values()).reversed();
+        // Services drain in parallel (each may take seconds); then the database and the brokers.
+        List<Thread> stopping = reversed.stream().filter(n -> !n.name().startsWith("kafka-"))
+            .map(n -> Thread.ofVirtual().start(() -> stopQuietly(n))).toList();
+        stopping.forEach(Cluster::joinQuietly);
+        try {
+            stopPostgres();
+        } catch (IOException e) {
+            System.err.println("quaero cluster: could not stop PostgreSQL: " + e);
+        }
+        reversed.stream().filter(n -> n.name().startsWith("kafka-"))
+            .map(n -> Thread.ofVirtual().start(() -> stopQuietly(n))).toList().forEach(Cluster::joinQuietly);
+    }
+
+    private static List<Node> kafkaNodes(Path runDir, ClusterPorts ports) throws IOException {
+        Path idFile = runDir.resolve("cluster-id");
+        if (!Files.exists(idFile)) {
+            Files.writeString(idFile, KafkaNode.newClusterId());
+        }
+        String clusterId = Files.readString(idFile).trim();
+        String clientPorts = String.join(",", ports.kafka().stream().map(String::valueOf).toList());
+        String controllerPorts = String.join(",", ports.controllers().stream().map(String::valueOf).toList());
+        var nodes = new ArrayList<Node>();
+        for (int n = 1; n <= ClusterPorts.KAFKA_NODES; n++) {
+            var command = new ArrayList<>(JavaCommand.ofThisClassPath(KAFKA_JVM, KafkaNode.class));
+            command.addAll(List.of(String.valueOf(n), runDir.resolve("data/kafka-" + n).toString(), clientPorts, controllerPorts, clusterId));
+            nodes.add(new Node("kafka-" + n, command, Map.of(), runDir));
+        }
+        return nodes;
+    }
+
+    private Node service(String name, String module, String portVariable, int port) throws IOException {
+        var command = new ArrayList<>(JavaCommand.ofJar(SERVICE_JVM, JavaCommand.serviceJar(repoRoot, module)));
+        command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name));
+        Map<String, String> env = Map.of(
+            "QUAERO_KAFKA_BOOTSTRAP", kafkaBootstrap(),
+            "QUAERO_DB_URL", postgres.jdbcUrl(),
+            "QUAERO_DB_USER", LocalPostgres.USER,
+            "QUAERO_DB_PASSWORD", "",
+            "QUAERO_TOPICS_REPLICATION_FACTOR", String.valueOf(ClusterPorts.KAFKA_NODES),
+            portVariable, String.valueOf(port));
+        var node = new Node(name, command, env, runDir);
+        nodes.put(name, node);
+        httpPorts.put(name, port);
+        return node;
+    }
+
+    private void startServices(List<Node> services) throws InterruptedException {
+        services.forEach(Node::start);
+        for (Node service : services) {
+            awaitHealthy(service);
+        }
+    }
+
+    private void awaitBrokers() throws InterruptedException {
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (var admin = Admin.create(props)) {
+            await(nodes.get("kafka-1"), () -> {
+                try {
+                    return admin.describeCluster().nodes().get().size() == ClusterPorts.KAFKA_NODES;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /**
+     * Waits for a start-up condition, checking every 250 ms: a process that is starting has no
+     * way to say it is ready other than answering. Fails at once if a process of the cluster died.
+     */
+    private void await(Node starting, BooleanSupplier ready) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!ready.getAsBoolean()) {
+            for (Node n : nodes.values()) {
+                if (!n.alive() && n != nodes.get("nginx")) {
+                    throw new IllegalStateException(n.name() + " died while " + starting.name() + " was starting; its log ("
+                        + n.log() + ") ends:\n" + n.logTail(30));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(starting.name() + " did not come up in " + START_TIMEOUT + "; its log ("
+                    + starting.log() + ") ends:\n" + starting.logTail(30));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private boolean healthy(Node service) {
+        int port = httpPorts.get(service.name());
+        try {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean answers(URI uri) {
+        try {
+            return https.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void writePostgresPid() throws IOException {
+        Files.writeString(runDir.resolve("postgres.pid"), postgres.pid() + "\n");
+    }
+
+    /** A cluster from an earlier run whose supervisor was killed leaves processes; say so rather than fight them. */
+    private static void refuseIfRunning(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        var alive = new ArrayList<String>();
+        try (var files = Files.list(runDir)) {
+            for (Path pidFile : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                long pid = Long.parseLong(Files.readString(pidFile).trim());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    alive.add(pidFile.getFileName() + " (" + pid + ")");
+                } else {
+                    Files.delete(pidFile);
+                }
+            }
+        }
+        if (!alive.isEmpty()) {
+            throw new IllegalStateException("a cluster is still running from " + runDir + ": " + alive
+                + ". Stop it first: kill $(cat " + runDir + "/*.pid)");
+        }
+    }
+
+    private static void stopQuietly(Node node) {
+        try {
+            node.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.quaero.dev.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.LongStream;
+
+import io.quaero.contracts.Topics;
+import io.quaero.infra.LocalPostgres;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The failure drills, against the whole topology of {@code ./quaero cluster} — three Kafka nodes,
+ * two ingest and three gateway processes, nginx over HTTPS — at the scale CI holds: a {@code load}
+ * job at {@value #RATE} lines/s for {@value #SECONDS} s watched by {@value #CLIENTS} SSE clients
+ * through the balancer, each reconnecting as EventSource does. Mid-load, one part is broken on
+ * purpose; afterwards the database must hold every line exactly once, gapless, and every client
+ * must have received exactly the stored sequence, in order. Each drill prints its figures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterDrillTest {
+
+    static final int RATE = 300;
+    static final int SECONDS = 20;
+    static final int CLIENTS = 20;
+    private static final Duration JOB_END = Duration.ofMinutes(3);
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private Cluster cluster;
+    private HttpClient https;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeThat(Balancer.NGINX).as("nginx (Debian package nginx-light); .ci/run installs it").isExecutable();
+        }
+        Path runDir = Path.of("target/cluster");
+        cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true);
+        https = HttpClient.newBuilder().sslContext(LocalCertificate.trusting(cluster.certificate()))
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void clientsOfAGatewayKilledWithSigkillResumeExactlyOnAnotherThroughTheBalancer() throws Exception {
+        Drill drill = drill("1. kill -9 gateway-1", job -> {
+            cluster.node("gateway-1").kill();
+            Thread.sleep(5_000);
+            cluster.node("gateway-1").start();
+            cluster.awaitHealthy(cluster.node("gateway-1"));
+        });
+        assertThat(drill.reconnects()).as("the clients of the killed gateway reconnected").isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void anIngestInstanceKilledMidLoadLosesNothingAndStoresNothingTwice() throws Exception {
+        drill("2. kill -9 ingest-1, restart after 10 s", job -> {
+            cluster.node("ingest-1").kill();
+            Thread.sleep(10_000);
+            cluster.node("ingest-1").start();
+            cluster.awaitHealthy(cluster.node("ingest-1"));
+        });
+    }
+
+    @Test
+    @Order(3)
+    void streamsFlowFromKafkaWhilePostgresIsDownAndNothingIsLostAfterwards() throws Exception {
+        var during = new long[1];
+        drill("3. PostgreSQL stopped for 20 s", job -> {
+            long before = delivered();
+            cluster.stopPostgres();
+            Thread.sleep(20_000);
+            during[0] = delivered() - before;
+            cluster.startPostgres();
+        });
+        System.out.printf("   delivered to the clients while PostgreSQL was down: %,d lines%n", during[0]);
+        assertThat(during[0]).as("lines delivered live while the database was down").isPositive();
+    }
+
+    @Test
+    @Order(4)
+    void aKafkaNodeKilledWhileLeadingTheJobsPartitionLosesNoAcknowledgedEvent() throws Exception {
+        drill("4. kill -9 the Kafka node leading the job's partition", job -> {
+            Node leader = cluster.node("kafka-" + leaderOf(job));
+            System.out.printf("   killing %s (leader of the job's partition %d)%n", leader.name(), partitionOf(job));
+            leader.kill();
+            Thread.sleep(10_000);
+            leader.start();
+        });
+    }
+
+    /** What is broken, while the job runs; returns when the part is back (or left broken). */
+    interface Failure {
+        void inject(UUID job) throws Exception;
+    }
+
+    record Drill(long stored, int reconnects) {
+    }
+
+    private List<DrillClient> clients = List.of();
+
+    /**
+     * Starts a load job and {@link #CLIENTS} viewers, breaks something a quarter of the way in,
+     * waits for the job to end and every client to have all of it, prints and checks the figures.
+     */
+    private Drill drill(String name, Failure failure) throws Exception {
+        UUID job = createLoadJob();
+        clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(new DrillClient(https, cluster.balancerUrl(), job));
+        }
+        try {
+            Thread.sleep(SECONDS * 1000L / 4);
+            failure.inject(job);
+            await().atMost(JOB_END).pollInterval(Duration.ofMillis(500)).until(() -> ended(job));
+            long stored = awaitStored(job);
+            clients.forEach(c -> c.expect(stored));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> clients.stream().allMatch(DrillClient::done));
+            return report(name, job, stored);
+        } finally {
+            clients.forEach(DrillClient::close);
+        }
+    }
+
+    private Drill report(String name, UUID job, long stored) throws Exception {
+        long generated;
+        long distinct;
+        long maxLine;
+        try (var db = DriverManager.getConnection(cluster.jdbcUrl(), LocalPostgres.USER, "");
+             var q = db.prepareStatement("""
+                 SELECT count(*) FILTER (WHERE message LIKE 'load line %'), count(DISTINCT line), coalesce(max(line), 0)
+                 FROM job_logs WHERE job_id = ?""")) {
+            q.setObject(1, job);
+            var rs = q.executeQuery();
+            rs.next();
+            generated = rs.getLong(1);
+            distinct = rs.getLong(2);
+            maxLine = rs.getLong(3);
+        }
+        List<Long> expected = LongStream.rangeClosed(1, stored).boxed().toList();
+        int exact = 0;
+        int gaps = 0;
+        int duplicates = 0;
+        IntSummaryStatistics delivered = new IntSummaryStatistics();
+        Duration longestGap = Duration.ZERO;
+        int reconnects = 0;
+        for (DrillClient c : clients) {
+            List<Long> lines = c.lines();
+            delivered.accept(lines.size());
+            if (lines.equals(expected)) {
+                exact++;
+            }
+            duplicates += lines.size() - (int) lines.stream().distinct().count();
+            gaps += (int) expected.stream().filter(l -> !lines.contains(l)).count();
+            reconnects += c.reconnects();
+            longestGap = longestGap.compareTo(c.longestGap()) < 0 ? c.longestGap() : longestGap;
+        }
+        System.out.printf("""
+            DRILL %s
+               produced: %,d load lines asked (%d/s x %d s); stored: %,d lines (%,d generated), %,d distinct line numbers, last %,d
+               delivered per client: min %,d max %,d of %,d; exact sequence: %d of %d clients; gaps %d, duplicates %d
+               reconnects: %d in all; longest time without a stream: %d ms; resets: %s
+            """, name, (long) RATE * SECONDS, RATE, SECONDS, stored, generated, distinct, maxLine,
+            delivered.getMin(), delivered.getMax(), stored, exact, clients.size(), gaps, duplicates,
+            reconnects, longestGap.toMillis(), clients.stream().map(DrillClient::resets).filter(r -> !r.isEmpty()).toList());
+        assertThat(clients).allSatisfy(c -> assertThat(c.failure()).isNull());
+        assertThat(generated).as("every generated line stored once").isEqualTo((long) RATE * SECONDS);
+        assertThat(distinct).as("line numbers unique").isEqualTo(stored);
+        assertThat(maxLine).as("line numbers gapless").isEqualTo(stored);
+        assertThat(clients).as("every client received exactly the stored sequence")
+            .allSatisfy(c -> assertThat(c.lines()).isEqualTo(expected));
+        return new Drill(stored, reconnects);
+    }
+
+    private UUID createLoadJob() throws Exception {
+        String body = "{\"type\":\"load\",\"params\":{\"rate\":" + RATE + ",\"duration_s\":" + SECONDS + ",\"steps\":5,\"error_every\":1000}}";
+        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return UUID.fromString(json.readTree(response.body()).path("id").asString());
+    }
+
+    private JsonNode job(UUID job) throws Exception {
+        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs/" + job)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    private boolean ended(UUID job) throws Exception {
+        return List.of("completed", "failed", "cancelled").contains(job(job).path("status").asString());
+    }
+
+    /** The job's stored line count once ingest has caught up with it (two equal readings a second apart). */
+    private long awaitStored(UUID job) {
+        long[] last = {-1};
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            long now = stored(job);
+            boolean steady = now > 0 && now == last[0];
+            last[0] = now;
+            return steady;
+        });
+        return last[0];
+    }
+
+    private long stored(UUID job) throws Exception {
+        try (var db = DriverManager.getConnection(cluster.jdbcUrl(), LocalPostgres.USER, "");
+             var q = db.prepareStatement("SELECT count(*) FROM job_logs WHERE job_id = ?")) {
+            q.setObject(1, job);
+            var rs = q.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long delivered() {
+        return clients.stream().mapToLong(c -> c.lines().size()).sum();
+    }
+
+    private int partitionOf(UUID job) throws Exception {
+        return job(job).path("partition").asInt();
+    }
+
+    private int leaderOf(UUID job) throws Exception {
+        int partition = partitionOf(job);
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (var admin = Admin.create(props)) {
+            return admin.describeTopics(List.of(Topics.JOB_EVENTS)).allTopicNames().get().get(Topics.JOB_EVENTS)
+                .partitions().get(partition).leader().id();
+        }
+    }
+}

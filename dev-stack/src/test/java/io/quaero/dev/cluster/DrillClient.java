@@ -1,0 +1,174 @@
+package io.quaero.dev.cluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quaero.contracts.sse.Disconnect;
+import io.quaero.contracts.sse.LogEntry;
+import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.ResetPayload;
+import io.quaero.contracts.sse.SseClient;
+import io.quaero.contracts.sse.SseEvents;
+import io.quaero.contracts.sse.SseFrame;
+import io.quaero.contracts.sse.StatusPayload;
+
+/**
+ * One viewer of a job through the balancer, reconnecting as EventSource and the page's library
+ * do: after a dropped connection it comes back with {@code Last-Event-ID} (the last frame id), after
+ * a {@code reset} it resumes from the reset's cursor or starts over. It runs on its own virtual
+ * thread until it has seen the job end and as many lines as it has, and records what a drill reports: the
+ * lines in the order received, reconnects and the longest time without a stream.
+ */
+final class DrillClient implements AutoCloseable {
+
+    /** EventSource's own reconnect delay is about this; the page's library backs off from it. */
+    private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
+    private static final Duration SILENCE = Duration.ofSeconds(20);
+
+    private final HttpClient http;
+    private final URI stream;
+    private final Thread thread;
+
+    private final List<Long> lines = new ArrayList<>();
+    private final Map<String, Integer> resets = new HashMap<>();
+    private volatile int reconnects;
+    private volatile long longestGapNanos;
+    /** Lines the job has in all, once the drill knows it; until then the client keeps going. */
+    private volatile long expectedLines = Long.MAX_VALUE;
+    private volatile boolean sawEnd;
+    private volatile boolean complete;
+    private volatile String failure;
+
+    DrillClient(HttpClient http, String balancer, UUID job) {
+        this.http = http;
+        this.stream = URI.create(balancer + "/api/jobs/" + job + "/logs/stream?limit=10000");
+        this.thread = Thread.ofVirtual().name("drill client " + job).start(this::run);
+    }
+
+    private void run() {
+        String lastId = null;
+        long droppedAt = 0;
+        try {
+            while (!complete) {
+                Map<String, String> headers = lastId == null ? Map.of() : Map.of("Last-Event-ID", lastId);
+                try (var sse = SseClient.open(http, stream, headers)) {
+                    if (sse.status() != 200) {
+                        // A balancer with no gateway left answers 502: retry as EventSource would not,
+                        // but the page's library does (it reopens after a refusal).
+                        Thread.sleep(RECONNECT_DELAY);
+                        continue;
+                    }
+                    boolean ended = false;
+                    while (!ended && !complete) {
+                        SseFrame f = sse.next(SILENCE);
+                        if (f == null) {
+                            ended = true;
+                            continue;
+                        }
+                        if (droppedAt != 0) {
+                            longestGapNanos = Math.max(longestGapNanos, System.nanoTime() - droppedAt);
+                            droppedAt = 0;
+                        }
+                        if (f.id() != null) {
+                            lastId = f.id();
+                        }
+                        switch (f.event()) {
+                            case SseEvents.LOGS -> take(f.data(LogsPayload.class).logs());
+                            case SseEvents.STATUS -> {
+                                sawEnd = ended(f.data(StatusPayload.class));
+                                take(List.of());
+                            }
+                            case SseEvents.RESET -> {
+                                ResetPayload reset = f.data(ResetPayload.class);
+                                synchronized (this) {
+                                    resets.merge(reset.reason(), 1, Integer::sum);
+                                }
+                                if (startsOver(reset.reason())) {
+                                    synchronized (this) {
+                                        lines.clear();
+                                    }
+                                    lastId = null;
+                                } else if (reset.cursor() != null) {
+                                    lastId = reset.cursor();
+                                }
+                                ended = true;
+                            }
+                            default -> { }
+                        }
+                    }
+                }
+                if (!complete) {
+                    reconnects++;
+                    droppedAt = System.nanoTime();
+                    Thread.sleep(RECONNECT_DELAY);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+    }
+
+    private synchronized void take(List<LogEntry> batch) {
+        batch.forEach(l -> lines.add(l.line()));
+        complete = sawEnd && lines.size() >= expectedLines;
+    }
+
+    private static boolean startsOver(String reason) {
+        for (Disconnect d : Disconnect.values()) {
+            if (d.wireName().equals(reason)) {
+                return d.startsOver();
+            }
+        }
+        throw new IllegalArgumentException("unknown reset reason " + reason);
+    }
+
+    private static boolean ended(StatusPayload status) {
+        return switch (status.job().status()) {
+            case "completed", "failed", "cancelled" -> true;
+            default -> false;
+        };
+    }
+
+    /** The job ended with this many lines: the client is complete once it has them and the end. */
+    synchronized void expect(long lines) {
+        expectedLines = lines;
+        take(List.of());
+    }
+
+    boolean done() {
+        return complete || failure != null;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    synchronized List<Long> lines() {
+        return List.copyOf(lines);
+    }
+
+    synchronized Map<String, Integer> resets() {
+        return Map.copyOf(resets);
+    }
+
+    int reconnects() {
+        return reconnects;
+    }
+
+    Duration longestGap() {
+        return Duration.ofNanos(longestGapNanos);
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}
