@@ -1,0 +1,288 @@
+package io.quaero.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml, the production topology, as a real compose parser reads it and checked
+ * against the code. CI has no Docker engine, so nothing starts this file there; this test is
+ * what notices a cluster that would not start, would lose records with one broker, or is given
+ * a setting no service reads.
+ *
+ * <p>The parser is Debian's {@code docker-compose} (1.29): {@code config} resolves anchors and
+ * merge keys, validates against the compose schema and prints the normalized file, all without
+ * an engine. Skipped without it, except in CI ({@code CI=true}), where .ci/run installs it.
+ *
+ * <p>What a service reads is taken from its module, found through its build arg MODULE: the
+ * {@code ${QUAERO_...}} placeholders of the application.properties and the
+ * {@code @ConfigurationProperties} records of that module and of the io.quaero modules it
+ * depends on (kafka-topics, service-logging), matched the way Spring binds environment variables.
+ */
+class ComposeFileTest {
+
+    /** The test's working directory is dev-stack/; the repository root is its parent. */
+    private static final Path ROOT = Path.of("..");
+    private static final Path DOCKER_COMPOSE = Path.of("/usr/bin/docker-compose");
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(QUAERO_\\w+)(?::([^}]*))?}");
+    private static final Pattern CONFIGURATION_PROPERTIES = Pattern.compile("@ConfigurationProperties\\(\"([^\"]+)\"\\)");
+    private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+    private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>([^<]+)</artifactId>");
+    private static final Pattern UPSTREAM_SERVER = Pattern.compile("\\bserver\\s+([\\w.-]+):(\\d+)");
+
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void parseWithDockerCompose() throws Exception {
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeThat(DOCKER_COMPOSE).as("docker-compose (Debian package docker-compose); .ci/run installs it").isExecutable();
+        }
+        assertThat(DOCKER_COMPOSE).as("docker-compose must be installed in CI").isExecutable();
+        // Warnings go to stderr; only stdout is the normalized file.
+        Path errors = Files.createDirectories(Path.of("target")).resolve("docker-compose-config.err");
+        Process process = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", ROOT.resolve("docker-compose.yml").toString(), "config")
+            .redirectError(errors.toFile()).start();
+        String normalized = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("docker-compose config ended").isTrue();
+        assertThat(process.exitValue()).as("docker-compose config: %s", Files.readString(errors)).isZero();
+        Map<String, Object> file = new Yaml().load(normalized);
+        services = (Map<String, Map<String, Object>>) file.get("services");
+    }
+
+    @Test
+    void kafkaIsThreeKraftNodesThatKeepEveryAcknowledgedRecordAndKeepWritingWithOneDown() {
+        assertThat(servicesWithImage("apache/kafka:")).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3");
+        for (int id = 1; id <= 3; id++) {
+            Map<String, Object> env = env("kafka-" + id);
+            assertThat(env).as("kafka-%s", id)
+                .containsEntry("KAFKA_NODE_ID", id)
+                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+                .containsEntry("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
+                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka-" + id + ":9092")
+                .containsEntry("CLUSTER_ID", env("kafka-1").get("CLUSTER_ID"))
+                .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
+                .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
+                .containsEntry("KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE", "false")
+                .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", 3)
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", 3)
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2)
+                .containsEntry("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", 3)
+                .containsEntry("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", 2)
+                .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+            // Its data on its own volume, where the log dirs point: a restart keeps the node's log.
+            assertThat(service("kafka-" + id).get("volumes")).asInstanceOf(LIST)
+                .containsExactly("kafka-" + id + "-data:" + env.get("KAFKA_LOG_DIRS") + ":rw");
+        }
+    }
+
+    @Test
+    void everyServiceThatCreatesTopicsGivesThemThreeReplicas() throws Exception {
+        // kafka-topics declares every topic and refuses to start without a replication factor.
+        List<String> creators = new ArrayList<>();
+        for (String service : quaeroServices()) {
+            if (modules(module(service)).contains("kafka-topics")) {
+                creators.add(service);
+            }
+        }
+        assertThat(creators).containsExactlyInAnyOrder("ingest-1", "ingest-2", "gateway-1", "gateway-2", "gateway-3", "job-service");
+        creators.forEach(s -> assertThat(env(s)).as(s).containsEntry("QUAERO_TOPICS_REPLICATION_FACTOR", "3"));
+    }
+
+    @Test
+    void theClusterRunsTwoIngestsThreeGatewaysJobServiceWebUiPostgresAndTheBalancerOn8443() {
+        assertThat(quaeroServices().stream().collect(Collectors.groupingBy(ComposeFileTest::module, Collectors.toSet())))
+            .as("services by module").isEqualTo(Map.of(
+                "log-ingest-service", Set.of("ingest-1", "ingest-2"),
+                "stream-gateway-service", Set.of("gateway-1", "gateway-2", "gateway-3"),
+                "job-service", Set.of("job-service"),
+                "web-ui", Set.of("web-ui")));
+        assertThat(servicesWithImage("postgres:")).containsExactly("postgres");
+        assertThat(service("postgres")).containsEntry("image", "postgres:17");
+
+        assertThat(servicesWithImage("nginx:")).containsExactly("lb");
+        Map<String, Object> lb = service("lb");
+        assertThat(lb).containsEntry("image", "nginx:1.27");
+        assertThat(lb.get("ports")).asInstanceOf(LIST).containsExactly(Map.of("published", 8443, "target", 8443));
+        // The parser makes host paths absolute, relative to the compose file's folder.
+        String root = ROOT.toAbsolutePath().normalize() + "/";
+        assertThat(lb.get("volumes")).asInstanceOf(LIST).containsExactlyInAnyOrder(
+            root + "deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
+            root + "deploy/nginx/upstreams.conf:/etc/nginx/upstreams.conf:ro",
+            root + "deploy/nginx/listen.conf:/etc/nginx/listen.conf:ro",
+            root + ".quaero/tls:/etc/nginx/tls:ro");
+    }
+
+    @Test
+    void everyQuaeroSettingIsOneItsServiceReads() throws Exception {
+        for (String service : quaeroServices()) {
+            Reads reads = reads(module(service));
+            assertThat(env(service).keySet()).as("%s's settings; it reads %s", service, reads)
+                .filteredOn(name -> name.startsWith("QUAERO_"))
+                .allMatch(reads::reads);
+        }
+    }
+
+    @Test
+    void everyServiceListensOnThePortTheBalancerSendsItTo() throws Exception {
+        Matcher upstream = UPSTREAM_SERVER.matcher(Files.readString(ROOT.resolve("deploy/nginx/upstreams.conf")));
+        Set<String> hosts = new HashSet<>();
+        while (upstream.find()) {
+            String service = upstream.group(1);
+            hosts.add(service);
+            assertThat(services).as("the upstream %s", service).containsKey(service);
+            // server.port=${QUAERO_<SERVICE>_PORT:<default>}: the env var when set, else the default.
+            Matcher port = PLACEHOLDER.matcher(String.valueOf(applicationProperties(module(service)).getProperty("server.port")));
+            assertThat(port.matches()).as("%s's server.port is one placeholder", service).isTrue();
+            assertThat(String.valueOf(env(service).getOrDefault(port.group(1), port.group(2))))
+                .as("%s's port (%s)", service, port.group(1)).isEqualTo(upstream.group(2));
+        }
+        assertThat(hosts).containsExactlyInAnyOrder("gateway-1", "gateway-2", "gateway-3", "job-service", "web-ui");
+    }
+
+    @Test
+    void everyServiceThatNeedsKafkaKnowsAllThreeBrokers() throws Exception {
+        for (String service : quaeroServices()) {
+            // Every Quaero service does, web-ui too: its own log lines go to quaero.service-logs.
+            assertThat(reads(module(service)).placeholders()).as(service).contains("QUAERO_KAFKA_BOOTSTRAP");
+            // One broker in the list would be a service that cannot start while that broker is down.
+            assertThat(String.valueOf(env(service).get("QUAERO_KAFKA_BOOTSTRAP")).split(",")).as(service)
+                .containsExactlyInAnyOrder("kafka-1:9092", "kafka-2:9092", "kafka-3:9092");
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The compose file
+
+    private static Map<String, Object> service(String name) {
+        assertThat(services).containsKey(name);
+        return services.get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> env(String service) {
+        return (Map<String, Object>) service(service).getOrDefault("environment", Map.of());
+    }
+
+    private static List<String> servicesWithImage(String prefix) {
+        return services.keySet().stream().filter(s -> String.valueOf(service(s).get("image")).startsWith(prefix)).toList();
+    }
+
+    /** The services built from a Quaero module (deploy/Dockerfile with build arg MODULE). */
+    private static List<String> quaeroServices() {
+        return services.keySet().stream().filter(s -> service(s).containsKey("build")).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String module(String service) {
+        var build = (Map<String, Object>) service(service).get("build");
+        String module = String.valueOf(((Map<String, Object>) build.get("args")).get("MODULE"));
+        assertThat(ROOT.resolve(module).resolve("pom.xml")).as("%s's MODULE", service).exists();
+        return module;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What a module reads
+
+    /**
+     * What a service's jar reads from its environment: the {@code ${QUAERO_...}} placeholders of
+     * its modules' application.properties, and the properties of their
+     * {@code @ConfigurationProperties} records (e.g. quaero.topics.replication-factor).
+     */
+    private record Reads(Set<String> placeholders, Set<String> properties) {
+
+        /** Whether the jar reads this environment variable: a placeholder, or bound by Spring as it binds a real environment's. */
+        boolean reads(String envVar) {
+            var env = new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(envVar, "set"));
+            var source = ConfigurationPropertySource.from(env);
+            return placeholders.contains(envVar)
+                || properties.stream().anyMatch(p -> source.getConfigurationProperty(ConfigurationPropertyName.of(p)) != null);
+        }
+    }
+
+    private static Reads reads(String module) throws Exception {
+        Set<String> placeholders = new TreeSet<>();
+        Set<String> properties = new TreeSet<>();
+        for (String m : modules(module)) {
+            for (Object value : applicationProperties(m).values()) {
+                PLACEHOLDER.matcher((String) value).results().forEach(r -> placeholders.add(r.group(1)));
+            }
+            Path sources = ROOT.resolve(m).resolve("src/main/java");
+            List<Path> files = List.of(); // db-schema has migrations only
+            if (Files.isDirectory(sources)) {
+                try (Stream<Path> walk = Files.walk(sources)) {
+                    files = walk.filter(f -> f.toString().endsWith(".java")).toList();
+                }
+            }
+            for (Path file : files) {
+                Matcher prefix = CONFIGURATION_PROPERTIES.matcher(Files.readString(file));
+                if (prefix.find()) {
+                    String className = sources.relativize(file).toString().replace(".java", "").replace('/', '.');
+                    RecordComponent[] components = Class.forName(className).getRecordComponents();
+                    assertThat(components).as("%s is a record (this test reads its components)", className).isNotNull();
+                    for (RecordComponent c : components) {
+                        properties.add(prefix.group(1) + "." + c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return new Reads(placeholders, properties);
+    }
+
+    /** The module and every io.quaero module its jar holds (compile-scope dependencies, transitively). */
+    private static List<String> modules(String module) throws IOException {
+        var modules = new ArrayList<>(List.of(module));
+        Matcher dependency = DEPENDENCY.matcher(Files.readString(ROOT.resolve(module).resolve("pom.xml")));
+        while (dependency.find()) {
+            String d = dependency.group(1);
+            if (d.contains("<groupId>io.quaero</groupId>") && !d.contains("<scope>test</scope>")) {
+                Matcher artifactId = ARTIFACT_ID.matcher(d);
+                assertThat(artifactId.find()).as("an artifactId in %s's pom: %s", module, d).isTrue();
+                modules.addAll(modules(artifactId.group(1)));
+            }
+        }
+        return modules.stream().distinct().toList();
+    }
+
+    /** The module's application.properties; empty for a library, which has none. */
+    private static Properties applicationProperties(String module) throws IOException {
+        Path file = ROOT.resolve(module).resolve("src/main/resources/application.properties");
+        var properties = new Properties();
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+        }
+        return properties;
+    }
+}
