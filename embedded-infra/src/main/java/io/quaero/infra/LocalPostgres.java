@@ -80,11 +80,16 @@ public final class LocalPostgres implements AutoCloseable {
             // Enough for several services' pools plus tests' own connections.
             .setServerConfig("max_connections", "300")
             // Sized for a developer machine taking bursts of log lines: fewer forced checkpoints
-            // during a burst and room for the indexes' hot pages. Durability is unchanged
-            // (fsync and synchronous_commit stay on: ingest commits offsets after the database).
+            // during a burst and room for the indexes' hot pages.
             .setServerConfig("shared_buffers", "256MB")
             .setServerConfig("max_wal_size", "4GB")
-            .setServerConfig("checkpoint_timeout", "15min");
+            .setServerConfig("checkpoint_timeout", "15min")
+            // zonky starts the server with -F (fsync off) and synchronous_commit=off, for speed in
+            // tests. Ingest commits Kafka offsets once the database says the rows are stored, so
+            // that must mean durable: both back on (a later setting wins over -F). Until
+            // 2026-12-06 they were off, in the benchmarks too (docs/BENCHMARKS.md).
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on");
         serverConfig.forEach(builder::setServerConfig);
         server = builder.start();
         log.info("PostgreSQL up on 127.0.0.1:{} (data in {})", port, dataDir);

@@ -3,19 +3,12 @@ package io.quaero.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.quaero.infra.Endpoints;
-import io.quaero.infra.ServiceProcess;
-import io.quaero.infra.TestInfrastructure;
-import io.quaero.jobs.config.JobsKafkaConfiguration;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,22 +96,8 @@ class WorkerFailureTest {
     }
 
     private Process startWorker(String workerId) throws Exception {
-        Endpoints e = TestInfrastructure.shared().endpoints();
-        Process p = ServiceProcess.start(JobServiceApplication.class, e, new File("target/worker-" + workerId + ".log"), List.of(
-            "--server.port=0", "--quaero.jobs.worker-id=" + workerId,
-            "--quaero.jobs.lease-ttl=3s", "--quaero.jobs.heartbeat-interval=500ms",
-            // A killed member holds its partitions until its session expires: keep that short.
-            "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-            "--spring.kafka.consumer.properties.heartbeat.interval.ms=1500"));
+        Process p = WorkerProcess.start(workerId);
         children.add(p);
-        // Ready when it has joined the workers' group and been given the dispatch partitions.
-        await().atMost(WITHIN).ignoreExceptions().until(() -> {
-            try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
-                var group = admin.describeConsumerGroups(List.of(JobsKafkaConfiguration.WORKER_GROUP))
-                    .all().get().get(JobsKafkaConfiguration.WORKER_GROUP);
-                return group.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
-            }
-        });
         return p;
     }
 }

@@ -58,6 +58,19 @@ public final class Balancer {
         return new Node("nginx", command, Map.of(), runDir);
     }
 
+    /**
+     * Rewrites {@code upstreams.conf} and has the running nginx load it (SIGHUP: new workers with
+     * the new upstreams; old ones finish their requests, at most {@code worker_shutdown_timeout}).
+     */
+    static void reload(Node nginx, Path runDir, Upstreams upstreams) throws IOException, InterruptedException {
+        Path dir = runDir.resolve("nginx");
+        Files.writeString(dir.resolve("upstreams.conf"), upstreamsConf(dir, upstreams));
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(nginx.pid())).inheritIO().start();
+        if (hup.waitFor() != 0) {
+            throw new IOException("could not signal nginx (pid " + nginx.pid() + ") to reload");
+        }
+    }
+
     private static String upstreamsConf(Path dir, Upstreams upstreams) {
         String gateways = upstreams.gateways().stream()
             .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;\n").collect(Collectors.joining());

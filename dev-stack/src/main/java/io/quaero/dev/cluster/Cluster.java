@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import io.quaero.infra.DataDirs;
+import io.quaero.infra.FreePorts;
 import io.quaero.infra.KafkaNode;
 import io.quaero.infra.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,6 +53,8 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     /** The HTTP port of each service node, for its health check. */
     private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+    /** The gateways behind the balancer: the layout's, and any added since. */
+    private final List<Integer> gatewayPorts = new ArrayList<>();
     private final LocalPostgres postgres;
     private final Path certificate;
     private final HttpClient https;
@@ -62,6 +65,7 @@ public final class Cluster implements AutoCloseable {
         this.ports = ports;
         this.postgres = postgres;
         this.certificate = certificate;
+        this.gatewayPorts.addAll(ports.gateways());
         this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .sslContext(LocalCertificate.trusting(certificate)).build();
     }
@@ -184,6 +188,21 @@ public final class Cluster implements AutoCloseable {
             throw new IllegalArgumentException("no node " + name + "; there are " + nodes.keySet());
         }
         return n;
+    }
+
+    /**
+     * Scales the gateways out by one: starts {@code gateway-<n+1>} on a free port, waits for it,
+     * and reloads nginx with it among the upstreams (nginx's old workers finish their requests,
+     * new ones include it).
+     */
+    public synchronized Node addGateway() throws Exception {
+        String name = "gateway-" + (gatewayPorts.size() + 1);
+        int port = FreePorts.pick();
+        Node gateway = service(name, "stream-gateway-service", "QUAERO_GATEWAY_PORT", port);
+        startServices(List.of(gateway));
+        gatewayPorts.add(port);
+        Balancer.reload(node("nginx"), runDir, new Balancer.Upstreams(ports.balancer(), gatewayPorts, ports.jobs(), ports.web()));
+        return gateway;
     }
 
     /** Waits until a restarted service answers its health check as UP. */

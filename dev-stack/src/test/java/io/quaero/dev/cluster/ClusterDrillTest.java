@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,18 +38,21 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The failure drills, against the whole topology of {@code ./quaero cluster} — three Kafka nodes,
  * two ingest and three gateway processes, nginx over HTTPS — at the scale CI holds: a {@code load}
- * job at {@value #RATE} lines/s for {@value #SECONDS} s watched by {@value #CLIENTS} SSE clients
- * through the balancer, each reconnecting as EventSource does. Mid-load, one part is broken on
- * purpose; afterwards the database must hold every line exactly once, gapless, and every client
- * must have received exactly the stored sequence, in order. Each drill prints its figures.
+ * job at 300 lines/s for 20 s watched by 20 SSE clients through the balancer, each reconnecting as
+ * EventSource does ({@code bench/run drills RATE CLIENTS} runs them bigger, through the system
+ * properties {@code quaero.drill.rate}, {@code .seconds}, {@code .clients}). Mid-load, one part is
+ * broken on purpose; afterwards the database must hold every line exactly once, gapless, and every
+ * client must have received exactly the stored sequence, in order. Each drill prints its figures
+ * (also to {@code target/drills.txt}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterDrillTest {
 
-    static final int RATE = 300;
-    static final int SECONDS = 20;
-    static final int CLIENTS = 20;
+    static final int RATE = Integer.getInteger("quaero.drill.rate", 300);
+    static final int SECONDS = Integer.getInteger("quaero.drill.seconds", 20);
+    static final int CLIENTS = Integer.getInteger("quaero.drill.clients", 20);
+    private static final Path REPORT = Path.of("target/drills.txt");
     private static final Duration JOB_END = Duration.ofMinutes(3);
 
     private final JsonMapper json = JsonMapper.builder().build();
@@ -58,6 +64,7 @@ class ClusterDrillTest {
         if (!"true".equals(System.getenv("CI"))) {
             assumeThat(Balancer.NGINX).as("nginx (Debian package nginx-light); .ci/run installs it").isExecutable();
         }
+        Files.writeString(REPORT, "");
         Path runDir = Path.of("target/cluster");
         cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true);
         https = HttpClient.newBuilder().sslContext(LocalCertificate.trusting(cluster.certificate()))
@@ -105,7 +112,7 @@ class ClusterDrillTest {
             during[0] = delivered() - before;
             cluster.startPostgres();
         });
-        System.out.printf("   delivered to the clients while PostgreSQL was down: %,d lines%n", during[0]);
+        say("   delivered to the clients while PostgreSQL was down: %,d lines%n".formatted(during[0]));
         assertThat(during[0]).as("lines delivered live while the database was down").isPositive();
     }
 
@@ -114,10 +121,32 @@ class ClusterDrillTest {
     void aKafkaNodeKilledWhileLeadingTheJobsPartitionLosesNoAcknowledgedEvent() throws Exception {
         drill("4. kill -9 the Kafka node leading the job's partition", job -> {
             Node leader = cluster.node("kafka-" + leaderOf(job));
-            System.out.printf("   killing %s (leader of the job's partition %d)%n", leader.name(), partitionOf(job));
+            say("   killing %s (leader of the job's partition %d)%n".formatted(leader.name(), partitionOf(job)));
             leader.kill();
             Thread.sleep(10_000);
             leader.start();
+        });
+    }
+
+    @Test
+    @Order(5)
+    void aRollingRestartOfEveryGatewayLosesNoClientALine() throws Exception {
+        drill("5. rolling restart of gateway-1..3 (SIGTERM, start, healthy, next)", job -> {
+            for (int i = 1; i <= ClusterPorts.GATEWAY_INSTANCES; i++) {
+                Node gateway = cluster.node("gateway-" + i);
+                gateway.stop();
+                gateway.start();
+                cluster.awaitHealthy(gateway);
+            }
+        });
+    }
+
+    @Test
+    @Order(6)
+    void aGatewayAddedAndNginxReloadedUnderLoadLosesAndRepeatsNothing() throws Exception {
+        drill("6. gateway-4 added, nginx reloaded", job -> {
+            Node added = cluster.addGateway();
+            say("   %s up; nginx reloaded with it%n".formatted(added.name()));
         });
     }
 
@@ -147,8 +176,11 @@ class ClusterDrillTest {
             await().atMost(JOB_END).pollInterval(Duration.ofMillis(500)).until(() -> ended(job));
             long stored = awaitStored(job);
             clients.forEach(c -> c.expect(stored));
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> clients.stream().allMatch(DrillClient::done));
+            // Reported whether or not every client completes: the figures say what went wrong.
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!clients.stream().allMatch(DrillClient::done) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
             return report(name, job, stored);
         } finally {
             clients.forEach(DrillClient::close);
@@ -177,32 +209,52 @@ class ClusterDrillTest {
         IntSummaryStatistics delivered = new IntSummaryStatistics();
         Duration longestGap = Duration.ZERO;
         int reconnects = 0;
+        String firstDifference = "none";
         for (DrillClient c : clients) {
             List<Long> lines = c.lines();
             delivered.accept(lines.size());
             if (lines.equals(expected)) {
                 exact++;
+            } else if (firstDifference.equals("none")) {
+                int i = 0;
+                while (i < lines.size() && i < expected.size() && lines.get(i).equals(expected.get(i))) {
+                    i++;
+                }
+                firstDifference = "a client's line #%d is %s, expected %s (%d received, ended: %s, resets %s)".formatted(i + 1,
+                    i < lines.size() ? lines.get(i) : "missing", i < expected.size() ? expected.get(i) : "none", lines.size(),
+                    c.done(), c.resets());
             }
             duplicates += lines.size() - (int) lines.stream().distinct().count();
             gaps += (int) expected.stream().filter(l -> !lines.contains(l)).count();
             reconnects += c.reconnects();
+            refusals += c.refusals();
             longestGap = longestGap.compareTo(c.longestGap()) < 0 ? c.longestGap() : longestGap;
         }
-        System.out.printf("""
+        String report = """
             DRILL %s
                produced: %,d load lines asked (%d/s x %d s); stored: %,d lines (%,d generated), %,d distinct line numbers, last %,d
                delivered per client: min %,d max %,d of %,d; exact sequence: %d of %d clients; gaps %d, duplicates %d
-               reconnects: %d in all; longest time without a stream: %d ms; resets: %s
-            """, name, (long) RATE * SECONDS, RATE, SECONDS, stored, generated, distinct, maxLine,
+               reconnects: %d in all (and %d refused attempts); longest time without a stream: %d ms; resets: %s
+               first difference: %s
+            """.formatted(name, (long) RATE * SECONDS, RATE, SECONDS, stored, generated, distinct, maxLine,
             delivered.getMin(), delivered.getMax(), stored, exact, clients.size(), gaps, duplicates,
-            reconnects, longestGap.toMillis(), clients.stream().map(DrillClient::resets).filter(r -> !r.isEmpty()).toList());
+            reconnects, refusals, longestGap.toMillis(), clients.stream().map(DrillClient::resets).filter(r -> !r.isEmpty()).toList(),
+            firstDifference);
+        say(report);
         assertThat(clients).allSatisfy(c -> assertThat(c.failure()).isNull());
+        assertThat(clients).as("clients that saw the job end with all its lines").allSatisfy(c -> assertThat(c.done()).isTrue());
+        assertThat(job(job).path("status").asString()).as("the job's end").isEqualTo("completed");
         assertThat(generated).as("every generated line stored once").isEqualTo((long) RATE * SECONDS);
         assertThat(distinct).as("line numbers unique").isEqualTo(stored);
         assertThat(maxLine).as("line numbers gapless").isEqualTo(stored);
         assertThat(clients).as("every client received exactly the stored sequence")
             .allSatisfy(c -> assertThat(c.lines()).isEqualTo(expected));
         return new Drill(stored, reconnects);
+    }
+
+    private static void say(String text) throws IOException {
+        System.out.print(text);
+        Files.writeString(REPORT, text, StandardOpenOption.APPEND);
     }
 
     private UUID createLoadJob() throws Exception {

@@ -38,6 +38,9 @@ final class DrillClient implements AutoCloseable {
     private final List<Long> lines = new ArrayList<>();
     private final Map<String, Integer> resets = new HashMap<>();
     private volatile int reconnects;
+    private volatile int refusals;
+    /** The server's {@code retry:} (as EventSource keeps it), else the default. */
+    private volatile Duration reconnectDelay = RECONNECT_DELAY;
     private volatile long longestGapNanos;
     /** Lines the job has in all, once the drill knows it; until then the client keeps going. */
     private volatile long expectedLines = Long.MAX_VALUE;
@@ -47,7 +50,7 @@ final class DrillClient implements AutoCloseable {
 
     DrillClient(HttpClient http, String balancer, UUID job) {
         this.http = http;
-        this.stream = URI.create(balancer + "/api/jobs/" + job + "/logs/stream?limit=10000");
+        this.stream = URI.create(balancer + "/api/jobs/" + job + "/logs/stream?limit=1000");
         this.thread = Thread.ofVirtual().name("drill client " + job).start(this::run);
     }
 
@@ -58,9 +61,14 @@ final class DrillClient implements AutoCloseable {
             while (!complete) {
                 Map<String, String> headers = lastId == null ? Map.of() : Map.of("Last-Event-ID", lastId);
                 try (var sse = SseClient.open(http, stream, headers)) {
+                    if (sse.status() >= 400 && sse.status() < 500) {
+                        failure = "refused with " + sse.status() + ": " + sse.body();
+                        return;
+                    }
                     if (sse.status() != 200) {
-                        // A balancer with no gateway left answers 502: retry as EventSource would not,
-                        // but the page's library does (it reopens after a refusal).
+                        // The balancer had no gateway to give (502, 503): the page's library reopens
+                        // after a refusal, with back-off.
+                        refusals++;
                         Thread.sleep(RECONNECT_DELAY);
                         continue;
                     }
@@ -77,6 +85,9 @@ final class DrillClient implements AutoCloseable {
                         }
                         if (f.id() != null) {
                             lastId = f.id();
+                        }
+                        if (f.retry() != null) {
+                            reconnectDelay = Duration.ofMillis(f.retry());
                         }
                         switch (f.event()) {
                             case SseEvents.LOGS -> take(f.data(LogsPayload.class).logs());
@@ -106,7 +117,7 @@ final class DrillClient implements AutoCloseable {
                 if (!complete) {
                     reconnects++;
                     droppedAt = System.nanoTime();
-                    Thread.sleep(RECONNECT_DELAY);
+                    Thread.sleep(reconnectDelay);
                 }
             }
         } catch (InterruptedException e) {
@@ -159,8 +170,14 @@ final class DrillClient implements AutoCloseable {
         return Map.copyOf(resets);
     }
 
+    /** Streams that ended before the client was complete (it came back each time). */
     int reconnects() {
         return reconnects;
+    }
+
+    /** Answers other than 200 while reconnecting (the balancer had no gateway to give). */
+    int refusals() {
+        return refusals;
     }
 
     Duration longestGap() {

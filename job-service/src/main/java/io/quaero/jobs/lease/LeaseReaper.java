@@ -30,6 +30,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ingest caught up, since "no stored event" read while ingest is behind (stopped, or held by a
  * database outage) would fail jobs whose workers are busy. The end goes to the job's partition.
  *
+ * <p>A database outage stops every worker's heartbeat as well as this reaper, so a lease that
+ * lapsed during one says nothing about its worker. When a pass gets its connection more than two
+ * intervals after the last good pass ended (the database, or this instance, was away), lapsed
+ * leases are judged again only {@code lease-ttl} later, which gives every live worker time to
+ * renew. (Found by the cluster drill that stops PostgreSQL for 20 s: running jobs were failed
+ * although their workers went on to finish them.)
+ *
  * <p>Every job-service instance runs one; they share the work through {@code FOR UPDATE SKIP
  * LOCKED} and the {@code reason} column, so each job is failed once. The failure is published
  * (a fatal line with the reason, then {@code failed} for the job and its running steps) in the
@@ -51,6 +58,10 @@ class LeaseReaper implements SmartLifecycle {
     private final IngestWatermark ingest;
     private final JobsProperties props;
     private final Periodic timer;
+    /** {@link System#nanoTime()} when the last pass that reached the database ended. */
+    private volatile long lastGoodPassNanos = System.nanoTime();
+    /** {@link System#nanoTime()} before which lapsed leases are not judged. */
+    private volatile long judgeLeasesFrom = System.nanoTime();
 
     LeaseReaper(JobStore store, JobEvents events, JobPartitions partitions, IngestWatermark ingest, JdbcTemplate jdbc,
                 TransactionTemplate tx, JobsProperties props) {
@@ -70,16 +81,31 @@ class LeaseReaper implements SmartLifecycle {
         boolean judgeExternal = ingest.caughtUp(Duration.ZERO);
         int total = 0;
         while (true) {
-            Integer failed = tx.execute(status -> failAbandoned(judgeExternal));
+            Integer failed = tx.execute(status -> failAbandoned(judgeLeases(), judgeExternal));
             total += failed == null ? 0 : failed;
             if (failed == null || failed < BATCH) {
+                lastGoodPassNanos = System.nanoTime();
                 return total;
             }
         }
     }
 
-    private int failAbandoned(boolean judgeExternal) {
-        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), props.pendingTimeout(), judgeExternal, BATCH);
+    /** Called with the pass's connection in hand: after a gap, give the workers a lease-ttl to renew first. */
+    private boolean judgeLeases() {
+        long now = System.nanoTime();
+        long gap = props.reaperInterval().multipliedBy(2).plus(props.heartbeatInterval()).toNanos();
+        if (now - lastGoodPassNanos > gap) {
+            judgeLeasesFrom = now + props.leaseTtl().toNanos();
+            log.info("the database was out of reach for {} s: lapsed leases are judged again in {}",
+                (now - lastGoodPassNanos) / 1_000_000_000, props.leaseTtl());
+            lastGoodPassNanos = now;
+        }
+        return now - judgeLeasesFrom >= 0;
+    }
+
+    private int failAbandoned(boolean judgeLeases, boolean judgeExternal) {
+        List<JobStore.Abandoned> jobs = store.takeAbandoned(props.externalIdleTimeout(), props.pendingTimeout(), judgeLeases,
+            judgeExternal, BATCH);
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (JobStore.Abandoned job : jobs) {
             List<StepState> steps = jdbc.query(

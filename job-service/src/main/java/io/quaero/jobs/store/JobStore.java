@@ -219,14 +219,17 @@ public class JobStore {
      * is never returned again, so each is handled once. Call in a transaction with the publishing
      * of their end, so a failed publish leaves them for the next pass.
      *
+     * @param judgeLeases   whether lapsed leases are looked for: not right after a database outage,
+     *     during which no worker could renew
      * @param judgeExternal whether external jobs gone quiet are looked for: only when ingest has
      *     stored every event published so far, since their quiet is read from what ingest stored
      */
-    public List<Abandoned> takeAbandoned(Duration externalIdle, Duration pendingTimeout, boolean judgeExternal, int limit) {
+    public List<Abandoned> takeAbandoned(Duration externalIdle, Duration pendingTimeout, boolean judgeLeases,
+                                         boolean judgeExternal, int limit) {
         return jdbc.query("""
             WITH lost AS (
                 SELECT id, lease_expires_at AS since FROM jobs
-                 WHERE lease_expires_at < now() AND reason IS NULL
+                 WHERE ? AND lease_expires_at < now() AND reason IS NULL
                 UNION ALL
                 SELECT id, created_at AS since FROM jobs
                  WHERE executor = 'builtin' AND worker IS NULL AND reason IS NULL
@@ -250,7 +253,7 @@ public class JobStore {
               FROM locked WHERE j.id = locked.id
             RETURNING j.id, j.reason, j.kafka_partition""",
             (rs, i) -> new Abandoned(rs.getObject(1, UUID.class), rs.getString(2), (Integer) rs.getObject(3, Integer.class)),
-            pendingTimeout.toMillis(), judgeExternal, externalIdle.toMillis(), limit);
+            judgeLeases, pendingTimeout.toMillis(), judgeExternal, externalIdle.toMillis(), limit);
     }
 
     private static RowMapper<JobRecord> rowMapper() {

@@ -84,7 +84,7 @@ public class BatchIntake {
                 try {
                     decoded.add(new Decoded<>(record, decode.apply(record)));
                 } catch (RuntimeException e) {
-                    rejected.add(new Rejected(record, invalid(e), e));
+                    rejected.add(new Rejected(record, invalid(e), e, DeadLetters.Kind.INVALID_EVENT));
                 }
             }
             List<Forward> forwards = new ArrayList<>();
@@ -128,7 +128,7 @@ public class BatchIntake {
                 throw e;
             }
             if (part.size() == 1) {
-                rejected.add(new Rejected(part.getFirst().record(), WriteFailure.describe(e), e));
+                rejected.add(new Rejected(part.getFirst().record(), WriteFailure.describe(e), e, DeadLetters.Kind.REFUSED_BY_DATABASE));
                 return;
             }
             int half = part.size() / 2;

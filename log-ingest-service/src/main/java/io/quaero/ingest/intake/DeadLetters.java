@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * every source, and returns once the broker has acknowledged each. The record keeps its key, value
  * and headers; spring-kafka's recoverer adds {@code kafka_dlt-original-topic}, {@code -partition}
  * (int), {@code -offset} (long), and the reason in {@code kafka_dlt-exception-message}. Counted in
- * {@code quaero.ingest.dead.letters}; logged as one line per batch, however many there are.
+ * {@code quaero.ingest.dead.letters} by topic and {@link Kind}; logged as one line per batch, however many there are.
  *
  * <p>A record near the size limit does not fit in a dead letter once the reason is added (a
  * producer may send up to the broker's limit, 1 MiB by default). Retrying could never help, and
@@ -45,8 +45,26 @@ public class DeadLetters {
         this.meters = meters;
     }
 
-    /** A record that will never be stored, and why. */
-    public record Rejected(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
+    /**
+     * A record that will never be stored, and why.
+     *
+     * @param kind which side said no, the {@code reason} tag of {@code quaero.ingest.dead.letters}
+     */
+    public record Rejected(ConsumerRecord<String, byte[]> record, String reason, Throwable cause, Kind kind) {
+    }
+
+    /** Who refused a record: a bounded set, so it can tag a metric (the full reason is in the dead letter). */
+    public enum Kind {
+        /** It breaks the event rules (codec, key, size): no producer fix on our side can store it. */
+        INVALID_EVENT("invalid-event"),
+        /** PostgreSQL refused it for a reason of its own (a value out of a column's range, say). */
+        REFUSED_BY_DATABASE("refused-by-database");
+
+        private final String tag;
+
+        Kind(String tag) {
+            this.tag = tag;
+        }
     }
 
     /** Publishes them in their source order; throws if the broker does not take one. */
@@ -69,7 +87,7 @@ public class DeadLetters {
                 recoverer.accept(positionOnly(r.record()), new RejectedRecordException(reason
                     + " (its key, headers and " + bytes + "-byte value are left out: too large for a dead letter)", null));
             }
-            meters.counter("quaero.ingest.dead.letters", "topic", r.record().topic()).increment();
+            meters.counter("quaero.ingest.dead.letters", "topic", r.record().topic(), "reason", r.kind().tag).increment();
         }
         Rejected first = ordered.getFirst();
         log.warn("dead-lettered {} record(s) that can never be stored, first {}: {}{}", ordered.size(),
