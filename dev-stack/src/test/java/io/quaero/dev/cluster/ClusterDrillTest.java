@@ -209,6 +209,7 @@ class ClusterDrillTest {
         IntSummaryStatistics delivered = new IntSummaryStatistics();
         Duration longestGap = Duration.ZERO;
         int reconnects = 0;
+        int refusals = 0;
         String firstDifference = "none";
         for (DrillClient c : clients) {
             List<Long> lines = c.lines();

@@ -20,6 +20,7 @@ import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.KafkaBridge;
 import io.quaero.gateway.hub.Subscriber;
+import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.StreamLoop;
 import org.jspecify.annotations.Nullable;
@@ -84,10 +85,12 @@ final class LogSession implements StreamLoop.Sink {
     private String lastSentCursor;
     /** Events written ({@code logs} and {@code status}), to tell whether a batch wrote anything. */
     private long written;
+    private final Deliveries deliveries;
 
     LogSession(Subscriber subscriber, SseWriter out, LogFilter filter, StreamProperties props, LogSource source,
-               Start start) {
+               Start start, Deliveries deliveries) {
         this.subscriber = subscriber;
+        this.deliveries = deliveries;
         this.out = out;
         this.filter = filter;
         this.props = props;
@@ -104,6 +107,7 @@ final class LogSession implements StreamLoop.Sink {
     /** A copy of {@code from}'s state that writes to {@code out}: what {@link #prepare} runs a batch through. */
     private LogSession(LogSession from, SseWriter out) {
         this.subscriber = from.subscriber;
+        this.deliveries = from.deliveries;
         this.out = out;
         this.filter = from.filter;
         this.props = from.props;
@@ -173,6 +177,15 @@ final class LogSession implements StreamLoop.Sink {
      */
     @Override
     public boolean accept(Batch batch) throws IOException {
+        long sentBefore = sentCount;
+        try {
+            return write(batch);
+        } finally {
+            deliveries.entries(sentCount - sentBefore);
+        }
+    }
+
+    private boolean write(Batch batch) throws IOException {
         if (batch.hasStatus() || clientHas > handledUpTo) {
             return writeEach(batch);
         }
@@ -294,6 +307,7 @@ final class LogSession implements StreamLoop.Sink {
         }
         List<SseJson.PreparedEntry> json = new ArrayList<>(entries.size());
         entries.forEach(e -> json.add(new SseJson.PreparedEntry(e.line(), SseJson.logEntryWithoutLine(e))));
+        deliveries.entries(entries.size());
         sendLogs(json, entries.isEmpty() ? null : entries.getFirst().id(), entries.isEmpty() ? null : entries.getLast().id(),
             entries.isEmpty() ? null : entries.getLast().cursor());
     }

@@ -17,6 +17,7 @@ import io.quaero.gateway.hub.Subscriber;
 import io.quaero.gateway.sse.ChannelFrames;
 import io.quaero.gateway.sse.SseResponse;
 import io.quaero.gateway.sse.SseWriter;
+import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.StreamEnds;
 import io.quaero.gateway.sse.StreamLoop;
 import jakarta.servlet.http.HttpServletResponse;
@@ -64,8 +65,11 @@ class LogStreamController {
     private final ServiceStreams services;
     private final StreamProperties props;
     private final StreamEnds ends;
+    private final Deliveries deliveries;
 
-    LogStreamController(Hub hub, JobStreams jobs, ServiceStreams services, StreamProperties props, StreamEnds ends) {
+    LogStreamController(Hub hub, JobStreams jobs, ServiceStreams services, StreamProperties props, StreamEnds ends,
+                        Deliveries deliveries) {
+        this.deliveries = deliveries;
         this.hub = hub;
         this.jobs = jobs;
         this.services = services;
@@ -132,7 +136,7 @@ class LogStreamController {
             for (int i = 0; i < open.size(); i++) {
                 var channelOut = new SseWriter(new ChannelFrames(response.getOutputStream(), open.get(i).id()));
                 taps.add(joined.get(requests.indexOf(open.get(i))).channel(), open.get(i).id(),
-                    openings.get(i).session(inbox, channelOut, props));
+                    openings.get(i).session(inbox, channelOut, props, deliveries));
             }
             Disconnect end = taps.open(openings);
             ended(StreamEnds.Stream.SHARED, end != null ? end : StreamLoop.run(inbox, taps, out, props));
@@ -150,7 +154,7 @@ class LogStreamController {
         try {
             Opening opening = open.apply(subscription);
             var out = SseResponse.start(response, comment);
-            ended(kind, opening.session(subscription.subscriber(), out, props).run(opening));
+            ended(kind, opening.session(subscription.subscriber(), out, props, deliveries).run(opening));
         } catch (IOException failed) {
             ended(kind, SseWriter.cause(failed));
         } finally {

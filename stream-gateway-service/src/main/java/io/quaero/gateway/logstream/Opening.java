@@ -7,6 +7,7 @@ import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.hub.Subscriber;
+import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.SseWriter;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +22,7 @@ record Opening(LogSource source, LogFilter filter, LogSession.Start start, @Null
                List<LogEntry> backlog, LogSession.BacklogPager more, LogSession.Bridge bridge) {
 
     /** The session that writes this log to {@code out}, fed by {@code subscriber}. */
-    LogSession session(Subscriber subscriber, SseWriter out, StreamProperties props) {
-        return new LogSession(subscriber, out, filter, props, source, start);
+    LogSession session(Subscriber subscriber, SseWriter out, StreamProperties props, Deliveries deliveries) {
+        return new LogSession(subscriber, out, filter, props, source, start, deliveries);
     }
 }

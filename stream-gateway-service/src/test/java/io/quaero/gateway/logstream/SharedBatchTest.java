@@ -22,6 +22,8 @@ import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Subscriber;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.SseWriter;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -91,7 +93,8 @@ class SharedBatchTest {
 
         private static LogSession session(LogFilter filter, LogSession.Start start, ByteArrayOutputStream out) {
             var source = new JobSource(new JobView(JOB.toString(), "running", null), List.of(), c -> false);
-            return new LogSession(new Subscriber(100, 1 << 20), new SseWriter(out), filter, PROPS, source, start);
+            return new LogSession(new Subscriber(100, 1 << 20), new SseWriter(out), filter, PROPS, source, start,
+                new Deliveries(new SimpleMeterRegistry()));
         }
     }
 
