@@ -30,11 +30,16 @@ import io.quaero.gateway.hub.JobEventTail;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Utils;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -74,6 +79,10 @@ class OnDemandPartitionsTest {
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
+    @Autowired
+    @Qualifier("gatewayTail")
+    HealthIndicator tailHealth;
+
     @BeforeEach
     void nothingIsReadWhileNobodyWatches() {
         await().atMost(WAIT).until(tail::isTailing);
@@ -91,6 +100,10 @@ class OnDemandPartitionsTest {
             assertThat(tail.tailedPartitions()).as("read once the stream has started").containsExactly(partition);
             assertThat(meters.get("quaero.gateway.tail.partitions").tag("topic", Topics.JOB_EVENTS).gauge().value())
                 .isEqualTo(1.0);
+            Health health = tailHealth.health();
+            assertThat(health.getStatus()).as("every partition needed is read").isEqualTo(Status.UP);
+            assertThat(health.getDetails().get(Topics.JOB_EVENTS)).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("partitions", List.of(partition)).containsEntry("partitionCount", 1);
 
             double bytesBefore = bytesRead();
             long decodedBefore = tail.decodedCount();
