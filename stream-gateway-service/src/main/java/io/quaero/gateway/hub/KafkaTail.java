@@ -395,7 +395,10 @@ public abstract class KafkaTail implements SmartLifecycle {
      * the others.
      */
     private void takeNewPartitions(KafkaConsumer<String, byte[]> c) {
-        var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+        // The consumer refreshes its cached metadata only while it polls: with nothing assigned
+        // (on demand, nobody watching) it would never see the topic grow, so ask the broker.
+        var infos = c.assignment().isEmpty() ? c.listTopics(Duration.ofSeconds(5)).get(topic)
+            : c.partitionsFor(topic, Duration.ofSeconds(5));
         int known = channels.partitionCount();
         if (infos == null || infos.size() <= known) {
             return;
