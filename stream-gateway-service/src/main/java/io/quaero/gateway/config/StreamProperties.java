@@ -52,6 +52,14 @@ import org.springframework.util.unit.DataSize;
  *                       cursor when it comes back. The servlet container's socket write timeout
  *                       (Tomcat's connection timeout, which is also its keep-alive timeout).
  *                       Default 10s.
+ * @param partitionAssignTimeout longest a new stream waits for this instance's job-events tail to
+ *                       take a partition it does not read yet (the tail reads only the partitions
+ *                       its viewers need); past it the stream gets {@code reset} {@code busy} and
+ *                       its client retries. Default 10s.
+ * @param partitionReleaseAfter how long the job-events tail keeps reading a partition nobody here
+ *                       needs any more before it lets go of it (a viewer who comes back within it
+ *                       finds the partition tailed). 0 lets go at the next check (about a second).
+ *                       Default 60s.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -67,7 +75,9 @@ public record StreamProperties(
     @DefaultValue("256") int ringSize,
     @DefaultValue("1MB") DataSize ringBytes,
     @DefaultValue("3s") Duration feedHandoverWait,
-    @DefaultValue("10s") Duration writeDeadline) {
+    @DefaultValue("10s") Duration writeDeadline,
+    @DefaultValue("10s") Duration partitionAssignTimeout,
+    @DefaultValue("60s") Duration partitionReleaseAfter) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -90,6 +100,10 @@ public record StreamProperties(
             "quaero.stream.feed-handover-wait must be within [0, 60s], was " + feedHandoverWait);
         require(writeDeadline.toMillis() >= 100 && writeDeadline.toMinutes() <= 5,
             "quaero.stream.write-deadline must be within [100ms, 5m], was " + writeDeadline);
+        require(partitionAssignTimeout.toMillis() >= 100 && partitionAssignTimeout.toSeconds() <= 60,
+            "quaero.stream.partition-assign-timeout must be within [100ms, 60s], was " + partitionAssignTimeout);
+        require(!partitionReleaseAfter.isNegative() && partitionReleaseAfter.toHours() < 24,
+            "quaero.stream.partition-release-after must be within [0, 24h), was " + partitionReleaseAfter);
         require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
     }
 

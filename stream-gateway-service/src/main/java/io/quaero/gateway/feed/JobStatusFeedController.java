@@ -74,9 +74,11 @@ class JobStatusFeedController {
     void stream(HttpServletResponse response) throws IOException, InterruptedException {
         // Subscribe first, then wait for ingest to store what the tail passed before: from the
         // first byte of the response on, no change falls between the stream and the list.
+        // (The feed needs every partition read: subscribing waits until this instance's tail
+        // reads them all.)
         var subscription = hub.subscribeFeed();
         try {
-            handover.awaitStored(() -> subscription.subscriber().ending() != null);
+            handover.awaitStored(subscription.liveFrom(), () -> subscription.subscriber().ending() != null);
             var out = SseResponse.start(response, "quaero job status feed");
             Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props).run();
             ends.record(StreamEnds.Stream.FEED, end);

@@ -1,11 +1,12 @@
 package io.quaero.gateway.feed;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.history.StoredOffsets;
-import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.Channels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Component;
  * event the tail passed just before the subscription is not on the stream; if ingest (a separate
  * consumer, usually well under a second behind) had not stored it yet either, the list would miss
  * it too and the page would show an old status until the job changed again. So: after
- * subscribing, read where the tail is in each partition, and let the response (and with it the
+ * subscribing, take where the tail was in each partition when the feed registered (its
+ * {@code liveFrom}: every later change comes on the stream), and let the response (and with it the
  * browser's {@code open} event) start only once {@code ingest_progress} is past those offsets. From
  * then on every change is in the list the page fetches, or on the stream, or both (applying a
  * change twice is harmless: the later one wins).
@@ -37,41 +39,36 @@ class ListHandover {
     private static final long FIRST_PAUSE_MS = 10;
     private static final long MAX_PAUSE_MS = 250;
 
-    private final JobEventTail tail;
     private final StoredOffsets stored;
     /** Longest a connection waits for ingest before its stream starts anyway. */
     private final Duration maxWait;
 
-    ListHandover(JobEventTail tail, StoredOffsets stored, StreamProperties props) {
-        this.tail = tail;
+    ListHandover(StoredOffsets stored, StreamProperties props) {
         this.stored = stored;
         this.maxWait = props.feedHandoverWait();
     }
 
     /**
-     * Waits until everything the tail passed so far is stored. Call after subscribing.
+     * Waits until everything the tail passed before the feed registered is stored. Call after subscribing.
      *
-     * @param abandon true when the connection is ending anyway (shutdown): stop waiting
+     * @param liveFrom where the tail was, per partition, when the feed registered
+     * @param abandon  true when the connection is ending anyway (shutdown): stop waiting
      * @return false when the wait ended without that guarantee
      */
-    boolean awaitStored(BooleanSupplier abandon) throws InterruptedException {
+    boolean awaitStored(long[] liveFrom, BooleanSupplier abandon) throws InterruptedException {
         if (maxWait.isZero()) {
+            return false;
+        }
+        if (liveFrom.length == 0 || Arrays.stream(liveFrom).anyMatch(p -> p == Channels.NOT_TAILED)) {
+            // The tail did not read every partition in time: the subscription is ended (busy) and
+            // its client comes back; nothing to hand over.
             return false;
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         long pause = FIRST_PAUSE_MS;
-        long[] passed = null;
         while (!abandon.getAsBoolean()) {
-            // Before the tail is positioned it has passed nothing, and will not pass what came
-            // before its start: that must be stored too, so wait for the position.
-            if (passed == null && tail.isTailing()) {
-                passed = new long[tail.partitionCount()];
-                for (int p = 0; p < passed.length; p++) {
-                    passed[p] = tail.dispatchedUpTo(p);
-                }
-            }
             try {
-                if (passed != null && storedUpTo(passed)) {
+                if (storedUpTo(liveFrom)) {
                     return true;
                 }
             } catch (DataAccessException e) {

@@ -37,6 +37,22 @@ public class JobHistory {
     }
 
     /**
+     * The job's partition, read before a stream subscribes so that this instance's tail reads it
+     * first: one primary-key lookup, outside the snapshot (which must come after subscribing).
+     *
+     * @return empty when the job is unknown; a placement without a partition when no event of the
+     *         job is stored yet
+     */
+    public Optional<Placement> placement(UUID jobId) {
+        return jdbc.query("SELECT kafka_partition FROM jobs WHERE id = ?",
+            (rs, i) -> new Placement((Integer) rs.getObject(1)), jobId).stream().findFirst();
+    }
+
+    /** Where a job's events are: its partition of {@code quaero.job-events}, or null before its first is stored. */
+    public record Placement(@Nullable Integer partition) {
+    }
+
+    /**
      * The state a new connection starts from.
      *
      * @param since  resume point: entries after it, oldest first, up to {@code limit}; or null

@@ -49,40 +49,66 @@ public class Hub {
         this.props = props;
         // A batch is handed out at the tick, or at once when it holds a whole logs event.
         var limits = new Channel.Limits(props.maxLimit(), LogPages.MAX_PAGE_BYTES, this::batchOpened);
-        this.jobEvents = new Channels(limits);
+        // The job events are read per partition on demand: a gateway reads what its viewers need.
+        this.jobEvents = Channels.onDemand(limits, props.partitionAssignTimeout(), props.partitionReleaseAfter());
         this.serviceLogs = new Channels(limits);
     }
 
     /**
      * One connection's place in a channel: its queue, the channel (and its key: null for the
-     * all-records channels), and where the tail was when it registered ({@code liveFrom}, per
-     * partition): everything after arrives in the queue, everything up to it is history.
+     * all-records channels), the partition it needs the tail to read ({@code partition}; -1:
+     * every one), and where the tail was when it registered ({@code liveFrom}, per partition):
+     * everything after arrives in the queue, everything up to it is history;
+     * {@link Channels#NOT_TAILED} where the tail does not read (see {@link #tails}).
      */
-    public record Subscription(Subscriber subscriber, Channels channels, @Nullable String key, Channel channel,
-                               long[] liveFrom) {
+    public record Subscription(Subscriber subscriber, Channels channels, @Nullable String key, int partition,
+                               Channel channel, long[] liveFrom) {
+
+        /** True when the tail read {@code partition} when this subscription registered: its {@code liveFrom} is a position. */
+        public boolean tails(int partition) {
+            return partition < liveFrom.length && liveFrom[partition] != Channels.NOT_TAILED;
+        }
     }
 
     /**
-     * Subscribes to a job's events; call before reading its history.
+     * Subscribes to a job's events; call before reading its history. Returns once this instance's
+     * tail reads the job's partition (at most {@code partition-assign-timeout}; past it the
+     * subscription is ended {@code busy}).
      *
+     * @param partition the job's partition (its cursor's, or its recorded one), or null when it has
+     *                  none yet: then every partition, as its first event may land in any
      * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
      */
-    public Subscription subscribeJob(UUID jobId) {
-        return subscribe(jobEvents, Topics.jobKey(jobId));
+    public Subscription subscribeJob(UUID jobId, @Nullable Integer partition) throws InterruptedException {
+        return subscribe(jobEvents, Topics.jobKey(jobId), need(partition));
     }
 
-    /** Subscribes to every job's status changes (the jobs feed). */
-    public Subscription subscribeFeed() {
-        return subscribe(jobEvents, null);
+    /**
+     * Subscribes to every job's status changes (the jobs feed). The feed needs every partition read:
+     * while a feed is open here, this instance reads the whole topic (a follow-up moves the feed to
+     * a small status topic of its own).
+     */
+    public Subscription subscribeFeed() throws InterruptedException {
+        return subscribe(jobEvents, null, PartitionDemand.EVERY_PARTITION);
     }
 
     /** Subscribes to the service logs. */
-    public Subscription subscribeServiceLogs() {
-        return subscribe(serviceLogs, null);
+    public Subscription subscribeServiceLogs() throws InterruptedException {
+        return subscribe(serviceLogs, null, PartitionDemand.EVERY_PARTITION);
     }
 
-    private Subscription subscribe(Channels channels, @Nullable String key) {
-        return join(connect(), channels, key);
+    private Subscription subscribe(Channels channels, @Nullable String key, int partition) throws InterruptedException {
+        Subscriber subscriber = connect();
+        try {
+            return join(subscriber, channels, key, partition);
+        } catch (InterruptedException | RuntimeException e) {
+            disconnect();
+            throw e;
+        }
+    }
+
+    private static int need(@Nullable Integer partition) {
+        return partition == null ? PartitionDemand.EVERY_PARTITION : partition;
     }
 
     /**
@@ -99,24 +125,25 @@ public class Hub {
         return new Subscriber(props.bufferSize(), props.bufferBytes().toBytes());
     }
 
-    /** Adds a job's channel to a connection's subscriptions. */
-    public Subscription joinJob(Subscriber subscriber, UUID jobId) {
-        return join(subscriber, jobEvents, Topics.jobKey(jobId));
+    /** Adds a job's channel to a connection's subscriptions (as {@link #subscribeJob}). */
+    public Subscription joinJob(Subscriber subscriber, UUID jobId, @Nullable Integer partition) throws InterruptedException {
+        return join(subscriber, jobEvents, Topics.jobKey(jobId), need(partition));
     }
 
     /** Adds the service logs to a connection's subscriptions. */
-    public Subscription joinServiceLogs(Subscriber subscriber) {
-        return join(subscriber, serviceLogs, null);
+    public Subscription joinServiceLogs(Subscriber subscriber) throws InterruptedException {
+        return join(subscriber, serviceLogs, null, PartitionDemand.EVERY_PARTITION);
     }
 
-    private Subscription join(Subscriber subscriber, Channels channels, @Nullable String key) {
-        var r = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()));
-        return new Subscription(subscriber, channels, key, r.channel(), r.liveFrom());
+    private Subscription join(Subscriber subscriber, Channels channels, @Nullable String key, int partition)
+        throws InterruptedException {
+        var r = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()), partition);
+        return new Subscription(subscriber, channels, key, partition, r.channel(), r.liveFrom());
     }
 
     /** Takes one channel out of a connection's subscriptions. */
     public void leave(Subscription s) {
-        s.channels().unregister(s.key(), s.subscriber());
+        s.channels().unregister(s.key(), s.subscriber(), s.partition());
     }
 
     /** Gives a connection's slot back (after it left its channels). */
@@ -168,11 +195,14 @@ public class Hub {
 
     /**
      * The subscription read the tail at {@code liveFrom} of the job's {@code partition} after
-     * registering: every later event there is in the job's ring.
+     * registering: every later event there is in the job's ring. Only from a subscription that
+     * keeps that partition read (it needs it, or every one) and that read a position there: another
+     * could see it released meanwhile, and the ring would then vouch for events it missed.
      */
     public void ringCovers(Subscription s, int partition) {
         Ring ring = ring(s.key());
-        if (ring != null && partition < s.liveFrom().length) {
+        boolean keepsItRead = s.partition() == PartitionDemand.EVERY_PARTITION || s.partition() == partition;
+        if (ring != null && keepsItRead && s.tails(partition)) {
             ring.coverFrom(partition, s.liveFrom()[partition] + 1);
         }
     }

@@ -14,6 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The live tail of {@link Topics#JOB_EVENTS} for this gateway instance (see {@link KafkaTail}).
+ * It reads a partition only while this instance's streams need it (its {@link Channels} are
+ * {@link Channels#onDemand on demand}: a job's viewers need its partition, the jobs feed and a job
+ * with no partition yet need every one), and for {@code partition-release-after} after.
  *
  * <p>For each record it looks the key up in its {@link Channels} first and skips the value of jobs
  * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. While

@@ -79,6 +79,11 @@ public class KafkaBridge implements DisposableBean {
      */
     public <T> Result<T> read(String topic, int partition, String key, long from, long to,
                               Function<ConsumerRecord<String, byte[]>, T> decode) throws InterruptedException {
+        if (to == Channels.NOT_TAILED) {
+            // "Up to where the tail was" in a partition it did not read: there is no such point,
+            // and an empty window would silently skip what the client needs. Callers check first.
+            return Result.reset(Disconnect.BUSY);
+        }
         if (from > to) {
             return new Result<>(List.of(), null);
         }

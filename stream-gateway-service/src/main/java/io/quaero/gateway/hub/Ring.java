@@ -1,6 +1,7 @@
 package io.quaero.gateway.hub;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.quaero.contracts.Cursor;
@@ -71,15 +72,36 @@ final class Ring {
     /**
      * Every event of the job's {@code partition} dispatched after {@code offset - 1} is in the ring
      * (unless evicted since). The first call decides the ring's partition; one naming another is
-     * ignored (its subscriber's bridge reads Kafka instead).
+     * ignored (its subscriber's bridge reads Kafka instead), and so is a negative offset: the
+     * position of a partition the tail does not read ({@link Channels#NOT_TAILED}), which vouches
+     * for nothing.
      */
     synchronized void coverFrom(int partition, long offset) {
+        if (offset < 0) {
+            return;
+        }
         if (this.partition == -1) {
             this.partition = partition;
         }
         if (partition == this.partition) {
             coversFrom = Math.min(coversFrom, offset);
         }
+    }
+
+    /**
+     * The tail stopped reading {@code partition}: the ring drops what it holds of it and vouches
+     * for nothing until a subscriber reads the position the tail takes it again from.
+     */
+    synchronized void release(int partition) {
+        if (partition != this.partition) {
+            return;
+        }
+        Arrays.fill(ring, null);
+        next = 0;
+        size = 0;
+        bytes = 0;
+        coversFrom = Long.MAX_VALUE;
+        evictedUpTo = -1;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.quaero.gateway.logstream;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,9 +13,11 @@ import io.quaero.gateway.filter.LogQuery;
 import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.JobSnapshot;
 import io.quaero.gateway.history.LogPages;
+import io.quaero.gateway.hub.Channels;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Hub;
 import io.quaero.gateway.hub.KafkaBridge;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,6 +27,22 @@ import org.springframework.stereotype.Component;
  */
 @Component
 record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
+
+    /**
+     * The partition job {@code id}'s stream needs this instance's tail to read, known before
+     * subscribing: the resume cursor's (no query; a cursor from another partition than the job's
+     * gets its reset from the snapshot), else the recorded one, else null: the job has none yet and
+     * its first event may land in any, so every partition is needed while it streams.
+     *
+     * @throws JobNotFoundException when there is no such job (found without a cursor only; with
+     *                              one, the snapshot finds it)
+     */
+    @Nullable Integer partition(UUID id, LogQuery request) {
+        if (request.since() != null) {
+            return request.since().partition();
+        }
+        return history.placement(id).orElseThrow(() -> new JobNotFoundException(id)).partition();
+    }
 
     /**
      * Reads where job {@code id}'s stream starts; call after subscribing to it.
@@ -60,6 +79,8 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
             // unknown, so nothing can be promised. It will have in a moment.
             return KafkaBridge.Result.reset(Disconnect.BUSY);
         }
+        // Below: a partition the tail did not read when we subscribed (it did not take it in
+        // time; the subscription was ended busy) has no live start either.
         Integer partition = snapshot.partition();
         if (partition == null) {
             return bridgeUnplaced(key, snapshot, liveFrom);
@@ -69,6 +90,9 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
             return KafkaBridge.Result.reset(Disconnect.UNKNOWN_CURSOR);
         }
         long live = liveFrom[partition];
+        if (live == Channels.NOT_TAILED) {
+            return KafkaBridge.Result.reset(Disconnect.BUSY);
+        }
         long reached = Math.max(snapshot.storedUpTo(), live);
         if (since != null && since.offset() > reached && since.offset() >= kafkaBridge.endOffset(partition)) {
             // A cursor beyond the end of the log: from a recreated topic, or made up.
@@ -90,6 +114,9 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
     private KafkaBridge.Result<Delivery> bridgeUnplaced(String key, JobSnapshot snapshot, long[] liveFrom)
         throws InterruptedException {
         List<Delivery> found = List.of();
+        if (Arrays.stream(liveFrom).anyMatch(live -> live == Channels.NOT_TAILED)) {
+            return KafkaBridge.Result.reset(Disconnect.BUSY);
+        }
         for (int p = 0; p < liveFrom.length; p++) {
             long from = snapshot.storedUpToByPartition().getOrDefault(p, -1L) + 1;
             KafkaBridge.Result<Delivery> window = kafkaBridge.read(key, p, from, liveFrom[p]);

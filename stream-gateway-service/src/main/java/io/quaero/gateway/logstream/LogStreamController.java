@@ -43,7 +43,10 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  *
  * <p>Every stream subscribes before it reads history: what happens in between arrives live, or
- * through the bridge, and is de-duplicated by cursor. The request's thread is a virtual thread
+ * through the bridge, and is de-duplicated by cursor. A job's stream first learns the job's
+ * partition (its cursor's, or one lookup of the job's row: {@link JobStreams#partition}), because
+ * this instance's tail reads only the partitions its streams need: subscribing waits until it
+ * reads that one, so the position the subscription reads is a real one. The request's thread is a virtual thread
  * and stays with the connection for its whole life, writing straight to the response: no async
  * request, so no async timeout can cut the stream, and a write to a vanished client fails at once.
  *
@@ -87,7 +90,7 @@ class LogStreamController {
              @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
              HttpServletResponse response) throws InterruptedException {
         var request = LogQuery.parse(step, level, q, limit, since, lastEventId, props);
-        serve(response, StreamEnds.Stream.JOB, "quaero stream of job " + id, hub.subscribeJob(id),
+        serve(response, StreamEnds.Stream.JOB, "quaero stream of job " + id, hub.subscribeJob(id, jobs.partition(id, request)),
             s -> jobs.open(id, request, s));
     }
 
@@ -114,14 +117,17 @@ class LogStreamController {
         List<Hub.Subscription> joined = new ArrayList<>();
         try {
             List<ChannelRequest> open = new ArrayList<>();
+            List<Hub.Subscription> opened = new ArrayList<>();
             List<ChannelRequest> unknown = new ArrayList<>();
             List<Opening> openings = new ArrayList<>();
             for (ChannelRequest r : requests) {
-                var s = r.job() != null ? hub.joinJob(inbox, r.job()) : hub.joinServiceLogs(inbox);
-                joined.add(s);
                 try {
+                    var s = r.job() != null ? hub.joinJob(inbox, r.job(), jobs.partition(r.job(), r.query()))
+                        : hub.joinServiceLogs(inbox);
+                    joined.add(s);
                     openings.add(r.job() != null ? jobs.open(r.job(), r.query(), s) : services.open(r.query(), s));
                     open.add(r);
+                    opened.add(s);
                 } catch (JobNotFoundException e) {
                     // One tab's missing job must not take every other tab's streams down with it.
                     unknown.add(r);
@@ -135,8 +141,7 @@ class LogStreamController {
             var taps = new Taps(out);
             for (int i = 0; i < open.size(); i++) {
                 var channelOut = new SseWriter(new ChannelFrames(response.getOutputStream(), open.get(i).id()));
-                taps.add(joined.get(requests.indexOf(open.get(i))).channel(), open.get(i).id(),
-                    openings.get(i).session(inbox, channelOut, props, deliveries));
+                taps.add(opened.get(i).channel(), open.get(i).id(), openings.get(i).session(inbox, channelOut, props, deliveries));
             }
             Disconnect end = taps.open(openings);
             ended(StreamEnds.Stream.SHARED, end != null ? end : StreamLoop.run(inbox, taps, out, props));
