@@ -79,12 +79,13 @@ function jobLogViewer(jobId) {
         filters: { stepId: '', level: '', limit: 100, search: '' },
 
         init() {
-            fetch(`/api/jobs/${jobId}`).then(jsonOrError).then((job) => {
+            const loaded = fetch(`/api/jobs/${jobId}`).then(jsonOrError).then((job) => {
                 this.job = job;
                 this.jobStatus ??= job.status;
                 this.progress ??= job.progress;
                 if (this.steps.length === 0) this.steps = job.steps || [];
-            }).catch((e) => { this.error = e.message; });
+                return job;
+            }).catch((e) => { this.error = e.message; return null; });
 
             view = new QuaeroLogs.LogView(this.$refs.logContainer, {
                 maxRows: MAX_DOM_ROWS,
@@ -105,7 +106,11 @@ function jobLogViewer(jobId) {
             stream.onConnect = () => { this.connected = true; this.error = ''; };
             stream.onDisconnect = () => { this.connected = false; };
             stream.onError = (e) => { this.error = `Live stream interrupted (${e.message}); reconnecting…`; };
-            stream.connect(this.filters);
+            // The job's partition routes its stream at a balancer (deploy/nginx): connect once known.
+            loaded.then((job) => {
+                stream.options.partition = job?.partition ?? null;
+                stream.connect(this.filters);
+            });
             window.addEventListener('pagehide', () => this.destroy());
 
             this.$watch('filters', () => {

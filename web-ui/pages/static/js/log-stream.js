@@ -31,6 +31,8 @@ const QuaeroLogs = (function () {
         maxBufferSize: 5000,
         reconnectDelayMs: 1000,
         maxReconnectDelayMs: 30000,
+        /** A job's Kafka partition: added to its own stream's URL for a balancer to route by (null: none). */
+        partition: null,
     };
 
     /** The server's event names and disconnect reasons (js/wire.js, generated from shared-contracts). */
@@ -574,10 +576,14 @@ const QuaeroLogs = (function () {
 
         source(since) {
             const params = queryParams({ limit: this.options.limit, ...this.filters, since: since ?? undefined });
-            const query = new URLSearchParams(params).toString();
-            return this.options.connection
-                ? this.options.connection.source(this.endpoint, params, () => this.lastCursor)
-                : new EventSource(query ? `${this.endpoint}?${query}` : this.endpoint);
+            if (this.options.connection) {
+                return this.options.connection.source(this.endpoint, params, () => this.lastCursor);
+            }
+            // A balancer routes a job's own stream by its partition (deploy/nginx): the same URL on
+            // every reconnect, so the route is stable. The gateway does not need it.
+            const routed = this.options.partition == null ? params : { ...params, partition: String(this.options.partition) };
+            const query = new URLSearchParams(routed).toString();
+            return new EventSource(query ? `${this.endpoint}?${query}` : this.endpoint);
         }
 
         /**

@@ -78,6 +78,13 @@ describe('LogStream.connect', () => {
         assert.equal(FakeEventSource.last.params.get('limit'), '500');
     });
 
+    test('adds the job\'s partition to its own EventSource\'s URL, for a balancer to route by', () => {
+        const { source } = connectedStream({ partition: 3 });
+        assert.equal(source.params.get('partition'), '3');
+        track(QuaeroLogs.createStream(ENDPOINT)).connect();
+        assert.equal(FakeEventSource.last.params.has('partition'), false, 'none when the partition is unknown');
+    });
+
     test('reports the connection through onConnect/onDisconnect and connected', () => {
         const stream = track(QuaeroLogs.createStream(ENDPOINT));
         const calls = [];

@@ -79,6 +79,10 @@ public final class Balancer {
             upstream gateway {
             %s    keepalive 64;
             }
+            upstream gateway_by_partition {
+                hash $arg_partition consistent;
+            %s    keepalive 64;
+            }
             upstream jobs { server 127.0.0.1:%d; keepalive 16; }
             upstream web  { server 127.0.0.1:%d; keepalive 16; }
             access_log off;
@@ -87,6 +91,6 @@ public final class Balancer {
             fastcgi_temp_path %s/fastcgi;
             uwsgi_temp_path %s/uwsgi;
             scgi_temp_path %s/scgi;
-            """.formatted(gateways, upstreams.jobs(), upstreams.web(), dir, dir, dir, dir, dir);
+            """.formatted(gateways, gateways, upstreams.jobs(), upstreams.web(), dir, dir, dir, dir, dir);
     }
 }

@@ -58,9 +58,13 @@ public final class Cluster implements AutoCloseable {
     private final LocalPostgres postgres;
     private final Path certificate;
     private final HttpClient https;
+    /** {@code --name=value} settings given to every service (a drill shortens a delay this way). */
+    private final List<String> serviceSettings;
 
-    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, Path certificate) {
+    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, Path certificate,
+                    List<String> serviceSettings) {
         this.repoRoot = repoRoot;
+        this.serviceSettings = List.copyOf(serviceSettings);
         this.runDir = runDir;
         this.ports = ports;
         this.postgres = postgres;
@@ -79,6 +83,12 @@ public final class Cluster implements AutoCloseable {
      * @param fresh    delete the data first
      */
     public static Cluster start(Path repoRoot, Path runDir, Path tlsDir, ClusterPorts ports, boolean fresh) throws Exception {
+        return start(repoRoot, runDir, tlsDir, ports, fresh, List.of());
+    }
+
+    /** As {@link #start(Path, Path, Path, ClusterPorts, boolean)}, every service given {@code serviceSettings} too. */
+    public static Cluster start(Path repoRoot, Path runDir, Path tlsDir, ClusterPorts ports, boolean fresh,
+                                List<String> serviceSettings) throws Exception {
         runDir = runDir.toAbsolutePath();
         refuseIfRunning(runDir);
         if (fresh) {
@@ -102,7 +112,7 @@ public final class Cluster implements AutoCloseable {
             }
             throw e;
         }
-        var cluster = new Cluster(repoRoot, runDir, ports, pg, cert);
+        var cluster = new Cluster(repoRoot, runDir, ports, pg, cert, serviceSettings);
         kafka.forEach(n -> cluster.nodes.put(n.name(), n));
         try {
             cluster.writePostgresPid();
@@ -205,6 +215,16 @@ public final class Cluster implements AutoCloseable {
         return gateway;
     }
 
+    /** The HTTP port of a service node (its actuator is there). */
+    public int httpPort(Node service) {
+        return httpPorts.get(service.name());
+    }
+
+    /** The gateways, in order: {@code gateway-1}, … and any added. */
+    public List<Node> gateways() {
+        return nodes.values().stream().filter(n -> n.name().startsWith("gateway-")).toList();
+    }
+
     /** Waits until a restarted service answers its health check as UP. */
     public void awaitHealthy(Node service) throws InterruptedException {
         await(service, () -> healthy(service));
@@ -258,6 +278,7 @@ public final class Cluster implements AutoCloseable {
     private Node service(String name, String module, String portVariable, int port) throws IOException {
         var command = new ArrayList<>(JavaCommand.ofJar(SERVICE_JVM, JavaCommand.serviceJar(repoRoot, module)));
         command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name));
+        command.addAll(serviceSettings);
         Map<String, String> env = Map.of(
             "QUAERO_KAFKA_BOOTSTRAP", kafkaBootstrap(),
             "QUAERO_DB_URL", postgres.jdbcUrl(),

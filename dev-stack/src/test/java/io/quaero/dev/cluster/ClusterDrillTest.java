@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.LongStream;
@@ -66,7 +67,10 @@ class ClusterDrillTest {
         }
         Files.writeString(REPORT, "");
         Path runDir = Path.of("target/cluster");
-        cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true);
+        // Gateways let go of a partition 5 s after its last viewer (60 s by default), so the
+        // partition-reads drill sees each gateway read only what its viewers watch.
+        cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true,
+            List.of("--quaero.stream.partition-release-after=5s"));
         https = HttpClient.newBuilder().sslContext(LocalCertificate.trusting(cluster.certificate()))
             .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -150,6 +154,50 @@ class ClusterDrillTest {
         });
     }
 
+    @Test
+    @Order(7)
+    void gatewaysRoutedByPartitionReadAboutOneCopyOfTheTopicBetweenThem() throws Exception {
+        // The viewers of earlier drills are gone; their partitions are released 5 s later.
+        Thread.sleep(10_000);
+        var reference = new TopicReader(cluster.kafkaBootstrap());
+        Map<String, Double> before = tailBytes();
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            jobs.add(createLoadJob(RATE / 4));
+        }
+        var partitions = new java.util.TreeSet<Integer>();
+        clients = new ArrayList<>();
+        for (UUID job : jobs) {
+            int partition = awaitPartition(job);
+            partitions.add(partition);
+            clients.add(new DrillClient(https, cluster.balancerUrl(), job, partition));
+            clients.add(new DrillClient(https, cluster.balancerUrl(), job, partition));
+        }
+        try {
+            for (UUID job : jobs) {
+                await().atMost(JOB_END).pollInterval(Duration.ofMillis(500)).until(() -> ended(job));
+            }
+            Thread.sleep(2_000);
+            Map<String, Double> after = tailBytes();
+            long oneCopy = reference.stop();
+            double sum = 0;
+            var perGateway = new StringBuilder();
+            for (var e : after.entrySet()) {
+                double read = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+                sum += read;
+                perGateway.append("%n     %s: %,.0f bytes = %.2f of one copy".formatted(e.getKey(), read, read / oneCopy));
+            }
+            say("""
+                DRILL 7. partition reads: %d jobs on partitions %s, 2 viewers each, routed by partition through nginx
+                   one full reader of quaero.job-events meanwhile: %,d bytes%s
+                   all gateways together: %,.0f bytes = %.2f copies of the topic (every gateway reading everything: %d copies)
+                """.formatted(jobs.size(), partitions, oneCopy, perGateway, sum, sum / oneCopy, after.size()));
+            assertThat(sum / oneCopy).as("copies of the topic the gateways read between them").isLessThan(1.5);
+        } finally {
+            clients.forEach(DrillClient::close);
+        }
+    }
+
     /** What is broken, while the job runs; returns when the part is back (or left broken). */
     interface Failure {
         void inject(UUID job) throws Exception;
@@ -165,10 +213,11 @@ class ClusterDrillTest {
      * waits for the job to end and every client to have all of it, prints and checks the figures.
      */
     private Drill drill(String name, Failure failure) throws Exception {
-        UUID job = createLoadJob();
+        UUID job = createLoadJob(RATE);
+        int partition = awaitPartition(job);
         clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            clients.add(new DrillClient(https, cluster.balancerUrl(), job));
+            clients.add(new DrillClient(https, cluster.balancerUrl(), job, partition));
         }
         try {
             Thread.sleep(SECONDS * 1000L / 4);
@@ -258,8 +307,8 @@ class ClusterDrillTest {
         Files.writeString(REPORT, text, StandardOpenOption.APPEND);
     }
 
-    private UUID createLoadJob() throws Exception {
-        String body = "{\"type\":\"load\",\"params\":{\"rate\":" + RATE + ",\"duration_s\":" + SECONDS + ",\"steps\":5,\"error_every\":1000}}";
+    private UUID createLoadJob(int rate) throws Exception {
+        String body = "{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + SECONDS + ",\"steps\":5,\"error_every\":1000}}";
         var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs"))
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -299,12 +348,34 @@ class ClusterDrillTest {
         }
     }
 
+    /** Each gateway's {@code quaero_gateway_tail_bytes_total} of the job-events topic, from its own scrape. */
+    private Map<String, Double> tailBytes() throws Exception {
+        Map<String, Double> bytes = new java.util.TreeMap<>();
+        for (Node gateway : cluster.gateways()) {
+            String scrape = https.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort(gateway)
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            scrape.lines().filter(l -> l.startsWith("quaero_gateway_tail_bytes_total{") && l.contains("topic=\"" + Topics.JOB_EVENTS + "\""))
+                .findFirst().ifPresent(l -> bytes.put(gateway.name(), Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+        }
+        return bytes;
+    }
+
     private long delivered() {
         return clients.stream().mapToLong(c -> c.lines().size()).sum();
     }
 
     private int partitionOf(UUID job) throws Exception {
         return job(job).path("partition").asInt();
+    }
+
+    /** The job's partition, known once its worker's first event is stored. */
+    private int awaitPartition(UUID job) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> job(job).has("partition"));
+        try {
+            return partitionOf(job);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private int leaderOf(UUID job) throws Exception {

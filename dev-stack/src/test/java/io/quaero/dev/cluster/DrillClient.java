@@ -48,9 +48,13 @@ final class DrillClient implements AutoCloseable {
     private volatile boolean complete;
     private volatile String failure;
 
-    DrillClient(HttpClient http, String balancer, UUID job) {
+    /**
+     * @param partition the job's partition, carried in the URL as the job page does, so the
+     *                  balancer routes every viewer of a partition to the same gateway
+     */
+    DrillClient(HttpClient http, String balancer, UUID job, int partition) {
         this.http = http;
-        this.stream = URI.create(balancer + "/api/jobs/" + job + "/logs/stream?limit=1000");
+        this.stream = URI.create(balancer + "/api/jobs/" + job + "/logs/stream?limit=1000&partition=" + partition);
         this.thread = Thread.ofVirtual().name("drill client " + job).start(this::run);
     }
 
