@@ -78,10 +78,12 @@ public final class Balancer {
             # Written by Balancer (./quaero cluster, tests): the local processes, and nginx's own files in the run directory.
             upstream gateway {
             %s    keepalive 64;
+                keepalive_timeout 5s;
             }
             upstream gateway_by_partition {
                 hash $arg_partition consistent;
             %s    keepalive 64;
+                keepalive_timeout 5s;
             }
             upstream jobs { server 127.0.0.1:%d; keepalive 16; }
             upstream web  { server 127.0.0.1:%d; keepalive 16; }

@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import io.quaero.infra.DataDirs;
-import io.quaero.infra.FreePorts;
 import io.quaero.infra.KafkaNode;
 import io.quaero.infra.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
@@ -207,7 +206,7 @@ public final class Cluster implements AutoCloseable {
      */
     public synchronized Node addGateway() throws Exception {
         String name = "gateway-" + (gatewayPorts.size() + 1);
-        int port = FreePorts.pick();
+        int port = ClusterPorts.pickOne();
         Node gateway = service(name, "stream-gateway-service", "QUAERO_GATEWAY_PORT", port);
         startServices(List.of(gateway));
         gatewayPorts.add(port);

@@ -1,10 +1,14 @@
 package io.quaero.dev.cluster;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import io.quaero.infra.FreePorts;
 
 /**
  * Every port of a cluster, all on loopback. An operator's cluster uses fixed ports (so a broker or
@@ -34,10 +38,22 @@ public record ClusterPorts(int balancer, List<Integer> kafka, List<Integer> cont
             18083, 18080, List.of(18082, 18182), List.of(18081, 18181, 18281));
     }
 
-    /** Free ports everywhere, for tests that run beside other things. */
+    /**
+     * Free ports everywhere, for tests that run beside other things. Taken below Linux's ephemeral
+     * range (32768 and up): a port the kernel hands out for outgoing connections — the Kafka nodes
+     * make many to each other while the cluster starts — could be taken between the pick and the
+     * bind (seen: a controller port lost that way).
+     */
     public static ClusterPorts free() {
-        return new ClusterPorts(pick(), pick(KAFKA_NODES), pick(KAFKA_NODES), pick(), pick(), pick(),
-            pick(INGEST_INSTANCES), pick(GATEWAY_INSTANCES));
+        var next = new int[] {ThreadLocalRandom.current().nextInt(20_000, 30_000)};
+        IntSupplier pick = () -> {
+            while (!isFree(next[0])) {
+                next[0]++;
+            }
+            return next[0]++;
+        };
+        return new ClusterPorts(pick.getAsInt(), pick(pick, KAFKA_NODES), pick(pick, KAFKA_NODES), pick.getAsInt(),
+            pick.getAsInt(), pick.getAsInt(), pick(pick, INGEST_INSTANCES), pick(pick, GATEWAY_INSTANCES));
     }
 
     public String kafkaBootstrap() {
@@ -50,11 +66,24 @@ public record ClusterPorts(int balancer, List<Integer> kafka, List<Integer> cont
             .flatMap(List::stream).toList();
     }
 
-    private static List<Integer> pick(int n) {
-        return IntStream.range(0, n).mapToObj(i -> pick()).toList();
+    private static List<Integer> pick(IntSupplier pick, int n) {
+        return IntStream.range(0, n).mapToObj(i -> pick.getAsInt()).toList();
     }
 
-    private static int pick() {
-        return FreePorts.pick();
+    /** One more free port below the ephemeral range (a gateway added to a running cluster). */
+    static int pickOne() {
+        int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+        while (!isFree(port)) {
+            port++;
+        }
+        return port;
+    }
+
+    private static boolean isFree(int port) {
+        try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

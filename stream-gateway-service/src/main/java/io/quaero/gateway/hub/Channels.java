@@ -240,8 +240,11 @@ public final class Channels {
         dispatched = positions.clone();
         long now = System.nanoTime();
         if (demand != null) {
+            // The tail takes every partition when it (re)starts, to learn where each ends; those no
+            // stream needs count as idle for the whole delay already, so the first idle check
+            // (within a second) lets them go: on demand from the start, not after a minute.
             for (int p = 0; p < dispatched.length; p++) {
-                demand.taken(p, now);
+                demand.taken(p, demand.needed(p) ? now : now - releaseAfterNanos);
             }
         }
         notifyAll();
