@@ -29,7 +29,8 @@ final class DrillClient implements AutoCloseable {
 
     /** EventSource's own reconnect delay is about this; the page's library backs off from it. */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
-    private static final Duration SILENCE = Duration.ofSeconds(20);
+    /** As the page's watchdog: this long without any event (pings come every 5 s), the stream is given up and reopened. */
+    private static final Duration SILENCE = Duration.ofSeconds(15);
 
     private final HttpClient http;
     private final URI stream;
@@ -39,6 +40,7 @@ final class DrillClient implements AutoCloseable {
     private final Map<String, Integer> resets = new HashMap<>();
     private volatile int reconnects;
     private volatile int refusals;
+    private volatile int silences;
     /** The server's {@code retry:} (as EventSource keeps it), else the default. */
     private volatile Duration reconnectDelay = RECONNECT_DELAY;
     private volatile long longestGapNanos;
@@ -64,7 +66,8 @@ final class DrillClient implements AutoCloseable {
         try {
             while (!complete) {
                 Map<String, String> headers = lastId == null ? Map.of() : Map.of("Last-Event-ID", lastId);
-                try (var sse = SseClient.open(http, stream, headers)) {
+                var sse = SseClient.open(http, stream, headers);
+                try {
                     if (sse.status() >= 400 && sse.status() < 500) {
                         failure = "refused with " + sse.status() + ": " + sse.body();
                         return;
@@ -80,6 +83,9 @@ final class DrillClient implements AutoCloseable {
                     while (!ended && !complete) {
                         SseFrame f = sse.next(SILENCE);
                         if (f == null) {
+                            if (!sse.ended()) {
+                                silences++;
+                            }
                             ended = true;
                             continue;
                         }
@@ -117,6 +123,10 @@ final class DrillClient implements AutoCloseable {
                             default -> { }
                         }
                     }
+                } finally {
+                    // Closing an HTTP/2 stream can wait on the connection; the page's library does
+                    // not wait for the old EventSource either.
+                    Thread.ofVirtual().start(sse::close);
                 }
                 if (!complete) {
                     reconnects++;
@@ -177,6 +187,11 @@ final class DrillClient implements AutoCloseable {
     /** Streams that ended before the client was complete (it came back each time). */
     int reconnects() {
         return reconnects;
+    }
+
+    /** Streams given up after {@link #SILENCE} without an event, pings included (the page's watchdog would reopen them too). */
+    int silences() {
+        return silences;
     }
 
     /** Answers other than 200 while reconnecting (the balancer had no gateway to give). */
