@@ -37,6 +37,8 @@ final class DrillClient implements AutoCloseable {
     private final Thread thread;
 
     private final List<Long> lines = new ArrayList<>();
+    /** The event id of each line received, in the same order: what the line number must be in storage. */
+    private final List<String> ids = new ArrayList<>();
     private final Map<String, Integer> resets = new HashMap<>();
     private volatile int reconnects;
     private volatile int refusals;
@@ -44,6 +46,12 @@ final class DrillClient implements AutoCloseable {
     /** The server's {@code retry:} (as EventSource keeps it), else the default. */
     private volatile Duration reconnectDelay = RECONNECT_DELAY;
     private volatile long longestGapNanos;
+    /** {@link System#nanoTime} of the last frame received (pings included), and the last frame id. */
+    private volatile long lastFrameNanos = System.nanoTime();
+    private volatile String lastFrameId;
+    /** The last frames received, summarised, for the report of a client that did not complete. */
+    private final java.util.ArrayDeque<String> recentFrames = new java.util.ArrayDeque<>();
+    private static final int RECENT_FRAMES = 12;
     /** Lines the job has in all, once the drill knows it; until then the client keeps going. */
     private volatile long expectedLines = Long.MAX_VALUE;
     private volatile boolean sawEnd;
@@ -67,6 +75,7 @@ final class DrillClient implements AutoCloseable {
             while (!complete) {
                 Map<String, String> headers = lastId == null ? Map.of() : Map.of("Last-Event-ID", lastId);
                 var sse = SseClient.open(http, stream, headers);
+                remember("open %d (Last-Event-ID %s)".formatted(sse.status(), lastId));
                 try {
                     if (sse.status() >= 400 && sse.status() < 500) {
                         failure = "refused with " + sse.status() + ": " + sse.body();
@@ -89,30 +98,41 @@ final class DrillClient implements AutoCloseable {
                             ended = true;
                             continue;
                         }
+                        lastFrameNanos = System.nanoTime();
                         if (droppedAt != 0) {
                             longestGapNanos = Math.max(longestGapNanos, System.nanoTime() - droppedAt);
                             droppedAt = 0;
                         }
                         if (f.id() != null) {
                             lastId = f.id();
+                            lastFrameId = lastId;
                         }
                         if (f.retry() != null) {
                             reconnectDelay = Duration.ofMillis(f.retry());
                         }
                         switch (f.event()) {
-                            case SseEvents.LOGS -> take(f.data(LogsPayload.class).logs());
+                            case SseEvents.LOGS -> {
+                                List<LogEntry> logs = f.data(LogsPayload.class).logs();
+                                remember("logs id %s: %d lines %s".formatted(f.id(), logs.size(), logs.isEmpty() ? ""
+                                    : logs.getFirst().line() + ".." + logs.getLast().line()));
+                                take(logs);
+                            }
                             case SseEvents.STATUS -> {
-                                sawEnd = ended(f.data(StatusPayload.class));
+                                StatusPayload status = f.data(StatusPayload.class);
+                                remember("status " + status.job().status());
+                                sawEnd = ended(status);
                                 take(List.of());
                             }
                             case SseEvents.RESET -> {
                                 ResetPayload reset = f.data(ResetPayload.class);
+                                remember("reset " + reset.reason() + " " + reset.cursor());
                                 synchronized (this) {
                                     resets.merge(reset.reason(), 1, Integer::sum);
                                 }
                                 if (startsOver(reset.reason())) {
                                     synchronized (this) {
                                         lines.clear();
+                                        ids.clear();
                                     }
                                     lastId = null;
                                 } else if (reset.cursor() != null) {
@@ -120,7 +140,8 @@ final class DrillClient implements AutoCloseable {
                                 }
                                 ended = true;
                             }
-                            default -> { }
+                            case SseEvents.PING -> { }
+                            default -> remember(f.event() + (f.id() != null ? " id " + f.id() : ""));
                         }
                     }
                 } finally {
@@ -141,9 +162,21 @@ final class DrillClient implements AutoCloseable {
         }
     }
 
+    private synchronized void remember(String frame) {
+        if (recentFrames.size() == RECENT_FRAMES) {
+            recentFrames.removeFirst();
+        }
+        recentFrames.addLast(frame);
+    }
+
     private synchronized void take(List<LogEntry> batch) {
-        batch.forEach(l -> lines.add(l.line()));
-        complete = sawEnd && lines.size() >= expectedLines;
+        batch.forEach(l -> {
+            lines.add(l.line());
+            ids.add(l.id());
+        });
+        // A viewer that arrives after the first page's worth of lines starts where that page
+        // does (the page's has_more), as the job page does: complete once it has the last line.
+        complete = sawEnd && !lines.isEmpty() && lines.getLast() >= expectedLines;
     }
 
     private static boolean startsOver(String reason) {
@@ -162,7 +195,7 @@ final class DrillClient implements AutoCloseable {
         };
     }
 
-    /** The job ended with this many lines: the client is complete once it has them and the end. */
+    /** The job ended with this many lines: the client is complete once it has the last and the end. */
     synchronized void expect(long lines) {
         expectedLines = lines;
         take(List.of());
@@ -178,6 +211,11 @@ final class DrillClient implements AutoCloseable {
 
     synchronized List<Long> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The event ids of {@link #lines()}, in the same order. */
+    synchronized List<String> ids() {
+        return List.copyOf(ids);
     }
 
     synchronized Map<String, Integer> resets() {
@@ -197,6 +235,14 @@ final class DrillClient implements AutoCloseable {
     /** Answers other than 200 while reconnecting (the balancer had no gateway to give). */
     int refusals() {
         return refusals;
+    }
+
+    /** Where this client is, for a drill's report when it did not complete. */
+    synchronized String describe() {
+        return "%d lines (first %s, last %s), end seen: %s, reconnects %d, resets %s, last frame %d ms ago, last id %s".formatted(
+            lines.size(), lines.isEmpty() ? "-" : lines.getFirst(), lines.isEmpty() ? "-" : lines.getLast(), sawEnd,
+            reconnects, resets, Duration.ofNanos(System.nanoTime() - lastFrameNanos).toMillis(), lastFrameId)
+            + "; last frames: " + String.join(" | ", recentFrames);
     }
 
     Duration longestGap() {

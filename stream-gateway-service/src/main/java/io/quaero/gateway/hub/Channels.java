@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import io.quaero.contracts.sse.Disconnect;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -249,6 +250,9 @@ public final class Channels {
         }
         notifyAll();
         if (afterRestart) {
+            // The tail started again from each partition's end: what passed by meanwhile is in
+            // no ring, so no ring vouches for anything before the new positions.
+            releaseRings(IntStream.range(0, dispatched.length).boxed().toList());
             endAll(Disconnect.TAIL_RESTARTED);
         }
     }
@@ -328,14 +332,17 @@ public final class Channels {
                 }
             }
         }
-        if (!out.isEmpty()) {
-            for (Channel c : byKey.values()) {
-                if (c.ring() != null) {
-                    out.forEach(c.ring()::release);
-                }
+        releaseRings(out);
+        return out;
+    }
+
+    /** Every job's ring drops what it holds of {@code partitions} and vouches for nothing there until covered again. */
+    private void releaseRings(List<Integer> partitions) {
+        for (Channel c : byKey.values()) {
+            if (c.ring() != null) {
+                partitions.forEach(c.ring()::release);
             }
         }
-        return out;
     }
 
     /** The partitions the tail reads now, ascending. */

@@ -137,7 +137,11 @@ public class Hub {
 
     private Subscription join(Subscriber subscriber, Channels channels, @Nullable String key, int partition)
         throws InterruptedException {
-        var r = channels.register(key, subscriber, () -> new Ring(props.ringSize(), props.ringBytes().toBytes()), partition);
+        // The ring's partition is the first registration's: it holds the job's events from the
+        // channel's first instant (none while the job has no partition yet: every one is needed).
+        int ringPartition = partition == PartitionDemand.EVERY_PARTITION ? Ring.NO_PARTITION : partition;
+        var r = channels.register(key, subscriber, () -> new Ring(ringPartition, props.ringSize(), props.ringBytes().toBytes()),
+            partition);
         return new Subscription(subscriber, channels, key, partition, r.channel(), r.liveFrom());
     }
 

@@ -382,6 +382,11 @@ public abstract class KafkaTail implements SmartLifecycle {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Every position is set on purpose (seekToEnd, seekToBeginning). A position the broker no
+        // longer has (log truncated after an unclean failover, segments deleted) must fail the
+        // consumer, so the tail restarts and its streams resume exactly, instead of jumping to
+        // the end in silence ("latest", the default) and leaving a hole in every live stream.
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, name.replace(' ', '-'));
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) partitionCheck.toMillis());
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());

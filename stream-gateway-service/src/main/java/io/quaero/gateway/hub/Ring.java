@@ -14,25 +14,38 @@ import io.quaero.contracts.Cursor;
  * <p>The ring holds every event of the job's partition dispatched after its channel existed;
  * {@code coversFrom} is the lowest offset from which that is known to be true (the smallest tail
  * position any subscriber read after registering), and {@code evictedUpTo} the highest offset
- * pushed out. The partition is the one its first subscriber gave (the job's, from history); an
- * event of the job in another partition is not the job's yet (ingest forwards it) and stays out.
+ * pushed out. The partition is fixed when the channel is made, by its first registration (the
+ * job's, from its cursor or its row), so that the ring holds the job's events from that instant:
+ * a ring that learnt its partition later, from the first subscriber's {@link #coverFrom}, would
+ * have dropped the events dispatched in between and still vouched for them (a later viewer's
+ * bridge then skipped them, and numbered every line after too low). A ring made for a job with no
+ * partition yet vouches for nothing: its viewers bridge from Kafka. An event of the job in another
+ * partition is not the job's yet (ingest forwards it) and stays out.
  * Memory: bounded in events and in bytes ({@link Delivery#weightBytes}), whichever is reached
  * first; the oldest events leave first. At ~0.5 KB an event, the default 256 events cost ~128 KB
  * per watched job; with 64 KiB lines the byte bound (1 MB by default) keeps ~16.
  */
 final class Ring {
 
+    /** The partition of a ring made for a job with no partition yet. */
+    static final int NO_PARTITION = -1;
+
     private final Delivery[] ring;
     private final long capacityBytes;
     private int next;
     private int size;
     private long bytes;
-    /** The job's partition, once a subscriber said which; -1 before. */
-    private int partition = -1;
+    /** The job's partition, or {@link #NO_PARTITION} when it had none when the ring was made (then it holds and vouches for nothing). */
+    private final int partition;
     private long coversFrom = Long.MAX_VALUE;
     private long evictedUpTo = -1;
 
-    Ring(int capacity, long capacityBytes) {
+    /**
+     * @param partition the job's partition, or {@link #NO_PARTITION} when it has none yet
+     * @param capacity  events held at most
+     */
+    Ring(int partition, int capacity, long capacityBytes) {
+        this.partition = partition;
         this.ring = new Delivery[capacityBytes == 0 ? 0 : capacity];
         this.capacityBytes = capacityBytes;
     }
@@ -71,19 +84,14 @@ final class Ring {
 
     /**
      * Every event of the job's {@code partition} dispatched after {@code offset - 1} is in the ring
-     * (unless evicted since). The first call decides the ring's partition; one naming another is
-     * ignored (its subscriber's bridge reads Kafka instead), and so is a negative offset: the
-     * position of a partition the tail does not read ({@link Channels#NOT_TAILED}), which vouches
-     * for nothing.
+     * (unless evicted since): a subscriber read that position after registering, so the ring (made
+     * at or before its registration) has appended everything after it. Ignored for another
+     * partition than the ring's (that subscriber's bridge reads Kafka instead) and for a negative
+     * offset: the position of a partition the tail does not read ({@link Channels#NOT_TAILED}),
+     * which vouches for nothing.
      */
     synchronized void coverFrom(int partition, long offset) {
-        if (offset < 0) {
-            return;
-        }
-        if (this.partition == -1) {
-            this.partition = partition;
-        }
-        if (partition == this.partition) {
+        if (offset >= 0 && partition == this.partition) {
             coversFrom = Math.min(coversFrom, offset);
         }
     }

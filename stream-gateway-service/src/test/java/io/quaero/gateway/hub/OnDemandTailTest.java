@@ -73,7 +73,7 @@ class OnDemandTailTest {
                 assertThat(tail.dispatchedUpTo(3)).isEqualTo(Channels.NOT_TAILED);
 
                 var viewer = new Subscriber(10, 10_000);
-                var registration = channels.register("job", viewer, () -> new Ring(8, 1 << 20), 3);
+                var registration = channels.register("job", viewer, () -> new Ring(3, 8, 1 << 20), 3);
                 assertThat(registration.liveFrom()[3]).as("taken at its end: the one record there is history").isZero();
                 assertThat(tail.tailedPartitions()).containsExactly(3);
                 producer.send(new ProducerRecord<>(topic, 3, null, "after")).get();

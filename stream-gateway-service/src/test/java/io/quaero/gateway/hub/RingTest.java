@@ -19,7 +19,7 @@ class RingTest {
 
     @Test
     void servesAWindowItCoversInOffsetOrder() {
-        var w = new Ring(8, MB);
+        var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         for (long o = 10; o < 15; o++) {
             w.append(at(o));
@@ -30,7 +30,7 @@ class RingTest {
 
     @Test
     void refusesAWindowThatStartsBeforeItsCoverage() {
-        var w = new Ring(8, MB);
+        var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
         assertThat(w.slice(0, 9, 10)).isNull();
@@ -38,7 +38,7 @@ class RingTest {
 
     @Test
     void refusesAWindowWhoseStartWasEvicted() {
-        var w = new Ring(3, MB);
+        var w = new Ring(0, 3, MB);
         w.coverFrom(0, 0);
         for (long o = 0; o < 5; o++) {
             w.append(at(o));
@@ -49,8 +49,8 @@ class RingTest {
 
     @Test
     void withoutCoverageOrCapacityItServesNothing() {
-        assertThat(new Ring(8, MB).slice(0, 0, 5)).isNull();
-        var off = new Ring(0, MB);
+        assertThat(new Ring(0, 8, MB).slice(0, 0, 5)).isNull();
+        var off = new Ring(0, 0, MB);
         off.coverFrom(0, 0);
         off.append(at(0));
         assertThat(off.slice(0, 1, 1)).isEmpty();
@@ -58,7 +58,7 @@ class RingTest {
 
     @Test
     void bigLinesAreEvictedByTheirBytesBeforeTheCountIsReached() {
-        var w = new Ring(256, 4 * at(0, 64 * 1024).weightBytes());
+        var w = new Ring(0, 256, 4 * at(0, 64 * 1024).weightBytes());
         w.coverFrom(0, 0);
         for (long o = 0; o < 10; o++) {
             w.append(at(o, 64 * 1024));
@@ -68,8 +68,30 @@ class RingTest {
     }
 
     @Test
+    void holdsWhatWasDispatchedBeforeItsFirstSubscriberSaidWhereItsCoverageStarts() {
+        // The channel is made when the first viewer registers (the tail is at 9); events 10..12
+        // pass while that viewer reads the database; only then does it call coverFrom(10).
+        var w = new Ring(0, 8, MB);
+        for (long o = 10; o <= 12; o++) {
+            w.append(at(o));
+        }
+        w.coverFrom(0, 10);
+        w.append(at(13));
+        assertThat(offsets(w.slice(0, 10, 13))).as("a later viewer's bridge gets every event").containsExactly(10L, 11L, 12L, 13L);
+    }
+
+    @Test
+    void aRingMadeBeforeTheJobHadAPartitionVouchesForNothing() {
+        var w = new Ring(Ring.NO_PARTITION, 8, MB);
+        w.append(at(10));
+        w.coverFrom(0, 10);
+        w.append(at(11));
+        assertThat(w.slice(0, 10, 11)).isNull();
+    }
+
+    @Test
     void holdsOnlyTheJobsPartition() {
-        var w = new Ring(8, MB);
+        var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
         w.append(new Delivery(log(11), new Cursor(3, 11)));
@@ -77,7 +99,24 @@ class RingTest {
         assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
         assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
         w.coverFrom(3, 0);
-        assertThat(w.slice(3, 0, 12)).as("the first subscriber's partition stays the ring's").isNull();
+        assertThat(w.slice(3, 0, 12)).as("the partition it was made for stays the ring's").isNull();
+    }
+
+    @Test
+    void afterTheTailRestartsNoRingVouchesForWhatPassedWhileItWasDown() throws Exception {
+        var channels = new Channels(new Channel.Limits(1_000, MB, () -> { }));
+        channels.positioned(new long[] {9}, false);
+        var registration = channels.register("job", new Subscriber(100, MB), () -> new Ring(0, 8, MB), 0);
+        Ring ring = registration.channel().ring();
+        ring.coverFrom(0, registration.liveFrom()[0] + 1);
+        ring.append(at(10));
+        assertThat(offsets(ring.slice(0, 10, 10))).containsExactly(10L);
+
+        // Down from offset 11 to 19: the tail starts again at the end, 19.
+        channels.positioned(new long[] {19}, true);
+        ring.append(at(20));
+        assertThat(ring.slice(0, 10, 20)).as("offsets 11..19 passed by while the tail was down").isNull();
+        assertThat(ring.slice(0, 20, 20)).as("nothing is vouched for until a new subscriber covers it").isNull();
     }
 
     private static List<Long> offsets(List<Delivery> ds) {
