@@ -114,13 +114,12 @@ class Issue11TopicSettingsTest {
         service.withPropertyValues(
                 "quaero.topics.replication-factor=1",
                 "quaero.topics.job-events-partitions=3",
-                "quaero.topics.job-dispatch-partitions=2",
-                "quaero.topics.job-status-partitions=2")
+                "quaero.topics.job-dispatch-partitions=2")
             .run(context -> assertThat(context).hasNotFailed());
 
         var topics = admin.describeTopics(QUAERO_TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
         assertThat(partitions(topics)).containsExactlyInAnyOrderEntriesOf(Map.of(
-            Topics.JOB_EVENTS, 3, Topics.JOB_STATUS, 2, Topics.JOB_DISPATCH, 2, Topics.SERVICE_LOGS, 1, Topics.DEAD_LETTER, 1));
+            Topics.JOB_EVENTS, 3, Topics.JOB_STATUS, 3, Topics.JOB_DISPATCH, 2, Topics.SERVICE_LOGS, 1, Topics.DEAD_LETTER, 1));
         assertThat(topics.values()).allSatisfy(t ->
             assertThat(t.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1)));
         assertThat(minInsyncReplicas(QUAERO_TOPICS)).containsOnlyKeys(QUAERO_TOPICS).containsValues("1");
