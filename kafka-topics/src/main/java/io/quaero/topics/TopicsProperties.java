@@ -29,9 +29,13 @@ import org.springframework.kafka.config.TopicBuilder;
  *                              instances scale up to this number. Default 6, 1..1000.
  * @param jobDispatchPartitions partitions of {@code quaero.job-dispatch} when it is created; built-in
  *                              workers of one group scale up to this number. Default 6, 1..1000.
+ * @param jobStatusPartitions   partitions of {@code quaero.job-status} when it is created. Every
+ *                              gateway reads all of them and it holds only status changes, so few
+ *                              are enough; more spread its load over more brokers. Default 3, 1..1000.
  */
 @ConfigurationProperties("quaero.topics")
-public record TopicsProperties(int replicationFactor, int minInsyncReplicas, int jobEventsPartitions, int jobDispatchPartitions) {
+public record TopicsProperties(int replicationFactor, int minInsyncReplicas, int jobEventsPartitions, int jobDispatchPartitions,
+                               int jobStatusPartitions) {
 
     /** Most partitions a topic may be given here; far above what Quaero's consumers scale to. */
     static final int MAX_PARTITIONS = 1000;
@@ -52,6 +56,8 @@ public record TopicsProperties(int replicationFactor, int minInsyncReplicas, int
             "quaero.topics.job-events-partitions must be 1.." + MAX_PARTITIONS + ", was " + jobEventsPartitions);
         require(jobDispatchPartitions >= 1 && jobDispatchPartitions <= MAX_PARTITIONS,
             "quaero.topics.job-dispatch-partitions must be 1.." + MAX_PARTITIONS + ", was " + jobDispatchPartitions);
+        require(jobStatusPartitions >= 1 && jobStatusPartitions <= MAX_PARTITIONS,
+            "quaero.topics.job-status-partitions must be 1.." + MAX_PARTITIONS + ", was " + jobStatusPartitions);
     }
 
     /**
@@ -60,16 +66,18 @@ public record TopicsProperties(int replicationFactor, int minInsyncReplicas, int
      */
     @ConstructorBinding
     public TopicsProperties(@Nullable Integer replicationFactor, @Nullable Integer minInsyncReplicas,
-        @DefaultValue("6") int jobEventsPartitions, @DefaultValue("6") int jobDispatchPartitions) {
+        @DefaultValue("6") int jobEventsPartitions, @DefaultValue("6") int jobDispatchPartitions,
+        @DefaultValue("3") int jobStatusPartitions) {
         this(required(replicationFactor),
             minInsyncReplicas != null ? minInsyncReplicas : Math.min(required(replicationFactor), DEFAULT_MIN_INSYNC_REPLICAS_CAP),
-            jobEventsPartitions, jobDispatchPartitions);
+            jobEventsPartitions, jobDispatchPartitions, jobStatusPartitions);
     }
 
     /** Every Quaero topic as these settings describe it. */
     public List<NewTopic> newTopics() {
         return List.of(
             topic(Topics.JOB_EVENTS, jobEventsPartitions),
+            topic(Topics.JOB_STATUS, jobStatusPartitions),
             // One partition, and not a setting: the platform's own logs are few, and the
             // service-logs stream's cursor is a bare offset, exact only in a total order.
             topic(Topics.SERVICE_LOGS, 1),

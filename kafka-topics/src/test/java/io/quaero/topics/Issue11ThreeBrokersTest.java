@@ -27,7 +27,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  */
 class Issue11ThreeBrokersTest {
 
-    private static final List<String> QUAERO_TOPICS = List.of(Topics.JOB_EVENTS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER, Topics.JOB_DISPATCH);
+    private static final List<String> QUAERO_TOPICS = List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER,
+        Topics.JOB_DISPATCH);
 
     private static EmbeddedKafka cluster;
     private static Admin admin;

@@ -60,6 +60,9 @@ class TopicsPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("quaero.topics.replication-factor", "1", "quaero.topics.job-dispatch-partitions", "1001")))
             .rootCause()
             .hasMessage("quaero.topics.job-dispatch-partitions must be 1..1000, was 1001");
+        assertThatThrownBy(() -> bind(Map.of("quaero.topics.replication-factor", "1", "quaero.topics.job-status-partitions", "0")))
+            .rootCause()
+            .hasMessage("quaero.topics.job-status-partitions must be 1..1000, was 0");
     }
 
     @Test
@@ -67,22 +70,25 @@ class TopicsPropertiesTest {
         var settings = bind(Map.of(
             "quaero.topics.replication-factor", "3",
             "quaero.topics.job-events-partitions", "12",
-            "quaero.topics.job-dispatch-partitions", "4"));
+            "quaero.topics.job-dispatch-partitions", "4",
+            "quaero.topics.job-status-partitions", "5"));
 
         assertThat(settings.newTopics())
             .extracting(NewTopic::name, NewTopic::numPartitions, NewTopic::replicationFactor, t -> t.configs().get("min.insync.replicas"))
             .containsExactlyInAnyOrder(
                 tuple(Topics.JOB_EVENTS, 12, (short) 3, "2"),
                 tuple(Topics.JOB_DISPATCH, 4, (short) 3, "2"),
+                tuple(Topics.JOB_STATUS, 5, (short) 3, "2"),
                 tuple(Topics.SERVICE_LOGS, 1, (short) 3, "2"),
                 tuple(Topics.DEAD_LETTER, 1, (short) 3, "2"));
     }
 
     @Test
-    void jobTopicsDefaultToSixPartitions() {
+    void jobTopicsDefaultToSixPartitionsAndTheStatusTopicToThree() {
         var settings = bind(Map.of("quaero.topics.replication-factor", "1"));
 
         assertThat(settings.jobEventsPartitions()).isEqualTo(6);
         assertThat(settings.jobDispatchPartitions()).isEqualTo(6);
+        assertThat(settings.jobStatusPartitions()).isEqualTo(3);
     }
 }

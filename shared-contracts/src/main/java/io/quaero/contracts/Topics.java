@@ -33,6 +33,21 @@ public final class Topics {
     public static final String JOB_EVENTS = "quaero.job-events";
 
     /**
+     * Every job's status changes, as log-ingest stored them, for the jobs list's live feed. Key:
+     * {@link #jobKey(UUID)}, so one job's changes stay in order. Value: a
+     * {@link io.quaero.contracts.sse.JobStatusChange} as JSON ({@link
+     * io.quaero.contracts.sse.JobStatusChange#toJson()}), the same bytes the feed's {@code status}
+     * event carries as its data.
+     *
+     * <p>Written by log-ingest alone, after the transaction that stored the change has committed and
+     * before the source offsets are committed: a change is in PostgreSQL before it is here, and a
+     * crash in between publishes it again (a repeat is harmless: the later change wins). Few records
+     * (a job's status changes, not its log lines) on few partitions, so every gateway reads all of it
+     * without reading {@link #JOB_EVENTS}. Not a source of history: the database is.
+     */
+    public static final String JOB_STATUS = "quaero.job-status";
+
+    /**
      * Logs of the Quaero services themselves ({@code quaero.service-log/v1} JSON). Key: {@link
      * #serviceKey(String, String)}, so each instance's lines stay in order.
      */
@@ -52,7 +67,7 @@ public final class Topics {
 
     private Topics() {}
 
-    /** The key for {@link #JOB_EVENTS} and {@link #JOB_DISPATCH}: the job id in canonical form. */
+    /** The key for {@link #JOB_EVENTS}, {@link #JOB_STATUS} and {@link #JOB_DISPATCH}: the job id in canonical form. */
     public static String jobKey(UUID jobId) {
         return Objects.requireNonNull(jobId, "jobId").toString();
     }

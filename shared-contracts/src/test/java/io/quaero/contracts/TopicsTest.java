@@ -22,6 +22,7 @@ class TopicsTest {
     @Test
     void topicNamesAreStable() {
         assertThat(Topics.JOB_EVENTS).isEqualTo("quaero.job-events");
+        assertThat(Topics.JOB_STATUS).isEqualTo("quaero.job-status");
         assertThat(Topics.SERVICE_LOGS).isEqualTo("quaero.service-logs");
         assertThat(Topics.JOB_DISPATCH).isEqualTo("quaero.job-dispatch");
         assertThat(Topics.DEAD_LETTER).isEqualTo("quaero.dead-letter");

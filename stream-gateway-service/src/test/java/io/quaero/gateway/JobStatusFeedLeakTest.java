@@ -5,20 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.EventCodec;
-import io.quaero.contracts.event.JobState;
-import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobStatusChange;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
-import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.JobStatusTail;
 import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
@@ -53,7 +47,7 @@ class JobStatusFeedLeakTest {
     int port;
 
     @Autowired
-    JobEventTail tail;
+    JobStatusTail tail;
 
     @Autowired
     Hub hub;
@@ -84,9 +78,9 @@ class JobStatusFeedLeakTest {
             .isLessThanOrEqualTo(baselineThreads + THREAD_SLACK);
         long decoded = tail.decodedCount();
         UUID job = UUID.randomUUID();
-        var sent = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(job), new EventCodec().encode(
-            new StatusEvent(UUID.randomUUID(), job, Instant.now().truncatedTo(ChronoUnit.MICROS),
-                new JobState(JobStatus.RUNNING, 1), List.of())))).get();
+        // Where ingest publishes a stored change, so the test knows when the tail passed it.
+        var sent = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_STATUS, Topics.jobKey(job),
+            new JobStatusChange(new JobStatusChange.Job(job.toString(), "running", 1), null).toJson())).get();
         await().atMost(WAIT).until(() -> tail.dispatchedUpTo(sent.partition()) >= sent.offset());
         assertThat(tail.decodedCount()).as("records decoded once every feed left").isEqualTo(decoded);
     }

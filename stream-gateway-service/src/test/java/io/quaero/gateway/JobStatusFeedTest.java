@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -33,7 +31,7 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StepView;
-import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.JobStatusTail;
 import io.quaero.gateway.hub.Hub;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.ingest.LogIngestApplication;
@@ -50,15 +48,14 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The jobs feed ({@code /api/job-status/stream}) as a jobs list page sees it, against the real
- * broker, database and log-ingest. Its own context: {@code max-connections} is 2, so the limit is
- * reachable; pings every 500 ms, so a client that leaves is noticed quickly; and a feed may wait a
- * minute for ingest, so holding ingest back for a second is far from that bound. Every test
- * starts and ends with no connection open.
+ * broker, database and log-ingest: workers' events go to {@code quaero.job-events}, ingest stores
+ * them and publishes the status changes to {@code quaero.job-status}, which the feed reads. Its own
+ * context: {@code max-connections} is 2, so the limit is reachable; pings every 500 ms, so a client
+ * that leaves is noticed quickly. Every test starts and ends with no connection open.
  */
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"quaero.stream.max-connections=2", "quaero.stream.ping-interval=500ms",
-        "quaero.stream.feed-handover-wait=60s"})
+    properties = {"quaero.stream.max-connections=2", "quaero.stream.ping-interval=500ms"})
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class JobStatusFeedTest {
 
@@ -77,7 +74,7 @@ class JobStatusFeedTest {
     DataSource dataSource;
 
     @Autowired
-    JobEventTail tail;
+    JobStatusTail tail;
 
     @Autowired
     Hub hub;
@@ -148,7 +145,7 @@ class JobStatusFeedTest {
     }
 
     @Test
-    void whileTheFeedIsWatchedTheTailDecodesStatusEventsButNotLogLines() throws Exception {
+    void whileTheFeedIsWatchedItsTailDecodesStatusChangesOnlyNeverLogLines() throws Exception {
         UUID job = UUID.randomUUID();
         try (var feed = openFeed()) {
             long before = tail.decodedCount();
@@ -157,7 +154,8 @@ class JobStatusFeedTest {
             }
             produce(status(job, JobStatus.RUNNING, 5));
             nextStatusOf(feed, job);
-            // The status came after the 50 lines in the job's partition, so the tail passed them all.
+            // The status came after the 50 lines in the job's partition: ingest stored them all
+            // before it, and published none of them.
             assertThat(tail.decodedCount() - before).as("records decoded for the feed").isEqualTo(1);
         }
     }
@@ -174,7 +172,10 @@ class JobStatusFeedTest {
         awaitNoConnection();
 
         long before = tail.decodedCount();
-        RecordMetadata last = produce(status(job, JobStatus.RUNNING, 20));
+        // Where ingest would publish it, so the test knows when the tail passed it.
+        var change = new JobStatusChange(new JobStatusChange.Job(job.toString(), "running", 20), null);
+        RecordMetadata last = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_STATUS, Topics.jobKey(job),
+            change.toJson())).get();
         await().atMost(WAIT).until(() -> tail.dispatchedUpTo(last.partition()) >= last.offset());
         assertThat(tail.decodedCount()).as("records decoded with nobody watching").isEqualTo(before);
     }
@@ -218,44 +219,63 @@ class JobStatusFeedTest {
     }
 
     /**
-     * The page's merge is exact: a change the tail passed before the feed subscribed is not on
-     * the feed, so the stream opens (the browser's {@code open}, after which it fetches the list)
-     * only once the database holds it. Ingest is held back here by locking the job's row, which
-     * its writer must lock to store the change.
+     * The page's merge is exact without holding the stream back: a change reaches the feed only
+     * once the database holds it, so one a new feed will not bring (it passed before the feed
+     * subscribed) is in the list the page fetches once the feed is open. Ingest is held back here
+     * by locking the job's row, which its writer must lock to store the change: meanwhile the
+     * change is on no feed, and a new feed opens at once all the same.
      */
     @Test
-    void theFeedOpensOnlyOnceTheDatabaseHoldsTheChangesItWillNotBring() throws Exception {
+    void aChangeReachesTheFeedOnlyOnceTheDatabaseHoldsItAndAFeedOpensWithoutWaitingForIngest() throws Exception {
         UUID job = UUID.randomUUID();
         produce(status(job, JobStatus.PENDING, null));
         await().atMost(WAIT).until(() -> "pending".equals(storedStatus(job)));
 
-        CompletableFuture<String> seenAtOpen;
-        // Another feed viewer keeps every partition read, so the tail passes the change below
-        // before the feed under test subscribes (a gateway reads only what its streams need).
-        try (Connection lock = dataSource.getConnection(); var holder = openFeed()) {
-            await().atMost(WAIT).until(() -> hub.feedCount() == 1);
-            lock.setAutoCommit(false);
-            try (var select = lock.prepareStatement("SELECT 1 FROM jobs WHERE id = ? FOR UPDATE")) {
-                select.setObject(1, job);
-                select.executeQuery().close();
-            }
-            RecordMetadata running = produce(status(job, JobStatus.RUNNING, 70));
-            await().atMost(WAIT).until(() -> tail.dispatchedUpTo(running.partition()) >= running.offset());
-            // The tail passed the change before this feed subscribes; ingest cannot store it yet.
-            seenAtOpen = CompletableFuture.supplyAsync(() -> {
-                try (var feed = openFeed()) {
-                    return feed.status() + " " + storedStatus(job);
+        var running = change(job, "running", 70);
+        try (var watching = openFeed()) {
+            try (Connection lock = dataSource.getConnection()) {
+                lock.setAutoCommit(false);
+                try (var select = lock.prepareStatement("SELECT 1 FROM jobs WHERE id = ? FOR UPDATE")) {
+                    select.setObject(1, job);
+                    select.executeQuery().close();
                 }
-            }, task -> Thread.ofVirtual().start(task));
-            await().atMost(WAIT).until(() -> hub.feedCount() == 2);
-            // Subscribed, and held back: it does not open while ingest cannot store the change
-            // (this context lets it wait a minute, so this second is nowhere near the bound).
-            await("the feed held back while the change is not stored").during(Duration.ofSeconds(1))
-                .atMost(Duration.ofSeconds(5)).until(() -> !seenAtOpen.isDone());
-            lock.rollback();
+                produce(status(job, JobStatus.RUNNING, 70));
+                assertThat(statusesOf(watching, job, Duration.ofSeconds(2))).as("on the feed before it is stored")
+                    .doesNotContain(running);
+                long start = System.nanoTime();
+                try (var opening = openFeed()) {
+                    assertThat(opening.status()).isEqualTo(200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("open while ingest is held back")
+                        .isLessThan(Duration.ofSeconds(2));
+                }
+                lock.rollback();
+            }
+            JobStatusChange arrived;
+            do {
+                arrived = nextStatusOf(watching, job).data(JobStatusChange.class);
+            } while (!arrived.equals(running));
+            assertThat(storedStatus(job)).as("the job's status in the database when the change arrived").isEqualTo("running");
         }
-        assertThat(seenAtOpen.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("status code, and the job's status in the database")
-            .isEqualTo("200 running");
+        // A feed opened after the change passed by does not bring it: the list it fetches has it.
+        awaitNoConnection();
+        try (var later = openFeed()) {
+            assertThat(later.status()).isEqualTo(200);
+            assertThat(storedStatus(job)).isEqualTo("running");
+            assertThat(statusesOf(later, job, Duration.ofSeconds(1))).as("a change from before the feed opened").isEmpty();
+        }
+    }
+
+    /** The job's status changes that arrive on {@code feed} within {@code time}. */
+    private List<JobStatusChange> statusesOf(SseClient feed, UUID job, Duration time) throws InterruptedException {
+        List<JobStatusChange> got = new ArrayList<>();
+        long deadline = System.nanoTime() + time.toNanos();
+        for (long left = time.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            SseFrame f = feed.next(SseEvents.STATUS, Duration.ofNanos(left));
+            if (f != null && f.data(JobStatusChange.class).job().id().equals(job.toString())) {
+                got.add(f.data(JobStatusChange.class));
+            }
+        }
+        return got;
     }
 
     private String storedStatus(UUID job) {

@@ -16,10 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.sse.JobStatusChange;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.SseClient;
@@ -27,6 +32,7 @@ import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.gateway.hub.Channels;
 import io.quaero.gateway.hub.JobEventTail;
+import io.quaero.gateway.hub.JobStatusTail;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Utils;
@@ -51,7 +57,7 @@ import org.springframework.test.context.TestPropertySource;
  * to a second: a viewer's partition is taken when it subscribes (and only that one: other
  * partitions' records are not even fetched), its stream is exact although its partition was taken
  * while lines were arriving, a partition nobody watches is let go and taken again, a resume on a
- * gateway that does not read the cursor's partition is exact, and the jobs feed needs them all.
+ * gateway that does not read the cursor's partition is exact, and the jobs feed needs none of them.
  */
 @GatewayWithIngestTest
 // Pings every half second: a closed client is noticed (and its need dropped) that soon.
@@ -72,6 +78,9 @@ class OnDemandPartitionsTest {
 
     @Autowired
     JobEventTail tail;
+
+    @Autowired
+    JobStatusTail statusTail;
 
     @Autowired
     MeterRegistry meters;
@@ -240,14 +249,45 @@ class OnDemandPartitionsTest {
         }
     }
 
+    /**
+     * The jobs feed reads the small status topic, not the job events: with a feed open, this
+     * gateway reads no partition of the job events, fetches no byte of them, and the feed still
+     * gets every status change (ingest stores it, then publishes it there).
+     */
     @Test
-    void aJobsFeedWatcherMakesEveryPartitionRead() throws Exception {
+    void aJobsFeedWatcherMakesNoPartitionOfTheJobEventsReadAndStillGetsEveryStatusChange() throws Exception {
+        await().atMost(WAIT).until(statusTail::isTailing);
+        UUID job = UUID.randomUUID();
         try (var feed = SseClient.open(URI.create("http://127.0.0.1:" + port + "/api/job-status/stream"))) {
             assertThat(feed.status()).isEqualTo(200);
-            assertThat(tail.tailedPartitions()).containsExactlyElementsOf(
-                IntStream.range(0, tail.partitionCount()).boxed().toList());
+            double bytesBefore = bytesRead();
+            produce(new StatusEvent(UUID.randomUUID(), job, now(), new JobState(JobStatus.PENDING, null), List.of()));
+            produce(line(job, "between the two"));
+            produce(new StatusEvent(UUID.randomUUID(), job, now(), new JobState(JobStatus.RUNNING, 50), List.of()));
+
+            List<JobStatusChange> got = new ArrayList<>();
+            while (got.size() < 2) {
+                SseFrame f = feed.next(SseEvents.STATUS, WAIT);
+                assertThat(f).as("status changes on the feed (got %s)", got).isNotNull();
+                var change = f.data(JobStatusChange.class);
+                if (change.job().id().equals(job.toString())) {
+                    got.add(change);
+                }
+            }
+            assertThat(got).containsExactly(
+                new JobStatusChange(new JobStatusChange.Job(job.toString(), "pending", null), null),
+                new JobStatusChange(new JobStatusChange.Job(job.toString(), "running", 50), null));
+            assertThat(tail.tailedPartitions()).as("job-events partitions read with a feed open").isEmpty();
+            assertThat(bytesRead() - bytesBefore).as("job-events bytes fetched with a feed open").isZero();
+            Health health = tailHealth.health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails().get(Topics.JOB_EVENTS)).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("partitions", List.of()).containsEntry("partitionCount", 0);
+            assertThat(health.getDetails().get(Topics.JOB_STATUS)).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("partitions", IntStream.range(0, statusTail.partitionCount()).boxed().toList());
+            assertThat(meters.get("quaero.gateway.tail.bytes").tag("topic", Topics.JOB_STATUS).functionCounter().count())
+                .as("status bytes fetched").isPositive();
         }
-        await("let go once the feed is closed").atMost(RELEASED).until(() -> tail.tailedPartitions().isEmpty());
     }
 
     /** Produces lines {@code from..from+count-1} of the job and waits until ingest stored them; returns the last's place. */
@@ -276,14 +316,17 @@ class OnDemandPartitionsTest {
         return meters.get("quaero.gateway.tail.bytes").tag("topic", Topics.JOB_EVENTS).functionCounter().count();
     }
 
-    private RecordMetadata produce(LogEvent log) throws Exception {
-        return TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(log.jobId()), codec.encode(log)))
+    private RecordMetadata produce(JobEvent event) throws Exception {
+        return TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(event.jobId()), codec.encode(event)))
             .get();
     }
 
     private static LogEvent line(UUID job, String message) {
-        return new LogEvent(UUID.randomUUID(), job, Instant.now().truncatedTo(ChronoUnit.MICROS), Level.INFO, message,
-            null, null, "on-demand-test");
+        return new LogEvent(UUID.randomUUID(), job, now(), Level.INFO, message, null, null, "on-demand-test");
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private SseClient open(UUID job, String query) {

@@ -24,6 +24,7 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.ingest.intake.Forward;
 import io.quaero.ingest.intake.Forwards;
 import io.quaero.ingest.intake.RefusedRecordException;
+import io.quaero.ingest.intake.Written;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -70,15 +71,16 @@ class JobHistoryWriter {
 
     /**
      * Stores the events of the batch that are in their job's partition; returns the others, to be
-     * forwarded there.
+     * forwarded there, and the status events stored, in Kafka order, to be published once the
+     * transaction has committed (all of them, a redelivered one too: publishing it again is harmless).
      *
      * @throws RefusedRecordException for an event that cannot be made consistent: a copy that is
      *     not in its job's partition, or a job whose partition the topic no longer has
      */
     @Transactional
-    public List<Forward> write(List<Positioned<JobEvent>> batch) {
+    public Written write(List<Positioned<JobEvent>> batch) {
         if (batch.isEmpty()) {
-            return List.of();
+            return Written.NOTHING;
         }
         Map<UUID, JobCursor> jobs = registerAndLock(batch);
         List<Positioned<JobEvent>> own = new ArrayList<>(batch.size());
@@ -105,12 +107,14 @@ class JobHistoryWriter {
             elsewhere.add(new Forward(p.cursor(), home));
         }
         insertLogs(own, jobs);
+        List<StatusEvent> statusChanges = new ArrayList<>();
         for (var p : own) {
             if (p.event() instanceof StatusEvent status) {
                 mergeStatus(status, p.cursor().offset());
+                statusChanges.add(status);
             }
         }
-        return elsewhere;
+        return new Written(elsewhere, statusChanges);
     }
 
     /** A job's partition, and its numbering state while the batch is written. */

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.InvalidEventException;
+import io.quaero.contracts.event.StatusEvent;
 import io.quaero.ingest.intake.DeadLetters.Rejected;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
@@ -44,6 +45,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     published after every write of the batch succeeded and acknowledged before the listener
  *     returns, like dead letters, so an outage publishes none and a crash before the offsets are
  *     committed publishes them again (their event ids make storing the copies idempotent).</li>
+ * <li>The status events a write stored ({@link Written#statusChanges()}) go to the status topic
+ *     ({@link StatusChanges}) the same way: after every write of the batch succeeded, acknowledged
+ *     before the listener returns. So a change is stored before it is published, a poll that does
+ *     not commit (an outage, retried whole) publishes nothing, a half that rolled back publishes
+ *     nothing of its own (it decides again when split), a refused record is never published, and a
+ *     crash before the offsets are committed publishes the poll's changes again. An event set
+ *     aside to be forwarded is not stored here, so it is published once, when its copy is.</li>
  * <li>{@code ingest_progress} ends up past every record of the batch, the rejected ones included
  *     (else a rejected record at the end of a partition would keep a gateway waiting for it). It
  *     moves past a rejected record just before its dead letter is published; a crash in between
@@ -56,15 +64,17 @@ public class BatchIntake {
     private final TransactionTemplate tx;
     private final IngestProgress progress;
     private final Forwards forwardsPublisher;
+    private final StatusChanges statusChanges;
     private final DeadLetters deadLetters;
     private final LastCommits commits;
     private final IngestMetrics metrics;
 
-    BatchIntake(TransactionTemplate tx, IngestProgress progress, Forwards forwardsPublisher, DeadLetters deadLetters,
-                LastCommits commits, IngestMetrics metrics) {
+    BatchIntake(TransactionTemplate tx, IngestProgress progress, Forwards forwardsPublisher, StatusChanges statusChanges,
+                DeadLetters deadLetters, LastCommits commits, IngestMetrics metrics) {
         this.tx = tx;
         this.progress = progress;
         this.forwardsPublisher = forwardsPublisher;
+        this.statusChanges = statusChanges;
         this.deadLetters = deadLetters;
         this.commits = commits;
         this.metrics = metrics;
@@ -73,10 +83,11 @@ public class BatchIntake {
     /**
      * @param decode turns a record into what {@code write} takes; it may throw anything for a bad record
      * @param write  writes rows in the caller's transaction (this class opens and commits it) and
-     *               returns the records it left to be forwarded to another partition
+     *               returns what it left to publish: records to forward to another partition, the
+     *               status changes it stored
      */
     public <T> void store(String topic, List<ConsumerRecord<String, byte[]>> records,
-                          Function<ConsumerRecord<String, byte[]>, T> decode, Function<List<T>, List<Forward>> write) {
+                          Function<ConsumerRecord<String, byte[]>, T> decode, Function<List<T>, Written> write) {
         metrics.batch(topic, records.size(), () -> {
             List<Decoded<T>> decoded = new ArrayList<>(records.size());
             List<Rejected> rejected = new ArrayList<>();
@@ -87,12 +98,13 @@ public class BatchIntake {
                     rejected.add(new Rejected(record, invalid(e), e, DeadLetters.Kind.INVALID_EVENT));
                 }
             }
-            List<Forward> forwards = new ArrayList<>();
-            writeIsolating(topic, decoded, write, forwards, rejected);
+            var committed = new Committed(new ArrayList<>(), new ArrayList<>());
+            writeIsolating(topic, decoded, write, committed, rejected);
             if (!rejected.isEmpty()) {
                 tx.executeWithoutResult(status -> progress.record(topic, positions(records)));
             }
-            forwardsPublisher.publish(copies(records, forwards));
+            forwardsPublisher.publish(copies(records, committed.forwards()));
+            statusChanges.publish(committed.statusChanges());
             deadLetters.publish(rejected);
             commits.committed(topic);
         });
@@ -111,17 +123,26 @@ public class BatchIntake {
     private record Decoded<T>(ConsumerRecord<String, byte[]> record, T event) {
     }
 
-    private <T> void writeIsolating(String topic, List<Decoded<T>> part, Function<List<T>, List<Forward>> write,
-                                    List<Forward> forwards, List<Rejected> rejected) {
+    /** What the committed writes of a batch left to publish, gathered in Kafka order (left half before right). */
+    private record Committed(List<Forward> forwards, List<StatusEvent> statusChanges) {
+
+        void add(Written written) {
+            forwards.addAll(written.forwards());
+            statusChanges.addAll(written.statusChanges());
+        }
+    }
+
+    private <T> void writeIsolating(String topic, List<Decoded<T>> part, Function<List<T>, Written> write,
+                                    Committed committed, List<Rejected> rejected) {
         if (part.isEmpty()) {
             return;
         }
         try {
-            // Only a committed write's forwards count: a half that rolls back decides again when split.
-            forwards.addAll(tx.execute(status -> {
-                List<Forward> elsewhere = write.apply(part.stream().map(Decoded::event).toList());
+            // Only a committed write's results count: a half that rolls back decides again when split.
+            committed.add(tx.execute(status -> {
+                Written written = write.apply(part.stream().map(Decoded::event).toList());
                 progress.record(topic, positions(part.stream().map(Decoded::record).toList()));
-                return elsewhere;
+                return written;
             }));
         } catch (RuntimeException e) {
             if (WriteFailure.of(e) == WriteFailure.OUTAGE) {
@@ -132,8 +153,8 @@ public class BatchIntake {
                 return;
             }
             int half = part.size() / 2;
-            writeIsolating(topic, part.subList(0, half), write, forwards, rejected);
-            writeIsolating(topic, part.subList(half, part.size()), write, forwards, rejected);
+            writeIsolating(topic, part.subList(0, half), write, committed, rejected);
+            writeIsolating(topic, part.subList(half, part.size()), write, committed, rejected);
         }
     }
 

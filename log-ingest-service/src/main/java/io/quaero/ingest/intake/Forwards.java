@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quaero.contracts.Cursor;
@@ -64,15 +63,12 @@ public class Forwards {
         if (copies.isEmpty()) {
             return;
         }
-        var sent = new CompletableFuture<?>[copies.size()];
-        for (int i = 0; i < copies.size(); i++) {
-            Copy c = copies.get(i);
+        publisher.sendAll(copies.stream().map(c -> {
             ConsumerRecord<String, byte[]> r = c.record();
             var headers = new RecordHeaders(r.headers().toArray());
             headers.add(ForwardedHeader.NAME, ForwardedHeader.value(new Cursor(r.partition(), r.offset())));
-            sent[i] = publisher.template().send(new ProducerRecord<>(r.topic(), c.to(), r.key(), r.value(), headers));
-        }
-        CompletableFuture.allOf(sent).join();
+            return new ProducerRecord<>(r.topic(), c.to(), r.key(), r.value(), headers);
+        }).toList());
         for (Copy c : copies) {
             meters.counter("quaero.ingest.forwarded", "topic", c.record().topic()).increment();
             warnOnce(c);

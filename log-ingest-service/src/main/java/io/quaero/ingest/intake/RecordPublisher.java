@@ -1,8 +1,11 @@
 package io.quaero.ingest.intake;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
@@ -12,9 +15,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The one producer through which ingest republishes records it will not store where they are:
- * dead letters and forwarded copies. Idempotent with {@code acks=all}: a copy acknowledged is on
- * every in-sync replica before the source's offset is committed.
+ * The one producer through which ingest publishes what a poll leaves to publish before its offsets
+ * are committed: dead letters, forwarded copies and stored status changes. Idempotent with
+ * {@code acks=all}: a record acknowledged is on every in-sync replica before the source's offset is
+ * committed, and a retried send does not reorder a partition.
  */
 @Component
 class RecordPublisher implements DisposableBean {
@@ -32,6 +36,14 @@ class RecordPublisher implements DisposableBean {
 
     KafkaTemplate<String, byte[]> template() {
         return template;
+    }
+
+    /** Sends the records in the order given and waits for every acknowledgement; throws the first failure. */
+    void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        CompletableFuture.allOf(records.stream().map(template::send).toArray(CompletableFuture[]::new)).join();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.BatchIntake;
 import io.quaero.ingest.intake.RecordDecoder;
+import io.quaero.ingest.intake.Written;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -45,11 +46,11 @@ class ServiceLogListener {
     @KafkaListener(id = KafkaConfiguration.SERVICE_LOGS_LISTENER, topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
-        // One partition: nothing is ever in the wrong one, so nothing is forwarded.
+        // One partition: nothing is ever in the wrong one, so nothing is forwarded; no job status here.
         intake.store(Topics.SERVICE_LOGS, records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()),
             reads -> {
                 insert(reads);
-                return List.of();
+                return Written.NOTHING;
             });
     }
 

@@ -16,8 +16,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * JSON and SSE framing for the payloads of this package. One shared, thread-safe mapper.
  *
- * <p>Reading is strict (unknown properties fail) because its users are tests checking what the
- * gateway really sends: a renamed field must break them rather than read as absent.
+ * <p>Reading is strict (unknown properties fail): its users are tests checking what the gateway
+ * really sends, where a renamed field must break them rather than read as absent, and the gateway
+ * reading the status topic ({@link JobStatusChange#fromJson}), which passes on nothing it does not
+ * know.
  */
 public final class SseJson {
 

@@ -41,11 +41,6 @@ import org.springframework.util.unit.DataSize;
  *                       0 turns it off). Default 256.
  * @param ringBytes      the same bound in bytes per watched job; the oldest events leave first.
  *                       Default 1MB.
- * @param feedHandoverWait longest a new jobs-feed connection waits, before its response starts,
- *                       for log-ingest to store what the tail passed before it subscribed, so the
- *                       list a page fetches once the feed is open misses no change the feed will
- *                       not bring; further behind (ingest or the database down), the feed opens
- *                       anyway. 0 opens at once, without that guarantee. Default 3s.
  * @param writeDeadline  longest a write may wait for the client's socket to take it; a client
  *                       that stops reading (a frozen tab, a dead network path without a reset) is
  *                       then closed and its slot and queue freed at once, and resumes from its
@@ -74,7 +69,6 @@ public record StreamProperties(
     @DefaultValue("100000") int maxBridgeScan,
     @DefaultValue("256") int ringSize,
     @DefaultValue("1MB") DataSize ringBytes,
-    @DefaultValue("3s") Duration feedHandoverWait,
     @DefaultValue("10s") Duration writeDeadline,
     @DefaultValue("10s") Duration partitionAssignTimeout,
     @DefaultValue("60s") Duration partitionReleaseAfter) {
@@ -96,8 +90,6 @@ public record StreamProperties(
         require(ringBytes.toBytes() >= 0 && ringBytes.toBytes() <= 1L << 30,
             "quaero.stream.ring-bytes must be 0..1GB, was " + ringBytes);
         require(ringSize >= 0 && ringSize <= 100_000, "quaero.stream.ring-size must be 0..100000, was " + ringSize);
-        require(!feedHandoverWait.isNegative() && feedHandoverWait.toSeconds() <= 60,
-            "quaero.stream.feed-handover-wait must be within [0, 60s], was " + feedHandoverWait);
         require(writeDeadline.toMillis() >= 100 && writeDeadline.toMinutes() <= 5,
             "quaero.stream.write-deadline must be within [100ms, 5m], was " + writeDeadline);
         require(partitionAssignTimeout.toMillis() >= 100 && partitionAssignTimeout.toSeconds() <= 60,

@@ -16,8 +16,8 @@ import io.quaero.gateway.hub.Subscriber;
 
 /**
  * One browser's jobs feed, run on the request's virtual thread through {@link StreamLoop}: the
- * status events of each batch go out together, each as its own {@code status} event whose bytes
- * the first feed connection rendered and every other one copies ({@link Delivery#feedFrame()}).
+ * status changes of each batch go out together, each as its own {@code status} event whose bytes
+ * the tail rendered once and every feed connection copies ({@link Delivery#feedFrame()}).
  * Nothing here is per connection but the batch: no cursor, no counts, no resume; a page that
  * missed something (overflow, shutdown, a network error) fetches the list again when it reconnects.
  */

@@ -16,13 +16,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/job-status/stream}: every job's status changes as Server-Sent Events, for the
- * jobs list page, so that it never polls. No parameters: the feed is every job's status events,
+ * jobs list page, so that it never polls. No parameters: the feed is every job's status changes,
  * unfiltered (they are few next to log lines, which it never carries).
  *
  * <p>Events:
  * <ul>
- * <li>{@code status}: one per status event on {@code quaero.job-events}, the delta as the worker
- *     (or job-service, or the reaper) published it, as {@code JobStatusChange}:
+ * <li>{@code status}: one per record of {@code quaero.job-status}, which log-ingest publishes for
+ *     each status event of {@code quaero.job-events} it stored: the delta as the worker (or
+ *     job-service, or the reaper) published it, as {@code JobStatusChange}:
  *     <pre>
  * event: status
  * data: {"job":{"id":"6f1c…","status":"running","progress":40}}
@@ -34,10 +35,13 @@ import org.springframework.web.bind.annotation.RestController;
  *     event changed them (a step-only change has neither; progress can be absent with a status);
  *     {@code steps} only when steps changed, and then only those, to merge by step id. The same
  *     shape as a job stream's {@code status}, where {@code job} would be the whole state. Per job
- *     the events come in Kafka order (one job, one partition); across jobs, in the order the tail
- *     read them. They are gathered for {@code batch-interval} (150 ms) and written together: a
- *     flush holds several {@code status} events, each its own SSE event (not one array event), so
- *     each is rendered once and the same bytes go to every feed connection.</li>
+ *     the events come in Kafka order (ingest publishes a job's changes in the order of its
+ *     partition, under one key); across jobs, in the order the tail read them. A change may come
+ *     twice (ingest publishes a poll's changes again after a crash before its offsets were
+ *     committed), always again in order, so the later one still wins. They are gathered for
+ *     {@code batch-interval} (150 ms) and written together: a flush holds several {@code status}
+ *     events, each its own SSE event (not one array event), so each is rendered once and the same
+ *     bytes go to every feed connection.</li>
  * <li>{@code ping} after {@code ping-interval} (5 s) of silence.</li>
  * <li>{@code reset} {@code {"reason":"overflow"}} (no cursor) when this connection fell
  *     {@code buffer-size} events behind; then the stream ends.</li>
@@ -45,13 +49,22 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  * No event has an {@code id:}: the feed has no resume. The page should, on every EventSource
  * {@code open} (the first and each reconnect), fetch the jobs list over REST and apply the
- * {@code status} events received meanwhile on top of it, in order; later ones directly. That is
- * exact: {@code open} fires only once the database holds every change this stream will not bring
- * ({@link ListHandover}), so each change is in that list, on the stream, or both.
+ * {@code status} events received meanwhile on top of it, in order; later ones directly.
+ *
+ * <p>Why that is exact, with no wait before the response starts. The stream opens (the browser's
+ * {@code open}) only after the subscription registered; every change the status topic receives
+ * after the position the tail had then comes on the stream. Every change at or before that
+ * position was published by ingest only after the transaction that stored it had committed, so it
+ * is in the database before the page fetches its list. Each change is therefore in the list, on
+ * the stream, or both (a change stored but not yet published when the list is read comes later on
+ * the stream; applying it again is harmless). A change ingest has not stored is not on the stream
+ * either: the feed shows changes at ingest's pace (its batch cycle), and none while ingest or the
+ * database is down — the list would not show them then either.
  *
  * <p>Counts against {@code max-connections} (beyond it 503 + {@code Retry-After}, like every
- * stream). Costs nothing while no one watches; while someone does, the tail decodes only records
- * that may be status events ({@code hub.StatusPrefilter}), once for all feed connections.
+ * stream). Costs a gateway one small topic, read whether or not anyone watches (its tail decodes
+ * only while someone does, once for all feed connections), and no partition of
+ * {@code quaero.job-events}.
  */
 @RestController
 class JobStatusFeedController {
@@ -59,26 +72,21 @@ class JobStatusFeedController {
     private static final Logger log = LoggerFactory.getLogger(JobStatusFeedController.class);
 
     private final Hub hub;
-    private final ListHandover handover;
     private final StreamProperties props;
     private final StreamEnds ends;
 
-    JobStatusFeedController(Hub hub, ListHandover handover, StreamProperties props, StreamEnds ends) {
+    JobStatusFeedController(Hub hub, StreamProperties props, StreamEnds ends) {
         this.ends = ends;
         this.hub = hub;
-        this.handover = handover;
         this.props = props;
     }
 
     @GetMapping(path = "/api/job-status/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     void stream(HttpServletResponse response) throws IOException, InterruptedException {
-        // Subscribe first, then wait for ingest to store what the tail passed before: from the
-        // first byte of the response on, no change falls between the stream and the list.
-        // (The feed needs every partition read: subscribing waits until this instance's tail
-        // reads them all.)
+        // Subscribed before the response starts: from the browser's open on, every change not in
+        // the database is still to come on this stream (see the class comment).
         var subscription = hub.subscribeFeed();
         try {
-            handover.awaitStored(subscription.liveFrom(), () -> subscription.subscriber().ending() != null);
             var out = SseResponse.start(response, "quaero job status feed");
             Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props).run();
             ends.record(StreamEnds.Stream.FEED, end);

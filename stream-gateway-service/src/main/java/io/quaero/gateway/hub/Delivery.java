@@ -12,19 +12,18 @@ import io.quaero.contracts.sse.JobStatusChange;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseJson;
-import io.quaero.contracts.sse.StepView;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One decoded event handed to the connections of a channel, with its Kafka position: a log line
- * (of a job, or of a service) or a job's status change.
+ * (of a job, or of a service), a job's status event (for the job's viewers), or a status change
+ * of the status topic (for the jobs feed).
  *
  * <p>A line's entry JSON (all but its line number, which each connection adds) is made once, by
  * the first connection that sends it, and shared by the others: with a hundred viewers of a job,
- * serialising per connection was most of the gateway's CPU (see docs/BENCHMARKS.md). A status
- * event's frame for the jobs feed is made the same way: it is the same for every feed connection,
- * so it is a whole SSE frame. The race to make either is benign: every thread computes the same
- * bytes.
+ * serialising per connection was most of the gateway's CPU (see docs/BENCHMARKS.md). The race to
+ * make it is benign: every thread computes the same bytes. A status change's frame for the jobs
+ * feed is the same for every feed connection, so it is a whole SSE frame, made once by the tail.
  */
 public final class Delivery {
 
@@ -41,31 +40,49 @@ public final class Delivery {
     private final @Nullable Line line;
     private final @Nullable StatusEvent status;
     private final int weightBytes;
+    private final byte @Nullable [] feedFrame;
     private volatile byte[] entryWithoutLine;
-    private volatile byte[] feedFrame;
 
     /** A job's event at {@code cursor} of the job events. */
     public Delivery(JobEvent event, Cursor cursor) {
         this(cursor, event.timestamp(), event instanceof LogEvent log ? new Line(log.eventId().toString(), log.timestamp(),
             log.level(), log.message(), log.stepId(), log.stepName(), log.source()) : null,
-            event instanceof StatusEvent s ? s : null);
+            event instanceof StatusEvent s ? s : null, null);
     }
 
     /** A service's log line at {@code offset} of the (one-partition) service logs. */
     public static Delivery of(ServiceLogEvent event, long offset) {
         return new Delivery(new Cursor(0, offset), event.timestamp(), new Line(event.eventId().toString(), event.timestamp(),
-            event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null);
+            event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null, null);
     }
 
-    private Delivery(Cursor cursor, Instant timestamp, @Nullable Line line, @Nullable StatusEvent status) {
+    /**
+     * A job's status change at {@code cursor} of the status topic, for the jobs feed.
+     *
+     * @param publishedAt when ingest published it (the record's timestamp)
+     */
+    public static Delivery feed(JobStatusChange change, Cursor cursor, Instant publishedAt) {
+        return new Delivery(cursor, publishedAt, null, null, SseJson.frame(SseEvents.STATUS, null, change));
+    }
+
+    private Delivery(Cursor cursor, Instant timestamp, @Nullable Line line, @Nullable StatusEvent status,
+                     byte @Nullable [] feedFrame) {
         this.cursor = cursor;
         this.timestamp = timestamp;
         this.line = line;
         this.status = status;
-        long chars = line != null
-            ? line.message().length() + length(line.stepId()) + length(line.stepName()) + length(line.source())
-            : status.steps().stream().mapToLong(s -> 64 + s.id().length() + length(s.name())).sum();
-        this.weightBytes = (int) Math.min(Integer.MAX_VALUE, FIXED_BYTES + 4 * chars);
+        this.feedFrame = feedFrame;
+        long bytes;
+        if (feedFrame != null) {
+            // Only the frame is kept.
+            bytes = feedFrame.length;
+        } else {
+            long chars = line != null
+                ? line.message().length() + length(line.stepId()) + length(line.stepName()) + length(line.source())
+                : status.steps().stream().mapToLong(s -> 64 + s.id().length() + length(s.name())).sum();
+            bytes = 4 * chars;
+        }
+        this.weightBytes = (int) Math.min(Integer.MAX_VALUE, FIXED_BYTES + bytes);
     }
 
     private static int length(@Nullable String s) {
@@ -86,7 +103,7 @@ public final class Delivery {
         return line;
     }
 
-    /** The status change, or null for a log line. */
+    /** The job's status event, or null for a log line or a feed's status change. */
     public @Nullable StatusEvent status() {
         return status;
     }
@@ -113,20 +130,11 @@ public final class Delivery {
     }
 
     /**
-     * This (status) event as a whole {@code status} frame of the jobs feed: the delta as Kafka
-     * carried it, naming its job even when only steps changed ({@link JobStatusChange}).
+     * This (feed) change as a whole {@code status} frame of the jobs feed: the delta as the status
+     * topic carried it, naming its job even when only steps changed ({@link JobStatusChange}). The
+     * same bytes for every feed connection.
      */
     public byte[] feedFrame() {
-        byte[] frame = feedFrame;
-        if (frame == null) {
-            var job = status.job();
-            var change = new JobStatusChange(
-                new JobStatusChange.Job(status.jobId().toString(), job == null ? null : job.status().wireName(),
-                    job == null ? null : job.progress()),
-                status.steps().stream().map(s -> new StepView(s.id(), s.name(), s.status().wireName())).toList());
-            frame = SseJson.frame(SseEvents.STATUS, null, change);
-            feedFrame = frame;
-        }
-        return frame;
+        return feedFrame;
     }
 }

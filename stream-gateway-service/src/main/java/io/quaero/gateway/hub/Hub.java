@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every stream this instance serves subscribes here: a job's channel, the jobs feed, or the
- * service logs. The hub owns the channels of both tailed topics ({@link Channels}: the hand-over
+ * service logs. The hub owns the channels of the tailed topics ({@link Channels}: the hand-over
  * lock), the connection budget ({@code max-connections}, shared by all streams), each
  * connection's bounded queue, the jobs' rings, and what storage refused after the tail passed it.
  */
@@ -31,6 +31,7 @@ public class Hub {
     static final int REJECTED_REMEMBERED = 1_024;
 
     private final Channels jobEvents;
+    private final Channels jobStatus;
     private final Channels serviceLogs;
     private final AtomicInteger connections = new AtomicInteger();
     private final StreamProperties props;
@@ -51,6 +52,8 @@ public class Hub {
         var limits = new Channel.Limits(props.maxLimit(), LogPages.MAX_PAGE_BYTES, this::batchOpened);
         // The job events are read per partition on demand: a gateway reads what its viewers need.
         this.jobEvents = Channels.onDemand(limits, props.partitionAssignTimeout(), props.partitionReleaseAfter());
+        // The status topic is small: every partition stays read, like the service logs.
+        this.jobStatus = new Channels(limits);
         this.serviceLogs = new Channels(limits);
     }
 
@@ -84,12 +87,11 @@ public class Hub {
     }
 
     /**
-     * Subscribes to every job's status changes (the jobs feed). The feed needs every partition read:
-     * while a feed is open here, this instance reads the whole topic (a follow-up moves the feed to
-     * a small status topic of its own).
+     * Subscribes to every job's status changes (the jobs feed): the status topic's all-records
+     * channel. No partition of the job events is needed for it.
      */
     public Subscription subscribeFeed() throws InterruptedException {
-        return subscribe(jobEvents, null, PartitionDemand.EVERY_PARTITION);
+        return subscribe(jobStatus, null, PartitionDemand.EVERY_PARTITION);
     }
 
     /** Subscribes to the service logs. */
@@ -184,12 +186,18 @@ public class Hub {
         // this one already takes it along (then that tick finds nothing, which costs nothing).
         batchOpen.set(false);
         jobEvents.tick();
+        jobStatus.tick();
         serviceLogs.tick();
     }
 
     /** The channels the job-events tail feeds. */
     Channels jobEvents() {
         return jobEvents;
+    }
+
+    /** The channels the job-status tail feeds: the jobs feed's. */
+    Channels jobStatus() {
+        return jobStatus;
     }
 
     /** The channels the service-logs tail feeds. */
@@ -261,7 +269,7 @@ public class Hub {
 
     /** Feed connections open on this instance. */
     public int feedCount() {
-        return jobEvents.all().subscribers().size();
+        return jobStatus.all().subscribers().size();
     }
 
     /** Streams of every kind open on this instance. */

@@ -1,13 +1,11 @@
 package io.quaero.gateway.hub;
 
-import io.quaero.contracts.sse.Disconnect;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
-import io.quaero.contracts.event.StatusEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
@@ -15,17 +13,14 @@ import org.springframework.stereotype.Component;
 /**
  * The live tail of {@link Topics#JOB_EVENTS} for this gateway instance (see {@link KafkaTail}).
  * It reads a partition only while this instance's streams need it (its {@link Channels} are
- * {@link Channels#onDemand on demand}: a job's viewers need its partition, the jobs feed and a job
- * with no partition yet need every one), and for {@code partition-release-after} after.
+ * {@link Channels#onDemand on demand}: a job's viewers need its partition, a job with no partition
+ * yet needs every one), and for {@code partition-release-after} after. The jobs feed needs none:
+ * it reads the status topic ({@link JobStatusTail}).
  *
  * <p>For each record it looks the key up in its {@link Channels} first and skips the value of jobs
- * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. While
- * someone watches the jobs feed (the all-records channel), a record of any job whose bytes may be a
- * status event ({@link StatusPrefilter}: one pass, no allocation) is decoded too; log lines, nearly
- * all records, fail that check and stay undecoded. Each record is decoded at most once, and the
- * one {@link Delivery} goes to the job's viewers and, if it is a status event, to the feed. A
- * decoded event is offered to each connection's bounded queue; the tail never waits for a
- * connection. A record the rules reject ({@link LiveRules}: the ones ingest applies, so a line
+ * nobody here watches, so the cost of an unwatched job is a map lookup, not a JSON decode. Each
+ * watched record is decoded once, and the one {@link Delivery} goes to the job's viewers: offered
+ * to each connection's bounded queue; the tail never waits for a connection. A record the rules reject ({@link LiveRules}: the ones ingest applies, so a line
  * that will never be stored is never shown or counted) is skipped and counted here; ingest sends
  * it to the dead-letter topic.
  */
@@ -43,7 +38,7 @@ public class JobEventTail extends KafkaTail {
         this.rules = rules;
     }
 
-    /** Record values this tail has decoded since it started (only watched jobs' and the feed's). */
+    /** Record values this tail has decoded since it started (only watched jobs'). */
     public long decodedCount() {
         return decoded.sum();
     }
@@ -55,8 +50,7 @@ public class JobEventTail extends KafkaTail {
             return;
         }
         Channel job = channels.channel(record.key());
-        boolean forFeed = channels.anyWatchingAll() && StatusPrefilter.mayBeStatus(value);
-        if (job == null && !forFeed) {
+        if (job == null) {
             return;
         }
         JobEvent event;
@@ -67,12 +61,6 @@ public class JobEventTail extends KafkaTail {
             skip(record, e.getMessage());
             return;
         }
-        var delivery = new Delivery(event, new Cursor(record.partition(), record.offset()));
-        if (job != null) {
-            job.deliver(delivery);
-        }
-        if (forFeed && event instanceof StatusEvent) {
-            channels.all().deliver(delivery);
-        }
+        job.deliver(new Delivery(event, new Cursor(record.partition(), record.offset())));
     }
 }

@@ -35,7 +35,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code running} tells apart), and the loop takes it at its end and publishes that position
  * before its next poll; a partition nobody has needed for the release delay is let go (looked for
  * at most once a second, from the poll loop: no timer of its own). Without demand
- * (the service logs, the dead letters: small topics) every partition stays read.
+ * (the job status, the service logs, the dead letters: small topics) every partition stays read.
  *
  * <p>The hand-over to new subscribers is exact: the tail moves its position and dispatches each
  * record under its {@link Channels}' lock, under which a subscriber also registers and reads the

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * thread-safe: used only under the {@link Channels} lock.
  *
  * <p>A registration needs one partition (a job whose partition is known: from its cursor or its
- * row) or every partition ({@link #EVERY_PARTITION}: the jobs feed, and a job with no partition yet,
- * whose first event may land in any). Each registration counts once until it leaves. "Last
+ * row) or every partition ({@link #EVERY_PARTITION}: a job with no partition yet, whose first event
+ * may land in any). Each registration counts once until it leaves. "Last
  * needed" is stamped when a partition's last registration leaves, when the last every-partition
  * registration leaves, and when the tail takes the partition, so a partition the tail took at
  * start (or for a viewer who left at once) is still kept for the whole release delay.

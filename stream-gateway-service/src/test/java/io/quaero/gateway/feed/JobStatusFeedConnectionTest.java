@@ -14,6 +14,7 @@ import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
+import io.quaero.contracts.sse.JobStatusChange;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.hub.Batch;
@@ -28,7 +29,7 @@ class JobStatusFeedConnectionTest {
 
     private static final int BUFFER = 16;
     private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 100,
-        1000, BUFFER, DataSize.ofMegabytes(8), 100_000, 5000, 100_000, 256, DataSize.ofMegabytes(1), Duration.ofSeconds(3),
+        1000, BUFFER, DataSize.ofMegabytes(8), 100_000, 5000, 100_000, 256, DataSize.ofMegabytes(1),
         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     @Test
@@ -73,8 +74,9 @@ class JobStatusFeedConnectionTest {
         assertThat(written).endsWith("event: reset\ndata: {\"reason\":\"overflow\"}\n\n");
     }
 
+    /** The event as the status topic carries it, read at {@code offset}. */
     private static Delivery delivery(StatusEvent event, long offset) {
-        return new Delivery(event, new Cursor(0, offset));
+        return Delivery.feed(JobStatusChange.of(event), new Cursor(0, offset), Instant.now());
     }
 
     private static String text(byte[] bytes) {

@@ -1,0 +1,22 @@
+package io.quaero.ingest.intake;
+
+import java.util.List;
+
+import io.quaero.contracts.event.StatusEvent;
+
+/**
+ * What a committed write leaves to be published before the poll's offsets are committed.
+ *
+ * @param forwards      records it did not store because they belong to another partition ({@link Forwards})
+ * @param statusChanges the status events it stored, in Kafka order, for {@link StatusChanges}
+ */
+public record Written(List<Forward> forwards, List<StatusEvent> statusChanges) {
+
+    /** A write that leaves nothing to publish (the service logs). */
+    public static final Written NOTHING = new Written(List.of(), List.of());
+
+    public Written {
+        forwards = List.copyOf(forwards);
+        statusChanges = List.copyOf(statusChanges);
+    }
+}
