@@ -2,7 +2,8 @@
  * Alpine.js components of the Quaero pages, thin layers over QuaeroLogs (log-stream.js):
  *  - jobLogViewer(jobId): a job's status, steps, progress and live log, with server-side filters;
  *  - serviceLogViewer(options): the service-logs panel on every page (or the full-page view);
- *  - jobsList(): the jobs table, kept live by the job-status feed, and the run-a-job form.
+ *  - jobsList(): the jobs table, kept live by the job-status feed, and the run-a-job form;
+ *  - signIn(): the sign-in page's form; session(): the signed-in user's sign-out button.
  *
  * Log rows are rendered by QuaeroLogs.LogView (a bounded window of DOM rows, appended once per
  * animation frame), not by x-for: at thousands of lines a second, a reactive list would freeze
@@ -45,6 +46,10 @@ function debounced(fn) {
  */
 async function jsonOrError(response) {
     const body = await response.json().catch(() => ({}));
+    if (response.status === 401) {
+        // The session is gone: sign in again, then come back here.
+        QuaeroLogs.signInAgain('signed-out');
+    }
     if (!response.ok) {
         throw new Error(body.message || `HTTP ${response.status}`);
     }
@@ -169,7 +174,7 @@ function jobLogViewer(jobId) {
         async cancel() {
             this.cancelling = true;
             try {
-                await fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST' }).then(jsonOrError);
+                await fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST', headers: QuaeroLogs.csrfHeaders() }).then(jsonOrError);
             } catch (e) {
                 this.error = e.message;
             } finally {
@@ -310,11 +315,17 @@ function jobsList() {
         loadingMore: false,
         feedConnected: false,
         filters: { status: '', type: '' },
-        form: { type: '', params: {} },
+        form: { type: '', params: {}, team: '' },
+        /** The teams the signed-in user may run jobs for (a choice is shown when there are several). */
+        teams: [],
         creating: false,
         error: '',
 
         init() {
+            fetch('/api/session').then(jsonOrError).then((me) => {
+                this.teams = me.teams;
+                this.form.team = me.teams[0] || '';
+            }).catch((e) => { this.error = e.message; });
             fetch('/api/job-types').then(jsonOrError).then((types) => {
                 this.types = types;
                 if (types.length > 0) this.chooseType(types[0].type);
@@ -445,10 +456,12 @@ function jobsList() {
             this.error = '';
             try {
                 const numeric = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
+                const body = { type, params: numeric };
+                if (this.form.team) body.team = this.form.team;
                 const job = await fetch('/api/jobs', {
                     method: 'POST',
-                    headers: { 'Content-Type': 'application/json' },
-                    body: JSON.stringify({ type, params: numeric }),
+                    headers: { 'Content-Type': 'application/json', ...QuaeroLogs.csrfHeaders() },
+                    body: JSON.stringify(body),
                 }).then(jsonOrError);
                 window.location.href = `/jobs/${job.id}`;
             } catch (e) {
@@ -459,7 +472,7 @@ function jobsList() {
 
         async cancel(job) {
             try {
-                await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST' }).then(jsonOrError);
+                await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST', headers: QuaeroLogs.csrfHeaders() }).then(jsonOrError);
             } catch (e) {
                 this.error = e.message;
             }
@@ -470,5 +483,56 @@ function jobsList() {
         },
 
         formatTime(ts) { return ts ? QuaeroLogs.formatTimestamp(ts, true) : ''; },
+    };
+}
+
+/** Why the sign-in page was opened (its `reason` / `error` parameter), as the page says it. */
+const SIGN_IN_NOTICES = {
+    'signed-out': 'Your session has ended. Sign in again to go back where you were.',
+    link: 'That sign-in link has been used or has expired. Sign in with your name and password.',
+};
+
+/**
+ * The sign-in form. On success the browser goes to `next` (a path on this origin), else to the jobs.
+ * Usage: `<main x-data="signIn()">`.
+ */
+function signIn() {
+    const params = new URLSearchParams(location.search);
+    const next = params.get('next');
+    return {
+        name: '',
+        password: '',
+        busy: false,
+        error: '',
+        notice: SIGN_IN_NOTICES[params.get('reason') || params.get('error')] || '',
+
+        async submit() {
+            this.busy = true;
+            this.error = '';
+            try {
+                const response = await fetch('/api/session', {
+                    method: 'POST',
+                    headers: { 'Content-Type': 'application/json', ...QuaeroLogs.csrfHeaders() },
+                    body: JSON.stringify({ name: this.name, password: this.password }),
+                });
+                const body = await response.json().catch(() => ({}));
+                if (!response.ok) throw new Error(body.message || `HTTP ${response.status}`);
+                // Only a path here: a link must not send the browser to another site.
+                location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/jobs');
+            } catch (e) {
+                this.error = e.message;
+                this.busy = false;
+            }
+        },
+    };
+}
+
+/** The signed-in user's corner of the top bar. Usage: `<div x-data="session()">`. */
+function session() {
+    return {
+        async signOut() {
+            await fetch('/api/session', { method: 'DELETE', headers: QuaeroLogs.csrfHeaders() }).catch(() => null);
+            location.assign('/signin');
+        },
     };
 }

@@ -315,8 +315,11 @@ const QuaeroLogs = (function () {
             };
             source.onerror = () => {
                 this.o.onDown?.();
-                // CONNECTING: the browser retries by itself, with Last-Event-ID. CLOSED: it gave up.
-                if (source.readyState === 2 && this.source === source) this.reopenLater();
+                // CONNECTING: the browser retries by itself, with Last-Event-ID. CLOSED: it gave up
+                // (a refusal: 401 once the session is gone, 5xx while the service is down).
+                if (source.readyState === 2 && this.source === source) {
+                    sessionGone().then((gone) => { if (!gone && this.source === source) this.reopenLater(); });
+                }
             };
             this.heard();
         }
@@ -354,6 +357,11 @@ const QuaeroLogs = (function () {
 
         reset(payload) {
             const rule = WIRE.disconnects[payload.reason];
+            if (rule?.reconnect === 'sign-in') {
+                this.close();
+                signInAgain(payload.reason);
+                return;
+            }
             if (rule?.reconnect === 'never') {
                 // What was asked for does not exist: coming back would not change that.
                 this.close();
@@ -373,6 +381,45 @@ const QuaeroLogs = (function () {
                 this.open(cursor);
             }
         }
+    }
+
+    /**
+     * The page's session ended (signed out, expired, revoked): off to the sign-in page, which
+     * brings the user back here afterwards. Never a silent loop of refused reconnects.
+     * @param {string} reason why, shown on the sign-in page
+     */
+    function signInAgain(reason) {
+        const back = location.pathname + location.search + location.hash;
+        location.assign(`/signin?reason=${encodeURIComponent(reason)}&next=${encodeURIComponent(back)}`);
+    }
+
+    /**
+     * The headers a request that changes something needs besides its own: the CSRF token, read
+     * from the XSRF-TOKEN cookie and sent back in X-XSRF-TOKEN (another site can make the browser
+     * send the cookie, never read it).
+     * @returns {Object<string, string>}
+     */
+    function csrfHeaders() {
+        const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
+        return match ? { 'X-XSRF-TOKEN': decodeURIComponent(match[1]) } : {};
+    }
+
+    /**
+     * After a refused (re)connect: if the reason is that the session is gone, sign in again;
+     * otherwise the caller's back-off goes on. One request per refusal, never on a schedule.
+     * @returns {Promise<boolean>} true when the page is leaving to sign in
+     */
+    async function sessionGone() {
+        try {
+            const response = await fetch('/api/session', { headers: { Accept: 'application/json' } });
+            if (response.status === 401) {
+                signInAgain('signed-out');
+                return true;
+            }
+        } catch (e) {
+            // The server is unreachable: that is the back-off's business.
+        }
+        return false;
     }
 
     /**
@@ -810,10 +857,14 @@ const QuaeroLogs = (function () {
             source.onerror = () => {
                 this.send({ type: 'state', open: false });
                 // CONNECTING: the browser comes back by itself, with the last id (every cursor).
-                // CLOSED: it gave up (503 when the gateway is full): try again later.
+                // CLOSED: it gave up (503 when the gateway is full, 401 once the session is gone):
+                // sign in again, or try again later.
                 if (source.readyState === 2 && this.eventSource === source) {
-                    this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));
-                    this.retryDelay = Math.min(this.retryDelay * 2, defaults.maxReconnectDelayMs);
+                    sessionGone().then((gone) => {
+                        if (gone || this.eventSource !== source) return;
+                        this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));
+                        this.retryDelay = Math.min(this.retryDelay * 2, defaults.maxReconnectDelayMs);
+                    });
                 }
             };
         }
@@ -974,6 +1025,8 @@ const QuaeroLogs = (function () {
 
     return {
         defaults,
+        csrfHeaders,
+        signInAgain,
         createStream,
         createServiceStream,
         buildQueryParams,

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.quaero.infra.DataDirs;
 import io.quaero.infra.InfraSettings;
 import io.quaero.infra.Infrastructure;
+import io.quaero.jobs.accounts.DevAdmin;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -65,7 +66,7 @@ public final class DevStack {
             infra.close();
             System.out.println("Quaero dev stack stopped.");
         }));
-        printWhereEverythingIs(infra, httpPort, dataDir);
+        printWhereEverythingIs(infra, httpPort, dataDir, context.getBean(DevAdmin.class).signInPath());
     }
 
     private static Map<String, Object> springProperties(Infrastructure infra, int httpPort) {
@@ -74,20 +75,23 @@ public final class DevStack {
         return p;
     }
 
-    private static void printWhereEverythingIs(Infrastructure infra, int httpPort, Path dataDir) {
+    private static void printWhereEverythingIs(Infrastructure infra, int httpPort, Path dataDir, String signInPath) {
         var e = infra.endpoints();
         System.out.printf("""
 
             ==============================================================
              Quaero dev stack is up.
+               Open this to sign in as admin (one use, valid 1 hour):
+                 http://localhost:%d%s
                Browser, REST API and streams:  http://localhost:%d/
                Kafka bootstrap:                %s
                PostgreSQL:                     %s (user %s)
                Data:                           %s
-             Try:  curl -N http://localhost:%d/api/jobs/<job-id>/logs/stream
+             Scripts: set QUAERO_DEV_ADMIN_TOKEN before starting, then
+               curl -N -H "Authorization: Bearer $QUAERO_DEV_ADMIN_TOKEN" http://localhost:%d/api/jobs/<job-id>/logs/stream
              Ctrl-C stops everything.
             ==============================================================
-            %n""", httpPort, e.kafkaBootstrap(), e.jdbcUrl(), e.dbUser(), dataDir, httpPort);
+            %n""", httpPort, signInPath, httpPort, e.kafkaBootstrap(), e.jdbcUrl(), e.dbUser(), dataDir, httpPort);
     }
 
     private static void requireFree(String variable, int port) {

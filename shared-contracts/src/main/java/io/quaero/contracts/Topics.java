@@ -48,6 +48,12 @@ public final class Topics {
     public static final String JOB_STATUS = "quaero.job-status";
 
     /**
+     * On a {@link #JOB_STATUS} record: the team of the job (UTF-8), so a gateway sends each change
+     * only to feeds of that team's members (and admins). Absent for a job with no team.
+     */
+    public static final String TEAM_HEADER = "quaero-team";
+
+    /**
      * Logs of the Quaero services themselves ({@code quaero.service-log/v1} JSON). Key: {@link
      * #serviceKey(String, String)}, so each instance's lines stay in order.
      */

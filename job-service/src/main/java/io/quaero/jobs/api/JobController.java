@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.quaero.access.Caller;
+import io.quaero.access.Names;
 import io.quaero.contracts.JobStatus;
 import io.quaero.jobs.catalog.JobCatalog;
 import io.quaero.jobs.catalog.JobType;
@@ -15,6 +17,7 @@ import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.dispatch.JobDispatcher;
 import io.quaero.jobs.store.Executor;
 import io.quaero.jobs.store.JobPage;
+import io.quaero.jobs.store.JobRecord;
 import io.quaero.jobs.store.JobStore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -35,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class JobController {
 
-    private static final Set<String> REQUEST_FIELDS = Set.of("type", "executor", "params");
+    private static final Set<String> REQUEST_FIELDS = Set.of("type", "executor", "params", "team");
     /** Type names: readable in URLs and logs, for built-in and external types alike. */
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -54,6 +57,8 @@ class JobController {
     /**
      * {@code {"type": "demo", "params": {...}}} runs a built-in type; {@code "executor":
      * "external"} creates a job that the caller's own program runs (any type name, free params).
+     * {@code "team"} is whose job it is: one of the caller's teams (any team for an admin); it may
+     * be left out when the caller has exactly one.
      */
     @PostMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobJson> create(@RequestBody JsonNode body) {
@@ -93,7 +98,8 @@ class JobController {
         if (paramsJson.getBytes(StandardCharsets.UTF_8).length > props.maxParamsBytes()) {
             throw new BadRequestException("params", "params must be at most " + props.maxParamsBytes() + " bytes of JSON");
         }
-        JobJson job = JobJson.of(dispatcher.create(type, executor, paramsJson), true);
+        String team = team(text(body, "team"), Caller.require());
+        JobJson job = JobJson.of(dispatcher.create(type, executor, paramsJson, team), true);
         return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
     }
 
@@ -122,22 +128,50 @@ class JobController {
                 throw new BadRequestException("before", e.getMessage() + "; use the next_cursor of the previous page");
             }
         }
-        JobPage page = store.list(status, type, size, after);
+        Caller caller = Caller.require();
+        JobPage page = store.list(status, type, size, after, caller.isAdmin() ? null : caller.teams());
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("jobs", page.jobs().stream().map(j -> JobJson.of(j, false)).toList());
         body.put("next_cursor", page.next() == null ? null : page.next().text());
         return body;
     }
 
+    /** Another team's job is not found, as one that does not exist: its id says nothing. */
     @GetMapping(path = "/api/jobs/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobJson get(@PathVariable UUID id) {
-        return JobJson.of(store.find(id).orElseThrow(() -> new JobNotFoundException(id)), true);
+        return JobJson.of(visible(id), true);
     }
 
     /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. */
     @PostMapping(path = "/api/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobJson> cancel(@PathVariable UUID id) {
+        visible(id);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(dispatcher.cancel(id), true));
+    }
+
+    /** The job, if the caller may see it (its team's member, or an admin). */
+    private JobRecord visible(UUID id) {
+        Caller caller = Caller.require();
+        return store.find(id).filter(j -> caller.sees(j.team())).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    /** The team a new job belongs to: the one asked for, if the caller may create for it, else the caller's only team. */
+    private static String team(@Nullable String asked, Caller caller) {
+        if (asked == null) {
+            if (caller.teams().size() == 1) {
+                return caller.teams().iterator().next();
+            }
+            throw new BadRequestException("team", caller.teams().isEmpty()
+                ? "team is required (you belong to no team: an admin can name any)"
+                : "team is required: one of " + new java.util.TreeSet<>(caller.teams()));
+        }
+        if (!caller.sees(asked)) {
+            throw new BadRequestException("team", "team must be one of yours: " + new java.util.TreeSet<>(caller.teams()));
+        }
+        if (!Names.TEAM.matcher(asked).matches()) {
+            throw new BadRequestException("team", "team must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        return asked;
     }
 
     @GetMapping(path = "/api/job-types", produces = MediaType.APPLICATION_JSON_VALUE)

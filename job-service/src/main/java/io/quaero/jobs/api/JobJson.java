@@ -17,6 +17,7 @@ import io.quaero.jobs.store.JobRecord;
  *
  * @param steps    in the order they first appeared; omitted in lists
  * @param reason   why job-service ended the job itself (lost worker, idle external job, cancel)
+ * @param team     the team whose members see the job (absent for a job first seen in events: admins only)
  * @param partition the job's partition of {@code quaero.job-events}, where its events are read
  *                 from: where its first event landed; omitted until it has one (an external job
  *                 whose worker has published nothing yet)
@@ -26,6 +27,7 @@ public record JobJson(
     UUID id,
     String type,
     String executor,
+    String team,
     @JsonRawValue String params,
     String status,
     Integer progress,
@@ -45,7 +47,7 @@ public record JobJson(
 
     static JobJson of(JobRecord job, boolean withSteps) {
         String self = "/api/jobs/" + job.id();
-        return new JobJson(job.id(), job.type(), job.executor() == null ? null : job.executor().wireName(),
+        return new JobJson(job.id(), job.type(), job.executor() == null ? null : job.executor().wireName(), job.team(),
             job.paramsJson(), job.status(), job.progress(), job.cancelRequestedAt() != null, job.worker(), job.reason(),
             job.createdAt(), job.startedAt(), job.finishedAt(), job.updatedAt(), job.partition(),
             withSteps ? job.steps().stream().map(s -> new Step(s.id(), s.name(), s.status())).toList() : null,

@@ -2,10 +2,10 @@ package io.quaero.jobs.api;
 
 import java.util.UUID;
 
-/** No job with this id: 404. */
-public final class JobNotFoundException extends RuntimeException {
+/** No job with this id, or one of another team: 404. */
+public final class JobNotFoundException extends NotFoundException {
 
     public JobNotFoundException(UUID id) {
-        super("no job " + id);
+        super("id", "no job " + id);
     }
 }

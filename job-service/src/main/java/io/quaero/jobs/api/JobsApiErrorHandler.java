@@ -1,5 +1,6 @@
 package io.quaero.jobs.api;
 
+import io.quaero.contracts.ApiError;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.events.JobPartitions;
 import org.slf4j.Logger;
@@ -51,8 +52,8 @@ class JobsApiErrorHandler {
     }
 
     @ExceptionHandler
-    ResponseEntity<ApiError> notFound(JobNotFoundException e) {
-        return json(HttpStatus.NOT_FOUND, new ApiError("not_found", "id", e.getMessage()));
+    ResponseEntity<ApiError> notFound(NotFoundException e) {
+        return json(HttpStatus.NOT_FOUND, new ApiError("not_found", e.field(), e.getMessage()));
     }
 
     @ExceptionHandler

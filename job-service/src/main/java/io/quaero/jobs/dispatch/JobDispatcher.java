@@ -49,16 +49,16 @@ public class JobDispatcher {
      * row alone says it is pending.
      */
     @Transactional
-    public JobRecord create(String type, Executor executor, String paramsJson) {
+    public JobRecord create(String type, Executor executor, String paramsJson, String team) {
         UUID id = UUID.randomUUID();
-        store.insert(id, type, executor, paramsJson);
+        store.insert(id, type, executor, paramsJson, team);
         if (executor == Executor.BUILTIN) {
             var landed = JobEvents.await(events.status(id, null, JobStatus.PENDING, 0, List.of()), props.publishTimeout());
             partitions.settle(id, landed);
             JobEvents.await(events.run(id, type, paramsJson), props.publishTimeout());
         }
         try (var ignored = JobMdc.put(id)) {
-            log.info("job {} created: type {}, {} executor", id, type, executor.wireName());
+            log.info("job {} created: type {}, {} executor, team {}", id, type, executor.wireName(), team);
         }
         return store.find(id).orElseThrow();
     }

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param paramsJson the parameters as a JSON object
  * @param partition  the job's partition of {@code quaero.job-events}: where its first event
  *                   landed; null until it has one
+ * @param team       the team whose members see the job; null for a job first seen in events (admins only)
  * @param steps      in the order they first appeared; empty in list pages
  */
 public record JobRecord(
@@ -31,6 +32,7 @@ public record JobRecord(
     @Nullable Instant finishedAt,
     Instant updatedAt,
     @Nullable Integer partition,
+    @Nullable String team,
     List<StepRecord> steps) {
 
     /** One step of a job, as merged by ingest from status events. */

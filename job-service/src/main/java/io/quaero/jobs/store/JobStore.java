@@ -31,7 +31,7 @@ public class JobStore {
 
     private static final String COLUMNS = """
         id, type, executor, params::text AS params, status, progress, cancel_requested_at, worker, reason,
-        created_at, started_at, finished_at, updated_at, kafka_partition""";
+        created_at, started_at, finished_at, updated_at, kafka_partition, team""";
 
     private final JdbcTemplate jdbc;
 
@@ -39,10 +39,10 @@ public class JobStore {
         this.jdbc = jdbc;
     }
 
-    /** Creates a pending job; the caller publishes its command in the same transaction. */
-    public JobRecord insert(UUID id, String type, Executor executor, String paramsJson) {
-        jdbc.update("INSERT INTO jobs (id, type, executor, params) VALUES (?, ?, ?, ?::jsonb)",
-            id, type, executor.wireName(), paramsJson);
+    /** Creates a pending job of {@code team}; the caller publishes its command in the same transaction. */
+    public JobRecord insert(UUID id, String type, Executor executor, String paramsJson, String team) {
+        jdbc.update("INSERT INTO jobs (id, type, executor, params, team) VALUES (?, ?, ?, ?::jsonb, ?)",
+            id, type, executor.wireName(), paramsJson, team);
         return find(id).orElseThrow();
     }
 
@@ -75,13 +75,22 @@ public class JobStore {
         JobRecord job = rows.getFirst();
         return Optional.of(new JobRecord(job.id(), job.type(), job.executor(), job.paramsJson(), job.status(),
             job.progress(), job.cancelRequestedAt(), job.worker(), job.reason(), job.createdAt(), job.startedAt(),
-            job.finishedAt(), job.updatedAt(), job.partition(), steps));
+            job.finishedAt(), job.updatedAt(), job.partition(), job.team(), steps));
     }
 
-    /** Jobs newest first, optionally of one status and/or type, starting after {@code after}. */
-    public JobPage list(@Nullable String status, @Nullable String type, int limit, JobPage.@Nullable Position after) {
+    /**
+     * Jobs newest first, optionally of one status and/or type, starting after {@code after}.
+     *
+     * @param teams only these teams' jobs; null for every job (an admin)
+     */
+    public JobPage list(@Nullable String status, @Nullable String type, int limit, JobPage.@Nullable Position after,
+                        java.util.@Nullable Set<String> teams) {
         var sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");
         List<Object> args = new ArrayList<>();
+        if (teams != null) {
+            sql.append(" AND team = ANY (?)");
+            args.add(teams.toArray(String[]::new));
+        }
         if (status != null) {
             sql.append(" AND status = ?");
             args.add(status);
@@ -272,6 +281,7 @@ public class JobStore {
             instant(rs, "finished_at"),
             instant(rs, "updated_at"),
             (Integer) rs.getObject("kafka_partition", Integer.class),
+            rs.getString("team"),
             List.of());
     }
 

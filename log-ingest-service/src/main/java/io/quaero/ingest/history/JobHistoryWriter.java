@@ -25,6 +25,7 @@ import io.quaero.ingest.intake.Forward;
 import io.quaero.ingest.intake.Forwards;
 import io.quaero.ingest.intake.RefusedRecordException;
 import io.quaero.ingest.intake.Written;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -107,11 +108,11 @@ class JobHistoryWriter {
             elsewhere.add(new Forward(p.cursor(), home));
         }
         insertLogs(own, jobs);
-        List<StatusEvent> statusChanges = new ArrayList<>();
+        List<Written.StoredStatus> statusChanges = new ArrayList<>();
         for (var p : own) {
             if (p.event() instanceof StatusEvent status) {
                 mergeStatus(status, p.cursor().offset());
-                statusChanges.add(status);
+                statusChanges.add(new Written.StoredStatus(status, jobs.get(status.jobId()).team));
             }
         }
         return new Written(elsewhere, statusChanges);
@@ -120,12 +121,15 @@ class JobHistoryWriter {
     /** A job's partition, and its numbering state while the batch is written. */
     private static final class JobCursor {
         final int partition;
+        /** Whose job it is (set by job-service at creation; null for a job first seen in events). */
+        final @Nullable String team;
         long lastLine;
         boolean changed;
 
-        JobCursor(int partition, long lastLine) {
+        JobCursor(int partition, long lastLine, @Nullable String team) {
             this.partition = partition;
             this.lastLine = lastLine;
+            this.team = team;
         }
     }
 
@@ -150,11 +154,11 @@ class JobHistoryWriter {
                 insert.executeUpdate();
             }
             try (var lock = con.prepareStatement(
-                "SELECT id, last_line, kafka_partition FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                "SELECT id, last_line, kafka_partition, team FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
                 lock.setArray(1, idArray);
                 try (var rs = lock.executeQuery()) {
                     while (rs.next()) {
-                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getInt(3), rs.getLong(2)));
+                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getInt(3), rs.getLong(2), rs.getString(4)));
                     }
                 }
             }

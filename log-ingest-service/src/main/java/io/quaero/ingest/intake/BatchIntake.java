@@ -8,7 +8,6 @@ import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.InvalidEventException;
-import io.quaero.contracts.event.StatusEvent;
 import io.quaero.ingest.intake.DeadLetters.Rejected;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
@@ -124,7 +123,7 @@ public class BatchIntake {
     }
 
     /** What the committed writes of a batch left to publish, gathered in Kafka order (left half before right). */
-    private record Committed(List<Forward> forwards, List<StatusEvent> statusChanges) {
+    private record Committed(List<Forward> forwards, List<Written.StoredStatus> statusChanges) {
 
         void add(Written written) {
             forwards.addAll(written.forwards());

@@ -5,7 +5,6 @@ import java.util.List;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quaero.contracts.Topics;
-import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobStatusChange;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.stereotype.Component;
@@ -33,11 +32,19 @@ public class StatusChanges {
             .register(meters);
     }
 
+    /** The change as the feed sends it, its job's team in the {@link Topics#TEAM_HEADER} header (none: admins only). */
+    private static ProducerRecord<String, byte[]> record(Written.StoredStatus change) {
+        var record = new ProducerRecord<>(Topics.JOB_STATUS, Topics.jobKey(change.event().jobId()),
+            JobStatusChange.of(change.event()).toJson());
+        if (change.team() != null) {
+            record.headers().add(Topics.TEAM_HEADER, change.team().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
     /** Publishes them in the order given and waits for every acknowledgement; throws if the broker does not take one. */
-    void publish(List<StatusEvent> changes) {
-        publisher.sendAll(changes.stream()
-            .map(e -> new ProducerRecord<>(Topics.JOB_STATUS, Topics.jobKey(e.jobId()), JobStatusChange.of(e).toJson()))
-            .toList());
+    void publish(List<Written.StoredStatus> changes) {
+        publisher.sendAll(changes.stream().map(StatusChanges::record).toList());
         published.increment(changes.size());
     }
 }

@@ -39,11 +39,27 @@ public enum Disconnect {
      */
     UNKNOWN_JOB("unknown-job", Notice.RESET, Reconnect.NEVER, Duration.ZERO, Duration.ZERO),
     /**
+     * A channel of a browser's shared connection asks for what the caller's role does not allow
+     * (the service logs are for admins): that channel ends, the others go on.
+     */
+    NOT_ALLOWED("not-allowed", Notice.RESET, Reconnect.NEVER, Duration.ZERO, Duration.ZERO),
+    /**
      * This gateway is shutting down: the stream ends with a {@code retry:} of a random 1-5 s and
      * EventSource comes back by itself (with {@code Last-Event-ID}), spread over the other instances
      * instead of all at once.
      */
     SHUTDOWN("shutdown", Notice.RETRY, Reconnect.RESUME, Duration.ofSeconds(1), Duration.ofSeconds(5)),
+    /**
+     * The session the stream was opened with is about to end and can be renewed: reconnect at once
+     * from the cursor; the new request renews the session cookie.
+     */
+    SESSION_RENEW("session-renew", Notice.RESET, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
+    /**
+     * The credential the stream was opened with no longer holds: the session ended (its maximum
+     * length, sign-out, a new password, a disabled user) or the API token expired or was revoked.
+     * Reconnecting would be refused: the page sends its user to sign in again, and back.
+     */
+    SIGNED_OUT("signed-out", Notice.RESET, Reconnect.SIGN_IN, Duration.ZERO, Duration.ZERO),
     /** The socket did not take a write within the write deadline: the client stopped reading. */
     WRITE_TIMEOUT("write-timeout", Notice.NONE, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
     /** A write failed: the client went away. If it comes back, it resumes from its cursor. */
@@ -65,8 +81,10 @@ public enum Disconnect {
         RESUME,
         /** Drop what it shows and start again from the newest lines (the reset carries no cursor). */
         START_OVER,
-        /** Do not come back: what was asked for does not exist. */
-        NEVER
+        /** Do not come back: what was asked for does not exist (or is not the caller's). */
+        NEVER,
+        /** Do not come back until the user has signed in again (the page sends them to sign in). */
+        SIGN_IN
     }
 
     private final String wireName;

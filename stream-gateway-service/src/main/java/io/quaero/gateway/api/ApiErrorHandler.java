@@ -1,5 +1,6 @@
 package io.quaero.gateway.api;
 
+import io.quaero.contracts.ApiError;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.quaero.gateway.hub.TooManyConnectionsException;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quaero.access.Caller;
+import io.quaero.access.Standing;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.SseEvents;
@@ -21,12 +23,13 @@ import io.quaero.gateway.hub.Subscriber;
  * Nothing here is per connection but the batch: no cursor, no counts, no resume; a page that
  * missed something (overflow, shutdown, a network error) fetches the list again when it reconnects.
  */
-record JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamProperties props) implements StreamLoop.Sink {
+record JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamProperties props, Standing standing, Caller caller)
+    implements StreamLoop.Sink {
 
     /** The live feed until the connection ends. */
     Disconnect run() throws InterruptedException {
         try {
-            return StreamLoop.run(subscriber, this, out, props);
+            return StreamLoop.run(subscriber, this, out, props, standing);
         } catch (IOException failed) {
             return SseWriter.cause(failed);
         }
@@ -36,7 +39,13 @@ record JobStatusFeedConnection(Subscriber subscriber, SseWriter out, StreamPrope
     public boolean accept(Batch batch) throws IOException {
         List<byte[]> frames = new ArrayList<>(batch.size());
         for (Delivery d : batch.deliveries()) {
-            frames.add(d.feedFrame());
+            // Only the changes of jobs this caller may see: their teams', every one for an admin.
+            if (caller.sees(d.team())) {
+                frames.add(d.feedFrame());
+            }
+        }
+        if (frames.isEmpty()) {
+            return false;
         }
         out.frames(frames);
         return !frames.isEmpty();

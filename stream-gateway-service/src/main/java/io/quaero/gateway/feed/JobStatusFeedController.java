@@ -2,6 +2,9 @@ package io.quaero.gateway.feed;
 
 import java.io.IOException;
 
+import io.quaero.access.Caller;
+import io.quaero.access.Standing;
+import io.quaero.access.Standings;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseResponse;
 import io.quaero.gateway.sse.StreamEnds;
@@ -74,21 +77,24 @@ class JobStatusFeedController {
     private final Hub hub;
     private final StreamProperties props;
     private final StreamEnds ends;
+    private final Standings standings;
 
-    JobStatusFeedController(Hub hub, StreamProperties props, StreamEnds ends) {
+    JobStatusFeedController(Hub hub, StreamProperties props, StreamEnds ends, Standings standings) {
         this.ends = ends;
+        this.standings = standings;
         this.hub = hub;
         this.props = props;
     }
 
     @GetMapping(path = "/api/job-status/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     void stream(HttpServletResponse response) throws IOException, InterruptedException {
+        Standing standing = standings.current();
         // Subscribed before the response starts: from the browser's open on, every change not in
         // the database is still to come on this stream (see the class comment).
         var subscription = hub.subscribeFeed();
         try {
             var out = SseResponse.start(response, "quaero job status feed");
-            Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props).run();
+            Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props, standing, Caller.require()).run();
             ends.record(StreamEnds.Stream.FEED, end);
             log.debug("job status feed ended: {}", end.wireName());
         } catch (IOException clientGoneBeforeStart) {

@@ -8,6 +8,7 @@ import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogQuery;
+import io.quaero.gateway.history.JobHistory;
 import io.quaero.gateway.history.LogPages;
 import io.quaero.gateway.history.ServiceHistory;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,10 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/jobs/{id}/logs} and {@code GET /api/service/logs}: one page as JSON, with the
  * same page semantics ({@code next_cursor}, {@code has_more}); {@code GET /api/jobs/{id}/logs/download}:
  * the whole filtered log as a text file. Every parameter and the job are checked before the
- * response starts, so a problem is a 4xx JSON body exactly as on the stream.
+ * response starts, so a problem is a 4xx JSON body exactly as on the stream; another team's job is
+ * a 404, as one that does not exist (the service logs are for admins: the access table).
  */
 @RestController
-record LogFetchController(LogPages pages, ServiceHistory services, StreamProperties props) {
+record LogFetchController(LogPages pages, JobHistory history, ServiceHistory services, StreamProperties props) {
 
     private static final Logger log = LoggerFactory.getLogger(LogFetchController.class);
 
@@ -48,6 +50,7 @@ record LogFetchController(LogPages pages, ServiceHistory services, StreamPropert
                                 @RequestParam(required = false) String since,
                                 @RequestParam(required = false) String before) {
         var query = PageQuery.parse(step, level, q, limit, since, before, props);
+        history.visible(id);
         LogPages.Page page = pages.page(id, query.filter(), query.start(), query.limit())
             .orElseThrow(() -> new JobNotFoundException(id));
         // Serialised by the mapper the stream uses, so the body is byte for byte what a logs event carries.
@@ -92,6 +95,7 @@ record LogFetchController(LogPages pages, ServiceHistory services, StreamPropert
                   @RequestParam(required = false) String q,
                   HttpServletResponse response) {
         var filter = LogQuery.parse(step, level, q, null, null, null, props).filter();
+        history.visible(id);
         long upTo = pages.lastOffset(id).orElseThrow(() -> new JobNotFoundException(id));
         response.setContentType("text/plain; charset=utf-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,

@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.quaero.access.Caller;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.StepView;
+import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.filter.LogFilter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,19 +39,34 @@ public class JobHistory {
     }
 
     /**
-     * The job's partition, read before a stream subscribes so that this instance's tail reads it
-     * first: one primary-key lookup, outside the snapshot (which must come after subscribing).
+     * The job's partition and team, read before anything else of it: whether the caller may see it
+     * at all, and, before a stream subscribes, the partition this instance's tail must read. One
+     * primary-key lookup, outside the snapshot (which must come after subscribing).
      *
      * @return empty when the job is unknown; a placement without a partition when no event of the
      *         job is stored yet
      */
     public Optional<Placement> placement(UUID jobId) {
-        return jdbc.query("SELECT kafka_partition FROM jobs WHERE id = ?",
-            (rs, i) -> new Placement((Integer) rs.getObject(1)), jobId).stream().findFirst();
+        return jdbc.query("SELECT kafka_partition, team FROM jobs WHERE id = ?",
+            (rs, i) -> new Placement((Integer) rs.getObject(1), rs.getString(2)), jobId).stream().findFirst();
     }
 
-    /** Where a job's events are: its partition of {@code quaero.job-events}, or null before its first is stored. */
-    public record Placement(@Nullable Integer partition) {
+    /**
+     * The job's placement if the current caller may see it (a member of its team, or an admin).
+     *
+     * @throws JobNotFoundException when there is no such job, or it is another team's: the same
+     *                              answer, so an id says nothing about another team
+     */
+    public Placement visible(UUID jobId) {
+        Caller caller = Caller.require();
+        return placement(jobId).filter(p -> caller.sees(p.team())).orElseThrow(() -> new JobNotFoundException(jobId));
+    }
+
+    /**
+     * Where a job's events are: its partition of {@code quaero.job-events}, or null before its first
+     * is stored; and whose job it is (null: a job first seen in events, admins only).
+     */
+    public record Placement(@Nullable Integer partition, @Nullable String team) {
     }
 
     /**

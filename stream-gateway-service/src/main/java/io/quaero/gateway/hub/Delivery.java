@@ -41,32 +41,36 @@ public final class Delivery {
     private final @Nullable StatusEvent status;
     private final int weightBytes;
     private final byte @Nullable [] feedFrame;
+    /** A feed change's job's team (null: a job without one, or not a feed change). */
+    private final @Nullable String team;
     private volatile byte[] entryWithoutLine;
 
     /** A job's event at {@code cursor} of the job events. */
     public Delivery(JobEvent event, Cursor cursor) {
         this(cursor, event.timestamp(), event instanceof LogEvent log ? new Line(log.eventId().toString(), log.timestamp(),
             log.level(), log.message(), log.stepId(), log.stepName(), log.source()) : null,
-            event instanceof StatusEvent s ? s : null, null);
+            event instanceof StatusEvent s ? s : null, null, null);
     }
 
     /** A service's log line at {@code offset} of the (one-partition) service logs. */
     public static Delivery of(ServiceLogEvent event, long offset) {
         return new Delivery(new Cursor(0, offset), event.timestamp(), new Line(event.eventId().toString(), event.timestamp(),
-            event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null, null);
+            event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null, null, null);
     }
 
     /**
      * A job's status change at {@code cursor} of the status topic, for the jobs feed.
      *
      * @param publishedAt when ingest published it (the record's timestamp)
+     * @param team        the job's team (null: none; only admins see it)
      */
-    public static Delivery feed(JobStatusChange change, Cursor cursor, Instant publishedAt) {
-        return new Delivery(cursor, publishedAt, null, null, SseJson.frame(SseEvents.STATUS, null, change));
+    public static Delivery feed(JobStatusChange change, Cursor cursor, Instant publishedAt, @Nullable String team) {
+        return new Delivery(cursor, publishedAt, null, null, SseJson.frame(SseEvents.STATUS, null, change), team);
     }
 
     private Delivery(Cursor cursor, Instant timestamp, @Nullable Line line, @Nullable StatusEvent status,
-                     byte @Nullable [] feedFrame) {
+                     byte @Nullable [] feedFrame, @Nullable String team) {
+        this.team = team;
         this.cursor = cursor;
         this.timestamp = timestamp;
         this.line = line;
@@ -136,5 +140,10 @@ public final class Delivery {
      */
     public byte[] feedFrame() {
         return feedFrame;
+    }
+
+    /** A feed change's job's team: a feed shows it only to that team's members and admins. */
+    public @Nullable String team() {
+        return team;
     }
 }

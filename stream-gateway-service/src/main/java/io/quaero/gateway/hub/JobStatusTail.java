@@ -1,5 +1,6 @@
 package io.quaero.gateway.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -49,7 +50,8 @@ public class JobStatusTail extends KafkaTail {
             skip(record, e.getMessage());
             return;
         }
+        var team = record.headers().lastHeader(Topics.TEAM_HEADER);
         channels.all().deliver(Delivery.feed(change, new Cursor(record.partition(), record.offset()),
-            Instant.ofEpochMilli(record.timestamp())));
+            Instant.ofEpochMilli(record.timestamp()), team == null ? null : new String(team.value(), StandardCharsets.UTF_8)));
     }
 }

@@ -30,18 +30,15 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
 
     /**
      * The partition job {@code id}'s stream needs this instance's tail to read, known before
-     * subscribing: the resume cursor's (no query; a cursor from another partition than the job's
-     * gets its reset from the snapshot), else the recorded one, else null: the job has none yet and
-     * its first event may land in any, so every partition is needed while it streams.
+     * subscribing: the resume cursor's (a cursor from another partition than the job's gets its
+     * reset from the snapshot), else the recorded one, else null: the job has none yet and its first
+     * event may land in any, so every partition is needed while it streams.
      *
-     * @throws JobNotFoundException when there is no such job (found without a cursor only; with
-     *                              one, the snapshot finds it)
+     * @throws JobNotFoundException when there is no such job, or the caller may not see it
      */
     @Nullable Integer partition(UUID id, LogQuery request) {
-        if (request.since() != null) {
-            return request.since().partition();
-        }
-        return history.placement(id).orElseThrow(() -> new JobNotFoundException(id)).partition();
+        Integer recorded = history.visible(id).partition();
+        return request.since() != null ? Integer.valueOf(request.since().partition()) : recorded;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quaero.access.Standing;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.LogEntry;
@@ -124,12 +125,12 @@ final class LogSession implements StreamLoop.Sink {
 
     /**
      * Sends the status, the stored backlog and the bridged window, then the live tail until the
-     * connection ends.
+     * connection ends (or the credential it was opened with lapses: {@code standing}).
      */
-    Disconnect run(Opening opening) throws InterruptedException {
+    Disconnect run(Opening opening, Standing standing) throws InterruptedException {
         try {
             Disconnect refused = open(opening);
-            return refused != null ? refused : StreamLoop.run(subscriber, this, out, props);
+            return refused != null ? refused : StreamLoop.run(subscriber, this, out, props, standing);
         } catch (IOException failed) {
             return SseWriter.cause(failed);
         }

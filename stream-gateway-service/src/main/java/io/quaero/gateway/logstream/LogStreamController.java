@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.quaero.access.Caller;
+import io.quaero.access.Standing;
+import io.quaero.access.Standings;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseEvents;
@@ -69,10 +72,12 @@ class LogStreamController {
     private final StreamProperties props;
     private final StreamEnds ends;
     private final Deliveries deliveries;
+    private final Standings standings;
 
     LogStreamController(Hub hub, JobStreams jobs, ServiceStreams services, StreamProperties props, StreamEnds ends,
-                        Deliveries deliveries) {
+                        Deliveries deliveries, Standings standings) {
         this.deliveries = deliveries;
+        this.standings = standings;
         this.hub = hub;
         this.jobs = jobs;
         this.services = services;
@@ -113,14 +118,22 @@ class LogStreamController {
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                 HttpServletResponse response) throws InterruptedException {
         List<ChannelRequest> requests = ChannelRequest.parse(channels, lastEventId, props);
+        Standing standing = standings.current();
+        Caller caller = Caller.require();
         Subscriber inbox = hub.connect();
         List<Hub.Subscription> joined = new ArrayList<>();
         try {
             List<ChannelRequest> open = new ArrayList<>();
             List<Hub.Subscription> opened = new ArrayList<>();
             List<ChannelRequest> unknown = new ArrayList<>();
+            List<ChannelRequest> refused = new ArrayList<>();
             List<Opening> openings = new ArrayList<>();
             for (ChannelRequest r : requests) {
+                if (r.job() == null && !caller.isAdmin()) {
+                    // The service logs are for admins; the job channels of the connection go on.
+                    refused.add(r);
+                    continue;
+                }
                 try {
                     var s = r.job() != null ? hub.joinJob(inbox, r.job(), jobs.partition(r.job(), r.query()))
                         : hub.joinServiceLogs(inbox);
@@ -138,13 +151,17 @@ class LogStreamController {
                 new SseWriter(new ChannelFrames(response.getOutputStream(), r.id()))
                     .event(SseEvents.RESET, null, ResetPayload.of(Disconnect.UNKNOWN_JOB, null));
             }
+            for (ChannelRequest r : refused) {
+                new SseWriter(new ChannelFrames(response.getOutputStream(), r.id()))
+                    .event(SseEvents.RESET, null, ResetPayload.of(Disconnect.NOT_ALLOWED, null));
+            }
             var taps = new Taps(out);
             for (int i = 0; i < open.size(); i++) {
                 var channelOut = new SseWriter(new ChannelFrames(response.getOutputStream(), open.get(i).id()));
                 taps.add(opened.get(i).channel(), open.get(i).id(), openings.get(i).session(inbox, channelOut, props, deliveries));
             }
             Disconnect end = taps.open(openings);
-            ended(StreamEnds.Stream.SHARED, end != null ? end : StreamLoop.run(inbox, taps, out, props));
+            ended(StreamEnds.Stream.SHARED, end != null ? end : StreamLoop.run(inbox, taps, out, props, standing));
         } catch (IOException failed) {
             ended(StreamEnds.Stream.SHARED, SseWriter.cause(failed));
         } finally {
@@ -156,10 +173,11 @@ class LogStreamController {
     /** One log on its own response: open it, then write it until the connection ends. */
     private void serve(HttpServletResponse response, StreamEnds.Stream kind, String comment, Hub.Subscription subscription,
                        Function<Hub.Subscription, Opening> open) throws InterruptedException {
+        Standing standing = standings.current();
         try {
             Opening opening = open.apply(subscription);
             var out = SseResponse.start(response, comment);
-            ended(kind, opening.session(subscription.subscriber(), out, props, deliveries).run(opening));
+            ended(kind, opening.session(subscription.subscriber(), out, props, deliveries).run(opening, standing));
         } catch (IOException failed) {
             ended(kind, SseWriter.cause(failed));
         } finally {

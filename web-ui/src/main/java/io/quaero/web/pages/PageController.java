@@ -2,9 +2,12 @@ package io.quaero.web.pages;
 
 import java.util.UUID;
 
+import io.quaero.access.Caller;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 
 /**
@@ -31,6 +34,18 @@ class PageController {
         model.addAttribute("nav", "jobs");
         model.addAttribute("jobId", id.toString());
         return "job";
+    }
+
+    /** Public (the access table): the form posts to {@code /api/session}, then goes back to {@code next}. */
+    @GetMapping("/signin")
+    String signIn() {
+        return "signin";
+    }
+
+    /** Who is signed in, for the layout (their name, and what only admins see). */
+    @ModelAttribute("caller")
+    @Nullable Caller caller() {
+        return Caller.current().orElse(null);
     }
 
     @GetMapping("/service-logs")

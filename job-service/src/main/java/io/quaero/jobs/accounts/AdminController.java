@@ -1,0 +1,101 @@
+package io.quaero.jobs.accounts;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.quaero.access.Directory;
+import io.quaero.access.Role;
+import io.quaero.jobs.api.BadRequestException;
+import io.quaero.jobs.api.NotFoundException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/admin/**}, for admins only (the access table in {@code access}): users with their
+ * role and teams, API tokens, one-time sign-in links. docs/SECURITY.md documents each call.
+ */
+@RestController
+class AdminController {
+
+    /** How long a one-time sign-in link made here stays valid. */
+    static final Duration LINK_LIFETIME = Duration.ofMinutes(15);
+
+    private final Accounts accounts;
+    private final Directory directory;
+
+    AdminController(Accounts accounts, Directory directory) {
+        this.accounts = accounts;
+        this.directory = directory;
+    }
+
+    /** {@code {"name", "password", "role", "teams": [...]}} → 201 and the user (no password). */
+    @PostMapping(path = "/api/admin/users", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Accounts.UserView> createUser(@RequestBody(required = false) JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("name", "password", "role", "teams"));
+        String name = fields.name("name");
+        String password = fields.password("password");
+        Role role;
+        try {
+            role = Role.fromWire(fields.required("role"));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("role", e.getMessage());
+        }
+        long id = accounts.createUser(name, password, role, fields.teams("teams"));
+        return ResponseEntity.status(HttpStatus.CREATED).body(accounts.users().stream().filter(u -> u.id() == id).findFirst().orElseThrow());
+    }
+
+    @GetMapping(path = "/api/admin/users", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, List<Accounts.UserView>> users() {
+        return Map.of("users", accounts.users());
+    }
+
+    /**
+     * {@code {"user": "name", "description": "...", "expires_in_days": 90}} → 201
+     * {@code {"token": "qt_..."}}: shown this once, stored only as a hash.
+     */
+    @PostMapping(path = "/api/admin/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, String>> createToken(@RequestBody(required = false) JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("user", "description", "expires_in_days"));
+        var user = user(fields.name("user"));
+        Long days = fields.positiveLong("expires_in_days");
+        String token = accounts.createToken(user.id(), fields.text("description"), days == null ? null : Duration.ofDays(days));
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("token", token));
+    }
+
+    @GetMapping(path = "/api/admin/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, List<Accounts.TokenView>> tokens() {
+        return Map.of("tokens", accounts.tokens());
+    }
+
+    /** Revokes a token at once on this instance, within seconds on every other. */
+    @DeleteMapping("/api/admin/tokens/{id}")
+    ResponseEntity<Void> revokeToken(@PathVariable long id) {
+        if (!accounts.revokeToken(id)) {
+            throw new NotFoundException("id", "no API token " + id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    /** {@code {"user": "name"}} → {@code {"link": "/api/session/link?token=..."}}, spent on first use, valid 15 minutes. */
+    @PostMapping(path = "/api/admin/signin-links", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, String>> signInLink(@RequestBody(required = false) JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("user"));
+        var user = user(fields.name("user"));
+        String secret = accounts.createSignInLink(user.id(), LINK_LIFETIME);
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("link", "/api/session/link?token=" + secret));
+    }
+
+    private Directory.Account user(String name) {
+        return directory.byName(name).orElseThrow(() -> new BadRequestException("user", "no user named '" + name + "'"));
+    }
+}
