@@ -40,6 +40,8 @@ Options:
 
 Environment:
   QUAERO_URL              Quaero's HTTP origin (default http://localhost:8080)
+  QUAERO_TOKEN            an API token of an operator (Authorization: Bearer); an admin makes one
+                          with POST /api/admin/tokens, the dev stack's is QUAERO_DEV_ADMIN_TOKEN
   QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)`;
 
 class UsageError extends Error {}
@@ -68,6 +70,7 @@ function readConfig(args, env) {
   return {
     help: values.help ?? false,
     url: (env.QUAERO_URL || 'http://localhost:8080').replace(/\/+$/, ''),
+    token: env.QUAERO_TOKEN || '',
     brokers: (env.QUAERO_KAFKA_BOOTSTRAP || 'localhost:9092').split(',').map((b) => b.trim()).filter(Boolean),
     lines: wholeNumber('--lines', values.lines ?? '30', 3, 100_000),
     delayMs: wholeNumber('--delay-ms', values['delay-ms'] ?? '100', 0, 60_000),
@@ -87,12 +90,13 @@ function wholeNumber(name, text, min, max) {
 // Quaero REST API
 
 /** POST /api/jobs; resolves to the created job ({id, status, links, ...}) or throws with the API's error. */
-async function createJob(url, type, params) {
+async function createJob(url, token, type, params) {
   let response;
+  const auth = token ? { Authorization: `Bearer ${token}` } : {};
   try {
     response = await fetch(`${url}/api/jobs`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...auth },
       body: JSON.stringify({ type, executor: 'external', params }),
       signal: AbortSignal.timeout(15_000),
     });
@@ -398,7 +402,7 @@ async function main() {
       console.error(`node-worker: cannot watch ${JOB_DISPATCH_TOPIC} for cancels (${e.message}); running without`);
     }
 
-    const job = await createJob(config.url, config.type, { lines: config.lines, delay_ms: config.delayMs });
+    const job = await createJob(config.url, config.token, config.type, { lines: config.lines, delay_ms: config.delayMs });
     jobId = job.id;
     console.log(`job id: ${jobId}`);
     console.log(`job page: ${config.url}/jobs/${jobId}`);

@@ -55,6 +55,8 @@ Options:
 
 Environment:
   QUAERO_URL              Quaero's HTTP origin (default http://localhost:8080)
+  QUAERO_TOKEN            an API token of an operator (Authorization: Bearer); an admin makes one
+                          with POST /api/admin/tokens, the dev stack's is QUAERO_DEV_ADMIN_TOKEN
   QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)"""
 
 #: Time limit of the REST call that creates the job.
@@ -97,6 +99,7 @@ def read_config(args, env):
     return {
         'help': values.help,
         'url': (env.get('QUAERO_URL') or 'http://localhost:8080').rstrip('/'),
+        'token': env.get('QUAERO_TOKEN') or '',
         'brokers': [b.strip() for b in (env.get('QUAERO_KAFKA_BOOTSTRAP') or 'localhost:9092').split(',') if b.strip()],
         'lines': whole_number('--lines', values.lines, 3, 100_000),
         'delay_ms': whole_number('--delay-ms', values.delay_ms, 0, 60_000),
@@ -114,13 +117,16 @@ def whole_number(name, text, low, high):
 # ---------------------------------------------------------------------------------------------
 # Quaero REST API
 
-def create_job(url, job_type, params):
+def create_job(url, token, job_type, params):
     """POST /api/jobs; returns the created job ({id, status, links, ...}) or raises with the API's error."""
+    headers = {'Content-Type': 'application/json', 'Accept': 'application/json'}
+    if token:
+        headers['Authorization'] = f'Bearer {token}'
     request = urllib.request.Request(
         f'{url}/api/jobs',
         method='POST',
         data=json.dumps({'type': job_type, 'executor': 'external', 'params': params}).encode('utf-8'),
-        headers={'Content-Type': 'application/json', 'Accept': 'application/json'},
+        headers=headers,
     )
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
@@ -520,7 +526,7 @@ def main():
             print(f'{SOURCE}: cannot watch {JOB_DISPATCH_TOPIC} for cancels ({e}); running without', file=sys.stderr)
             watcher = None
 
-        job = create_job(config['url'], config['type'], {'lines': config['lines'], 'delay_ms': config['delay_ms']})
+        job = create_job(config['url'], config['token'], config['type'], {'lines': config['lines'], 'delay_ms': config['delay_ms']})
         job_id = job['id']
         print(f'job id: {job_id}', flush=True)
         print(f"job page: {config['url']}/jobs/{job_id}", flush=True)

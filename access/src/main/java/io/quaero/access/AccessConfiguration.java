@@ -167,7 +167,7 @@ public class AccessConfiguration {
             .httpBasic(b -> b.disable())
             .logout(l -> l.disable())
             .csrf(c -> c.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfHandler)
-                .ignoringRequestMatchers(request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null))
+                .ignoringRequestMatchers(AccessConfiguration::bearer))
             .oauth2ResourceServer(o -> o.authenticationManagerResolver(quaeroAuthentication)
                 .bearerTokenResolver(quaeroTokenResolver).authenticationEntryPoint(denials).accessDeniedHandler(denials))
             .exceptionHandling(e -> e.authenticationEntryPoint(denials).accessDeniedHandler(denials))
@@ -179,6 +179,12 @@ public class AccessConfiguration {
                 .anyRequest().authenticated())
             .addFilterAfter(new Renewal(tokens, CLOCK), BearerTokenAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** True for a request that carries a bearer token: no browser adds one by itself, so it needs no CSRF token. */
+    private static boolean bearer(HttpServletRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
     /** API tokens: looked up by their hash; unknown, revoked or expired ones are refused. */
@@ -216,8 +222,8 @@ public class AccessConfiguration {
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
             Authentication a = SecurityContextHolder.getContext().getAuthentication();
-            if (a instanceof CallerAuthentication ca && ca.getCredentials() instanceof Jwt jwt
-                && request.getHeader(HttpHeaders.AUTHORIZATION) == null && tokens.dueForRenewal(jwt)) {
+            if (a instanceof CallerAuthentication ca && ca.getCredentials() instanceof Jwt jwt && !bearer(request)
+                && tokens.dueForRenewal(jwt)) {
                 SessionCookie.set(request, response, tokens.renew(jwt), clock);
             }
             chain.doFilter(request, response);

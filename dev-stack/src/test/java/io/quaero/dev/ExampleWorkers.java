@@ -1,5 +1,6 @@
 package io.quaero.dev;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -82,6 +83,7 @@ final class ExampleWorkers {
         Files.createDirectories(log.getParent());
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUAERO_URL", origin());
+        builder.environment().put("QUAERO_TOKEN", TestCallers.ADMIN_TOKEN);
         builder.environment().put("QUAERO_KAFKA_BOOTSTRAP", TestInfrastructure.shared().endpoints().kafkaBootstrap());
         return new Run(log, builder.start());
     }
@@ -326,7 +328,7 @@ final class ExampleWorkers {
     // The jobs API
 
     JsonNode getJob(UUID job) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(origin() + "/api/jobs/" + job))
+        var response = http.send(HttpRequest.newBuilder(URI.create(origin() + "/api/jobs/" + job)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json.readTree(response.body());
@@ -334,7 +336,7 @@ final class ExampleWorkers {
 
     /** {@code POST /api/jobs/{id}/cancel}; asserts the API accepted it (202). */
     void cancel(UUID job) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(origin() + "/api/jobs/" + job + "/cancel"))
+        var response = http.send(HttpRequest.newBuilder(URI.create(origin() + "/api/jobs/" + job + "/cancel")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("POST /api/jobs/%s/cancel: %s", job, response.body()).isEqualTo(202);
     }

@@ -1,5 +1,6 @@
 package io.quaero.dev;
 
+import io.quaero.access.TestCallers;
 import static io.quaero.dev.ExampleWorkers.EXAMPLES;
 import static io.quaero.dev.ExampleWorkers.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
@@ -28,6 +30,7 @@ import org.springframework.test.context.ContextConfiguration;
  * Needs {@code node} and {@code npm ci --prefix examples/node-worker}; skipped without them,
  * except in CI ({@code CI=true}), where they must be there.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = DevStackApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class NodeWorkerTest {

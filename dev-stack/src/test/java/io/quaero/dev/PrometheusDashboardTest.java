@@ -1,5 +1,6 @@
 package io.quaero.dev;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
@@ -41,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * query, run by Debian's {@code promtool} against it, is valid PromQL and returns series. A
  * renamed metric or tag fails here instead of leaving an operator with an empty panel.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = DevStackApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class PrometheusDashboardTest {
@@ -88,7 +91,7 @@ class PrometheusDashboardTest {
 
     /** A job with a stream open on it, and a record ingest must dead-letter. */
     private void makeSomethingHappen() throws Exception {
-        var created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs"))
+        var created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"demo\",\"params\":{\"pages\":5,\"delay_ms\":10}}")).build(),
             HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package io.quaero.dev;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
@@ -39,6 +41,7 @@ import org.springframework.test.context.ContextConfiguration;
  * The whole flow, as in the dev stack: an event produced to Kafka is stored by log-ingest and
  * reaches a browser-like SSE client through the stream gateway, all real, one origin.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = DevStackApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class ThinSliceTest {
@@ -117,17 +120,17 @@ class ThinSliceTest {
     @Test
     void thePagesAreServedOnTheSameOriginWithTheirScripts() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        var home = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
+        var home = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(home.statusCode()).isEqualTo(302);
         assertThat(home.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/jobs"));
-        var jobs = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs")).build(),
+        var jobs = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(jobs.statusCode()).isEqualTo(200);
         assertThat(jobs.body()).contains("x-data=\"jobsList()\"").contains("serviceLogViewer()")
             .contains("/static/js/log-stream.js").contains("/webjars/alpinejs/");
         for (String asset : java.util.List.of("/static/js/wire.js", "/static/js/log-stream.js", "/static/js/log-components.js", "/static/css/log-stream.css")) {
-            var response = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + asset)).build(),
+            var response = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + asset)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(asset).isEqualTo(200);
         }

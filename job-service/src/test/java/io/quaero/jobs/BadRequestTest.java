@@ -1,5 +1,6 @@
 package io.quaero.jobs;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -44,7 +45,7 @@ class BadRequestTest {
     void aBadJobRequestIsRefusedNamingTheFieldAndCreatesNothing(String body, int status, String field) throws Exception {
         long jobsBefore = jobs();
 
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
 
         assertThat(response.statusCode()).isEqualTo(status);
@@ -65,7 +66,7 @@ class BadRequestTest {
         POST | /api/jobs/not-a-uuid/cancel                    | 400 | id
         """)
     void aBadQueryIsRefusedNamingTheParameter(String method, String path, int status, String field) throws Exception {
-        var request = HttpRequest.newBuilder(uri(path));
+        var request = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN);
         HttpResponse<String> response = send(method.equals("GET") ? request.GET().build()
             : request.POST(HttpRequest.BodyPublishers.noBody()).build());
 
@@ -75,7 +76,7 @@ class BadRequestTest {
 
     @Test
     void aBodyThatIsNotJsonIsRefusedWith415() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("type=demo")).build());
 
         assertThat(response.statusCode()).isEqualTo(415);
@@ -85,7 +86,7 @@ class BadRequestTest {
     @Test
     void paramsOfAnExternalJobAreKeptVerbatimButBounded() throws Exception {
         String big = "x".repeat(20_000);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/jobs")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"x\",\"executor\":\"external\",\"params\":{\"blob\":\"" + big + "\"}}"))
             .build());

@@ -1,5 +1,6 @@
 package io.quaero.jobs;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -28,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * (20 s here) to renew before it judges leases again, and the job runs on. The worker is a real
  * job-service process (3 s lease); this context runs the reaper and no workers.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = {JobServiceApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {

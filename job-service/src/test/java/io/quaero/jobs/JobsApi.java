@@ -1,5 +1,6 @@
 package io.quaero.jobs;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -26,16 +27,16 @@ final class JobsApi {
     }
 
     Answer post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     Answer post(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).GET().build());
     }
 
     /** Creates a job and returns its id, checking the 201 and its Location. */

@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -103,7 +104,7 @@ class IdleStreamTest {
             long idleStart = System.nanoTime();
             // Other requests are answered meanwhile: the fetch API of the same instance.
             var fetch = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/jobs/" + finished + "/logs?limit=10")).build(),
+                URI.create("http://127.0.0.1:" + port + "/api/jobs/" + finished + "/logs?limit=10")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertThat(fetch.statusCode()).isEqualTo(200);
             Thread.sleep(IDLE);

@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -29,6 +31,7 @@ import org.springframework.test.context.ContextConfiguration;
  * is noticed quickly), and the instance is back to no connection, no feed subscription, its
  * baseline of platform threads, and no decoding for the feed.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms"})

@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -399,7 +400,7 @@ class LogFetchTest {
     }
 
     private HttpResponse<String> get(UUID job, String path, String query) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(job, path, query)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(uri(job, path, query)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).GET().build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

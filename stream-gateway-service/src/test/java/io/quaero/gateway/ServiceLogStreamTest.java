@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,7 +99,7 @@ class ServiceLogStreamTest {
             streamed = sse.next(SseEvents.LOGS, WAIT).data(LogsPayload.class);
         }
         var http = java.net.http.HttpClient.newHttpClient();
-        var body = http.send(java.net.http.HttpRequest.newBuilder(fetchUri("?level=warn&q=" + tag)).build(),
+        var body = http.send(java.net.http.HttpRequest.newBuilder(fetchUri("?level=warn&q=" + tag)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         LogsPayload fetched = io.quaero.contracts.sse.SseJson.fromJson(body, LogsPayload.class);
         assertThat(fetched.logs()).isEqualTo(streamed.logs());
@@ -107,7 +108,7 @@ class ServiceLogStreamTest {
         publish(tag, Level.FATAL, "four");
         await().atMost(WAIT).untilAsserted(() -> {
             var next = io.quaero.contracts.sse.SseJson.fromJson(http.send(java.net.http.HttpRequest.newBuilder(
-                    fetchUri("?level=warn&q=" + tag + "&since=" + fetched.nextCursor())).build(),
+                    fetchUri("?level=warn&q=" + tag + "&since=" + fetched.nextCursor())).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body(), LogsPayload.class);
             assertThat(next.logs()).extracting(LogEntry::message).containsExactly(tag + " four");
         });

@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -114,11 +115,11 @@ class SharedStreamTest {
         var http = HttpClient.newHttpClient();
         var bad = http.send(HttpRequest.newBuilder(uri("""
             [{"id":"a","job":"%s"},{"id":"b","job":"%s","level":"loud"}]""".formatted(UUID.randomUUID(), UUID.randomUUID())))
-            .build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("channels[1].level");
         var twice = http.send(HttpRequest.newBuilder(uri("""
-            [{"id":"a","service":true},{"id":"a","service":true}]""")).build(), HttpResponse.BodyHandlers.ofString());
+            [{"id":"a","service":true},{"id":"a","service":true}]""")).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(twice.statusCode()).isEqualTo(400);
         assertThat(twice.body()).contains("channels[1].id");
     }

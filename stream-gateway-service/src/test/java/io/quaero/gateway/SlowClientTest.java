@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ContextConfiguration;
@@ -62,6 +64,7 @@ import org.springframework.test.context.ContextConfiguration;
  * chunk; the client has the lines up to its last complete {@code logs} event and resumes from its
  * id. Until then the connection counts against max-connections and holds its full queue.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     // The stuck client wakes up after the healthy one read every line: a write deadline shorter

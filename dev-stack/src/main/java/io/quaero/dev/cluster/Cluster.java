@@ -59,10 +59,13 @@ public final class Cluster implements AutoCloseable {
     private final HttpClient https;
     /** {@code --name=value} settings given to every service (a drill shortens a delay this way). */
     private final List<String> serviceSettings;
+    /** Who may do what ({@link ClusterAccess}): the shared session keys, and the admin's API token. */
+    private final ClusterAccess access;
 
     private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, Path certificate,
-                    List<String> serviceSettings) {
+                    List<String> serviceSettings) throws IOException {
         this.repoRoot = repoRoot;
+        this.access = ClusterAccess.in(runDir);
         this.serviceSettings = List.copyOf(serviceSettings);
         this.runDir = runDir;
         this.ports = ports;
@@ -152,6 +155,9 @@ public final class Cluster implements AutoCloseable {
 
             ==============================================================
              Quaero cluster is up (every part its own process).
+               Open this to sign in as admin (one use, valid 15 minutes):
+                 %s
+               Admin API token (scripts: Authorization: Bearer ...): %s/admin-token
                Browser, REST API and streams:  %s/
                Kafka bootstrap:                %s
                PostgreSQL:                     %s (user %s)
@@ -163,10 +169,20 @@ public final class Cluster implements AutoCloseable {
                  or put your own cert.pem and key.pem in its folder)
              Ctrl-C stops everything.
             ==============================================================
-            %n""", cluster.balancerUrl(), cluster.kafkaBootstrap(), cluster.jdbcUrl(), LocalPostgres.USER,
+            %n""", cluster.signInLink(), runDir.toAbsolutePath(), cluster.balancerUrl(), cluster.kafkaBootstrap(), cluster.jdbcUrl(), LocalPostgres.USER,
             runDir.toAbsolutePath(), String.join(" ", cluster.nodes.keySet()) + " postgres",
             cluster.certificate, cluster.certificate, cluster.balancerUrl(), cluster.certificate);
         Thread.currentThread().join();
+    }
+
+    /** The admin's API token ({@code Authorization: Bearer ...}), for scripts and tests. */
+    public String adminToken() {
+        return access.adminToken();
+    }
+
+    /** A one-time sign-in link for the admin, through the balancer (the cluster prints one at start). */
+    public String signInLink() throws IOException, InterruptedException {
+        return access.signInLink(https, balancerUrl());
     }
 
     public String balancerUrl() {
@@ -278,13 +294,14 @@ public final class Cluster implements AutoCloseable {
         var command = new ArrayList<>(JavaCommand.ofJar(SERVICE_JVM, JavaCommand.serviceJar(repoRoot, module)));
         command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name));
         command.addAll(serviceSettings);
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
             "QUAERO_KAFKA_BOOTSTRAP", kafkaBootstrap(),
             "QUAERO_DB_URL", postgres.jdbcUrl(),
             "QUAERO_DB_USER", LocalPostgres.USER,
             "QUAERO_DB_PASSWORD", "",
             "QUAERO_TOPICS_REPLICATION_FACTOR", String.valueOf(ClusterPorts.KAFKA_NODES),
-            portVariable, String.valueOf(port));
+            portVariable, String.valueOf(port)));
+        env.putAll(access.environment(module));
         var node = new Node(name, command, env, runDir);
         nodes.put(name, node);
         httpPorts.put(name, port);

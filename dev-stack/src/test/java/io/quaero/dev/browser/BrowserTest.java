@@ -46,6 +46,7 @@ abstract class BrowserTest {
     @BeforeEach
     void openBrowser() {
         browser = Browser.start();
+        stack.signIn(browser);
     }
 
     @AfterEach

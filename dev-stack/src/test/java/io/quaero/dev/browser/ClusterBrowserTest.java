@@ -1,5 +1,6 @@
 package io.quaero.dev.browser;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -62,7 +63,7 @@ class ClusterBrowserTest extends BrowserTest {
         nginx.start();
         lb = "https://localhost:" + lbPort;
         var https = HttpClient.newBuilder().sslContext(LocalCertificate.trusting(cert)).build();
-        eventually(() -> status(https, lb + "/jobs") == 200);
+        eventually(() -> status(https, lb + "/signin") == 200);
     }
 
     @AfterEach
@@ -128,7 +129,8 @@ class ClusterBrowserTest extends BrowserTest {
 
     private Process startGateway(int i) throws IOException {
         return ServiceProcess.start(StreamGatewayApplication.class, TestInfrastructure.shared().endpoints(),
-            new File("target/cluster-gateway-" + i + ".log"), List.of("--server.port=" + gatewayPorts.get(i)));
+            new File("target/cluster-gateway-" + i + ".log"), List.of("--server.port=" + gatewayPorts.get(i),
+                "--quaero.access.session-keys=" + TestCallers.SESSION_KEYS));
     }
 
     private static boolean healthy(int port) {

@@ -1,5 +1,6 @@
 package io.quaero.dev.browser;
 
+import io.quaero.access.TestCallers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -74,12 +75,24 @@ final class Stack implements AutoCloseable {
         TestInfrastructure.shared().endpoints().springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
         args.add("--server.port=" + port);
         args.add("--spring.main.banner-mode=off");
+        // The dev stack's admin, with the tests' API token (as QUAERO_DEV_ADMIN_TOKEN would give it).
+        args.add("--quaero.access.dev-admin-token=" + TestCallers.ADMIN_TOKEN);
+        // Gateways started beside it (ClusterBrowserTest) check its sessions with the same keys.
+        args.add("--quaero.access.session-keys=" + TestCallers.SESSION_KEYS);
         context = new SpringApplicationBuilder(DevStackApplication.class).run(args.toArray(String[]::new));
     }
 
     /** Stops every service, as a deploy or a crash of the gateway would; the infrastructure stays. */
     void stopServices() {
         context.close();
+    }
+
+    /** Signs {@code browser} in as the dev stack's admin, through a one-time sign-in link (as a newcomer would). */
+    void signIn(Browser browser) {
+        JsonNode link = send(HttpRequest.newBuilder(URI.create(url("/api/admin/signin-links")))
+            .header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\"}")).build());
+        browser.open(url(link.get("link").stringValue()));
     }
 
     String url(String path) {
@@ -92,13 +105,13 @@ final class Stack implements AutoCloseable {
 
     /** Creates a job over REST, as the run form does. */
     UUID createJob(String json) {
-        JsonNode body = send(HttpRequest.newBuilder(URI.create(url("/api/jobs")))
+        JsonNode body = send(HttpRequest.newBuilder(URI.create(url("/api/jobs"))).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN)
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
         return UUID.fromString(body.get("id").stringValue());
     }
 
     String status(UUID job) {
-        return send(HttpRequest.newBuilder(URI.create(url("/api/jobs/" + job))).build()).get("status").stringValue();
+        return send(HttpRequest.newBuilder(URI.create(url("/api/jobs/" + job))).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build()).get("status").stringValue();
     }
 
     /** Publishes log lines of a job (made up here, as an external worker would) and waits for Kafka. */

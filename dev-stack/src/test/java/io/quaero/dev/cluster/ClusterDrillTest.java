@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.stream.LongStream;
 
 import io.quaero.contracts.Topics;
+import io.quaero.contracts.sse.SseClient;
 import io.quaero.infra.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -80,6 +81,8 @@ class ClusterDrillTest {
         cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true,
             List.of("--quaero.stream.partition-release-after=5s", "--management.endpoint.health.show-details=always"));
         https = browser();
+        // Every drill client's stream carries the cluster admin's API token.
+        SseClient.defaultHeaders(Map.of("Authorization", "Bearer " + cluster.adminToken()));
     }
 
     @AfterAll
@@ -246,7 +249,7 @@ class ClusterDrillTest {
 
     /** An external job whose events kcat publishes, partitioned by CRC32 as librdkafka does. */
     private UUID startKcatJob() throws Exception {
-        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs"))
+        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs")).header("Authorization", "Bearer " + cluster.adminToken())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"outside-load\",\"executor\":\"external\"}")).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -431,7 +434,7 @@ class ClusterDrillTest {
 
     private UUID createLoadJob(int rate) throws Exception {
         String body = "{\"type\":\"load\",\"params\":{\"rate\":" + rate + ",\"duration_s\":" + SECONDS + ",\"steps\":5,\"error_every\":1000}}";
-        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs"))
+        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs")).header("Authorization", "Bearer " + cluster.adminToken())
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
@@ -439,7 +442,7 @@ class ClusterDrillTest {
     }
 
     private JsonNode job(UUID job) throws Exception {
-        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs/" + job)).build(),
+        var response = https.send(HttpRequest.newBuilder(URI.create(cluster.balancerUrl() + "/api/jobs/" + job)).header("Authorization", "Bearer " + cluster.adminToken()).build(),
             HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }

@@ -34,6 +34,12 @@ public final class SseClient implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .build();
 
+    /**
+     * Headers every stream opened by this JVM carries unless the call gives its own (e.g. the
+     * {@code Authorization} of a test's or a benchmark's API token): one stack, one caller.
+     */
+    private static volatile Map<String, String> defaultHeaders = Map.of();
+
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<SseFrame> frames = new LinkedBlockingQueue<>();
     private final Thread reader;
@@ -52,6 +58,11 @@ public final class SseClient implements AutoCloseable {
     /** As {@link #open(URI, Map)}, over the given client (one that trusts a test certificate, say). */
     public static SseClient open(HttpClient http, URI uri, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        defaultHeaders.forEach((name, value) -> {
+            if (headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                request.header(name, value);
+            }
+        });
         headers.forEach(request::header);
         try {
             return new SseClient(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
@@ -61,6 +72,11 @@ public final class SseClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted opening " + uri, e);
         }
+    }
+
+    /** Sets the headers every later {@link #open} call carries unless it gives its own (see {@link #defaultHeaders}). */
+    public static void defaultHeaders(Map<String, String> headers) {
+        defaultHeaders = Map.copyOf(headers);
     }
 
     public static SseClient open(URI uri) {

@@ -1,5 +1,8 @@
 package io.quaero.gateway.feed;
 
+import io.quaero.access.Caller;
+import io.quaero.access.Role;
+import io.quaero.access.Standing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -7,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
@@ -65,7 +69,8 @@ class JobStatusFeedConnectionTest {
         assertThat(subscriber.ending()).isEqualTo(Disconnect.OVERFLOW);
 
         var bytes = new ByteArrayOutputStream();
-        Disconnect end = new JobStatusFeedConnection(subscriber, new SseWriter(bytes), PROPS).run();
+        Disconnect end = new JobStatusFeedConnection(subscriber, new SseWriter(bytes), PROPS, Standing.ALWAYS,
+            new Caller(1, "admin", Role.ADMIN, Set.of(), null)).run();
 
         assertThat(end).isEqualTo(Disconnect.OVERFLOW);
         String written = text(bytes.toByteArray());
@@ -76,7 +81,7 @@ class JobStatusFeedConnectionTest {
 
     /** The event as the status topic carries it, read at {@code offset}. */
     private static Delivery delivery(StatusEvent event, long offset) {
-        return Delivery.feed(JobStatusChange.of(event), new Cursor(0, offset), Instant.now());
+        return Delivery.feed(JobStatusChange.of(event), new Cursor(0, offset), Instant.now(), "default");
     }
 
     private static String text(byte[] bytes) {
