@@ -318,7 +318,8 @@ const QuaeroLogs = (function () {
                 // CONNECTING: the browser retries by itself, with Last-Event-ID. CLOSED: it gave up
                 // (a refusal: 401 once the session is gone, 5xx while the service is down).
                 if (source.readyState === 2 && this.source === source) {
-                    sessionGone().then((gone) => { if (!gone && this.source === source) this.reopenLater(); });
+                    this.reopenLater();
+                    sessionGone();
                 }
             };
             this.heard();
@@ -405,21 +406,19 @@ const QuaeroLogs = (function () {
     }
 
     /**
-     * After a refused (re)connect: if the reason is that the session is gone, sign in again;
-     * otherwise the caller's back-off goes on. One request per refusal, never on a schedule.
-     * @returns {Promise<boolean>} true when the page is leaving to sign in
+     * After a refused (re)connect, beside the back-off: if the reason is that the session is gone
+     * (401), the page goes to sign in again instead of retrying in vain. One request per refusal,
+     * never on a schedule.
      */
     async function sessionGone() {
         try {
             const response = await fetch('/api/session', { headers: { Accept: 'application/json' } });
             if (response.status === 401) {
                 signInAgain('signed-out');
-                return true;
             }
         } catch (e) {
-            // The server is unreachable: that is the back-off's business.
+            // The server is unreachable (or this is not a browser): that is the back-off's business.
         }
-        return false;
     }
 
     /**
@@ -860,11 +859,9 @@ const QuaeroLogs = (function () {
                 // CLOSED: it gave up (503 when the gateway is full, 401 once the session is gone):
                 // sign in again, or try again later.
                 if (source.readyState === 2 && this.eventSource === source) {
-                    sessionGone().then((gone) => {
-                        if (gone || this.eventSource !== source) return;
-                        this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));
-                        this.retryDelay = Math.min(this.retryDelay * 2, defaults.maxReconnectDelayMs);
-                    });
+                    this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));
+                    this.retryDelay = Math.min(this.retryDelay * 2, defaults.maxReconnectDelayMs);
+                    sessionGone();
                 }
             };
         }

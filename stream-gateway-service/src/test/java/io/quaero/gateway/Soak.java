@@ -1,5 +1,6 @@
 package io.quaero.gateway;
 
+import io.quaero.access.TestCallers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -53,7 +54,7 @@ final class Soak {
     static void leaveBeforeTheResponse(int port, String path) throws IOException {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestCallers.ADMIN_TOKEN + "\r\n"
                 + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             // Linger 0: close sends RST, as a client that crashes or loses its network.
