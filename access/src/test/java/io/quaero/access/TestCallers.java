@@ -50,14 +50,6 @@ public class TestCallers implements ApplicationRunner {
 
     /** A user with {@code token} as API token (both made if missing; the password is unusable). */
     public static void create(JdbcTemplate jdbc, String name, Role role, Set<String> teams, String token) {
-        jdbc.update("""
-            INSERT INTO users (name, password_hash, role) VALUES (?, '{noop}-', ?)
-            ON CONFLICT (name) DO NOTHING""", name, role.wireName());
-        long id = jdbc.queryForObject("SELECT id FROM users WHERE name = ?", Long.class, name);
-        for (String team : teams) {
-            jdbc.update("INSERT INTO user_teams (user_id, team) VALUES (?, ?) ON CONFLICT DO NOTHING", id, team);
-        }
-        jdbc.update("INSERT INTO api_tokens (user_id, token_hash, description) VALUES (?, ?, 'test') ON CONFLICT DO NOTHING",
-            id, ApiTokens.hash(token));
+        Seed.caller(jdbc, name, role, teams, token);
     }
 }

@@ -9,6 +9,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchCaller.forStreams();
         String name = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (name) {

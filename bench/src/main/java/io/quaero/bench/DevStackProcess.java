@@ -46,6 +46,7 @@ final class DevStackProcess implements AutoCloseable {
             .redirectErrorStream(true).redirectOutput(data.resolve("stack.log").toFile());
         builder.environment().put("QUAERO_DATA_DIR", data.resolve("data").toString());
         builder.environment().put("QUAERO_PORT", String.valueOf(port));
+        builder.environment().put("QUAERO_DEV_ADMIN_TOKEN", BenchCaller.TOKEN);
         builder.environment().put("QUAERO_KAFKA_PORT", String.valueOf(kafkaPort));
         builder.environment().put("QUAERO_DB_PORT", String.valueOf(freePort()));
         Process process = builder.start();
@@ -70,7 +71,7 @@ final class DevStackProcess implements AutoCloseable {
 
     /** {@code POST /api/jobs} with {@code body}; returns the new job's id. */
     String create(HttpClient http, String body) throws Exception {
-        var r = http.send(HttpRequest.newBuilder(base.resolve("/api/jobs")).header("Content-Type", "application/json")
+        var r = http.send(BenchCaller.request(base.resolve("/api/jobs")).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = ID.matcher(r.headers().firstValue("Location").orElseThrow(
             () -> new IllegalStateException("POST /api/jobs answered " + r.statusCode() + " " + r.body())));
@@ -82,7 +83,7 @@ final class DevStackProcess implements AutoCloseable {
 
     /** The job's status as {@code GET /api/jobs/{id}} says. */
     String status(HttpClient http, String job) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(base.resolve("/api/jobs/" + job)).build(),
+        String body = http.send(BenchCaller.request(base.resolve("/api/jobs/" + job)).build(),
             HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = STATUS.matcher(body);
         return m.find() ? m.group(1) : "";

@@ -95,6 +95,8 @@ final class GatewayBenchmark {
                 // A private copy: a rebuild of the module during the run must not change what runs.
                 Instant built = Files.getLastModifiedTime(jar).toInstant().truncatedTo(ChronoUnit.SECONDS);
                 Path copy = Files.copy(jar, data.resolve("stream-gateway-service.jar"));
+                // The schema is there (ingest migrated it): the run's admin and token, as job-service would make them.
+                BenchCaller.register(e);
                 try (var gateway = ServiceJarProcess.start(copy, e, log)) {
                     System.out.printf("gateway: %s (built %s) %s, pid %d, log %s%n", jar, built, ServiceJarProcess.HEAP,
                         gateway.pid(), log);

@@ -140,7 +140,7 @@ final class GatewaySseClient implements GatewaySseScanner.Listener {
     }
 
     private HttpRequest request() {
-        var request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        var request = BenchCaller.request(uri).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

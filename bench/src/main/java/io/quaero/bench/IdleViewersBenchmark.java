@@ -55,7 +55,7 @@ final class IdleViewersBenchmark {
                 String demo = stack.create(http, "{\"type\":\"demo\"}");
                 postMs.add((System.nanoTime() - t0) / 1e6);
                 // Cancelled at once, so its work does not count in the window after.
-                http.send(HttpRequest.newBuilder(base.resolve("/api/jobs/" + demo + "/cancel"))
+                http.send(BenchCaller.request(base.resolve("/api/jobs/" + demo + "/cancel"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             }
             open.forEach(Viewer::close);
@@ -84,7 +84,7 @@ final class IdleViewersBenchmark {
     private record Viewer(InputStream body, AtomicLong bytes) {
 
         static Viewer open(HttpClient http, URI uri) throws Exception {
-            InputStream in = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+            InputStream in = http.send(BenchCaller.request(uri).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream()).body();
             var v = new Viewer(in, new AtomicLong());
             Thread.ofVirtual().start(() -> {

@@ -137,7 +137,7 @@ final class LoadBenchmark {
     }
 
     private static UUID create(String base, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
+        HttpResponse<String> r = HTTP.send(BenchCaller.request(URI.create(base + "/api/jobs"))
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -147,7 +147,7 @@ final class LoadBenchmark {
     }
 
     private static JsonNode get(String url) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(HTTP.send(BenchCaller.request(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** All lines stored for the job, from the counters (no scan). */

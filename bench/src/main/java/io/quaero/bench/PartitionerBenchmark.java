@@ -149,7 +149,7 @@ final class PartitionerBenchmark {
         URI uri = stack.base().resolve("/api/jobs/" + job + "/logs?limit=1");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            Matcher m = TOTAL.matcher(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+            Matcher m = TOTAL.matcher(http.send(BenchCaller.request(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
             if (m.find() && Long.parseLong(m.group(1)) >= lines) {
                 return System.nanoTime() - lastSent;
             }
