@@ -70,7 +70,10 @@ class ComposeFileTest {
         assertThat(DOCKER_COMPOSE).as("docker-compose must be installed in CI").isExecutable();
         // Warnings go to stderr; only stdout is the normalized file.
         Path errors = Files.createDirectories(Path.of("target")).resolve("docker-compose-config.err");
-        Process process = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", ROOT.resolve("docker-compose.yml").toString(), "config")
+        var builder = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", ROOT.resolve("docker-compose.yml").toString(), "config");
+        // What an operator puts in .env: the file refuses to start without the session keys.
+        builder.environment().put("QUAERO_SESSION_KEYS", "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        Process process = builder
             .redirectError(errors.toFile()).start();
         String normalized = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("docker-compose config ended").isTrue();
