@@ -518,7 +518,9 @@ function signIn() {
                 const body = await response.json().catch(() => ({}));
                 if (!response.ok) throw new Error(body.message || `HTTP ${response.status}`);
                 // Only a path here: a link must not send the browser to another site.
-                location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/jobs');
+                // ("/\\host" is "//host" to a browser.)
+                const local = next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\');
+                location.assign(local ? next : '/jobs');
             } catch (e) {
                 this.error = e.message;
                 this.busy = false;

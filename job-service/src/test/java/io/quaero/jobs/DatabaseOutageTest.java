@@ -63,6 +63,10 @@ class DatabaseOutageTest {
         worker = WorkerProcess.start("outage-worker");
         UUID id = api.create("{\"type\":\"load\",\"params\":{\"rate\":100,\"duration_s\":600,\"steps\":3}}");
         await().atMost(Duration.ofSeconds(90)).until(() -> api.job(id).path("worker").asString("").equals("outage-worker"));
+        // Running for real: its lines are stored, so the worker's producer has the topic's metadata.
+        // (Frozen while still fetching it, its first send would time out on waking and stop the job.)
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+            "SELECT count(*) FROM job_logs WHERE job_id = ?", Long.class, id) > 10);
 
         // The database is away for longer than the worker's 3 s lease; the worker is held
         // (SIGSTOP) until 8 s after it is back, so the reaper's first passes find the lapsed lease
