@@ -8,20 +8,24 @@ import java.util.Properties;
 import org.springframework.stereotype.Component;
 
 /**
- * Facts the layout needs, found once at startup. The Alpine.js version is read from its WebJar's
- * own Maven metadata, so the pom's pinned version is the only place it is written.
+ * Facts the layout needs, found once at startup. Alpine.js is its CSP build, the WebJar of npm's
+ * {@code @alpinejs/csp}: the standard build evaluates template expressions with
+ * {@code new Function}, which the pages' Content-Security-Policy refuses (docs/SECURITY.md). Its
+ * version is read from the WebJar's own Maven metadata, so the pom's pinned version is the only
+ * place it is written.
  */
 @Component("webUiSettings")
 public class WebUiSettings {
 
-    private static final String ALPINE_POM = "/META-INF/maven/org.webjars.npm/alpinejs/pom.properties";
+    private static final String ALPINE_ARTIFACT = "alpinejs__csp";
+    private static final String ALPINE_POM = "/META-INF/maven/org.webjars.npm/" + ALPINE_ARTIFACT + "/pom.properties";
 
     private final String alpineVersion;
 
     public WebUiSettings() {
         try (InputStream in = WebUiSettings.class.getResourceAsStream(ALPINE_POM)) {
             if (in == null) {
-                throw new IllegalStateException("the Alpine.js WebJar is missing from the class path (" + ALPINE_POM + ")");
+                throw new IllegalStateException("the Alpine.js CSP WebJar is missing from the class path (" + ALPINE_POM + ")");
             }
             var props = new Properties();
             props.load(in);
@@ -31,8 +35,13 @@ public class WebUiSettings {
         }
     }
 
-    /** e.g. {@code 3.15.0}: the path segment of {@code /webjars/alpinejs/<version>/dist/cdn.min.js}. */
+    /** e.g. {@code 3.17.4}. */
     public String alpineVersion() {
         return alpineVersion;
+    }
+
+    /** Where the page loads Alpine from: {@code /webjars/alpinejs__csp/<version>/dist/cdn.min.js}, this origin. */
+    public String alpineScript() {
+        return "/webjars/" + ALPINE_ARTIFACT + "/" + alpineVersion + "/dist/cdn.min.js";
     }
 }
