@@ -63,11 +63,11 @@ class Issue14BrowserPolicyTest {
 
     @Test
     void theAlpineScriptIsServedFromThisOriginWithTheHeaders() throws Exception {
-        HttpResponse<String> response = get(web.alpineScript());
+        HttpResponse<String> response = get(web.alpineScriptPath());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).as("Alpine's CSP build").contains("CSP");
-        assertBrowserHeaders(response.headers(), web.alpineScript());
-        assertThat(get("/jobs").body()).contains("src=\"" + web.alpineScript() + "\"");
+        assertBrowserHeaders(response.headers(), web.alpineScriptPath());
+        assertThat(get("/jobs").body()).contains("src=\"" + web.alpineScriptPath() + "\"");
     }
 
     @Test
