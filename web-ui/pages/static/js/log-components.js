@@ -8,6 +8,13 @@
  * Log rows are rendered by QuaeroLogs.LogView (a bounded window of DOM rows, appended once per
  * animation frame), not by x-for: at thousands of lines a second, a reactive list would freeze
  * the page. Alpine drives everything around the rows.
+ *
+ * The pages run Alpine's CSP build under `script-src 'self'` (no eval): it reads templates'
+ * expressions with its own small parser, not `new Function`, and refuses globals. So the
+ * components are registered with Alpine.data (bottom of this file), and templates hold only
+ * property paths and method calls; every condition, fallback, label and style is a getter or a
+ * method here. Styles are objects (Alpine applies them through the CSSOM, which CSP allows; a
+ * style string would be an inline style attribute, which it refuses).
  */
 
 /** Status changes the jobs list holds while it fetches a page; beyond, it fetches again. */
@@ -21,6 +28,30 @@ const SEARCH_DEBOUNCE_MS = 300;
  * rows is most of a busy page's work, and it grows with this number (see docs/BENCHMARKS.md).
  */
 const MAX_DOM_ROWS = 1000;
+
+/** Statuses after which a job does nothing more. */
+const FINISHED = ['completed', 'failed', 'cancelled'];
+
+/** `42%` from a progress that may be missing. */
+function percent(progress) {
+    return `${progress || 0}%`;
+}
+
+/**
+ * What both log viewers (a job's, the service logs') show around their rows: the connection
+ * indicator and the "jump to latest" button. Added as getters by logView(), since spreading an
+ * object of getters would copy their values once instead.
+ */
+const LOG_VIEW_GETTERS = Object.getOwnPropertyDescriptors({
+    get connectionClass() { return { connected: this.connected }; },
+    get connectionText() { return this.connected ? 'Live' : 'Disconnected'; },
+    get awayFromBottom() { return !this.atBottom; },
+});
+
+/** The component, with LOG_VIEW_GETTERS. */
+function logView(component) {
+    return Object.defineProperties(component, LOG_VIEW_GETTERS);
+}
 
 /**
  * Calls fn(value) once typing has paused for SEARCH_DEBOUNCE_MS; cancel() drops a pending call.
@@ -64,7 +95,7 @@ function jobLogViewer(jobId) {
     let stream = null;
     let view = null;
     let search = null;
-    return {
+    return logView({
         jobId,
         job: null,
         jobStatus: null,
@@ -183,22 +214,57 @@ function jobLogViewer(jobId) {
         },
 
         get finished() {
-            return ['completed', 'failed', 'cancelled'].includes(this.jobStatus);
+            return FINISHED.includes(this.jobStatus);
         },
+
+        get cancellable() {
+            return Boolean(this.jobStatus) && !this.finished;
+        },
+
+        get jobType() {
+            return this.job?.type || 'job';
+        },
+
+        get statusText() {
+            return this.jobStatus || '…';
+        },
+
+        get statusClass() {
+            return `status-${this.jobStatus || 'pending'}`;
+        },
+
+        get progressText() {
+            return percent(this.progress);
+        },
+
+        get progressStyle() {
+            return { width: percent(this.progress) };
+        },
+
+        get reason() {
+            return this.job?.reason || '';
+        },
+
+        get newWhileAwayText() {
+            return `(${this.newWhileAway} new)`;
+        },
+
+        stepClass(step) { return `status-${step.status}`; },
+        stepLabel(step) { return step.name || step.id; },
 
         get downloadUrl() {
             const query = QuaeroLogs.buildQueryParams({ stepId: this.filters.stepId, level: this.filters.level, search: this.filters.search });
             return `/api/jobs/${jobId}/logs/download${query ? `?${query}` : ''}`;
         },
 
-        statusClass(status) { return `status-${status || 'pending'}`; },
         levelClass(level) { return QuaeroLogs.levelClass(level); },
-    };
+    });
 }
 
 /**
  * Service logs. Usage: the panel in the layout, `x-data="serviceLogViewer()"`, on every page; the
- * full-page view, `x-data="serviceLogViewer({ fullPage: true })"`, with its own stream and search.
+ * full-page view, `x-data="serviceLogPage()"` (this with `{ fullPage: true }`), with its own
+ * stream and search.
  * The panel's open/closed state and level are kept in localStorage, so they survive navigation.
  * @param {{fullPage?: boolean, limit?: number}} [options]
  */
@@ -220,7 +286,7 @@ function serviceLogViewer(options = {}) {
     let stream = null;
     let view = null;
     let search = null;
-    return {
+    return logView({
         expanded: fullPage || storage('expanded', 'false') === 'true',
         connected: false,
         unreadCount: 0,
@@ -292,10 +358,14 @@ function serviceLogViewer(options = {}) {
             return this.errorSeen;
         },
 
+        get panelClass() {
+            return { expanded: this.expanded };
+        },
+
         jumpToLatest() {
             view.scrollToBottom();
         },
-    };
+    });
 }
 
 /**
@@ -444,10 +514,59 @@ function jobsList() {
             return this.types.find((t) => t.type === this.form.type);
         },
 
+        /** The selected type's parameters (name → JSON Schema), for the run form's inputs. */
+        /** True when the signed-in user may run jobs for more than one team: the form offers the choice. */
+        get hasTeamChoice() {
+            return this.teams.length > 1;
+        },
+
+        get paramSpecs() {
+            return this.selectedType?.params?.properties || {};
+        },
+
+        get typeDescription() {
+            return this.selectedType?.description || '';
+        },
+
+        get runDisabled() {
+            return this.creating || !this.form.type;
+        },
+
+        get feedClass() {
+            return { connected: this.feedConnected };
+        },
+
+        get feedText() {
+            return this.feedConnected ? 'live' : 'offline';
+        },
+
+        /** An installation with no job at all (not a filter that matches none): offer the demo. */
+        get noJobsYet() {
+            return this.loaded && this.jobs.length === 0 && !this.filters.status && !this.filters.type;
+        },
+
+        get hasJobs() {
+            return this.jobs.length > 0;
+        },
+
+        paramTestId(name) { return `param-${name}`; },
+        jobUrl(job) { return `/jobs/${job.id}`; },
+        shortId(job) { return job.id.slice(0, 8); },
+        typeLabel(job) { return job.type || '—'; },
+        statusClass(job) { return `status-${job.status}`; },
+        progressText(job) { return percent(job.progress); },
+        progressStyle(job) { return { width: percent(job.progress) }; },
+        cancellable(job) { return !this.isFinished(job); },
+
         chooseType(type) {
             this.form.type = type;
             const schema = this.types.find((t) => t.type === type)?.params?.properties || {};
             this.form.params = Object.fromEntries(Object.entries(schema).map(([name, p]) => [name, p.default]));
+        },
+
+        /** The empty installation's one button. */
+        runDemo() {
+            return this.run('demo', {});
         },
 
         /** Creates a job and opens its page, where its log streams in. */
@@ -479,7 +598,7 @@ function jobsList() {
         },
 
         isFinished(job) {
-            return ['completed', 'failed', 'cancelled'].includes(job.status);
+            return FINISHED.includes(job.status);
         },
 
         formatTime(ts) { return ts ? QuaeroLogs.formatTimestamp(ts, true) : ''; },
@@ -538,3 +657,15 @@ function session() {
         },
     };
 }
+
+// Registered by name: the CSP build evaluates `x-data="jobsList()"` against Alpine's data
+// providers, never against window. This file loads before Alpine (deferred scripts run in order),
+// so the listener is in place when Alpine starts.
+document.addEventListener('alpine:init', () => {
+    Alpine.data('jobLogViewer', jobLogViewer);
+    Alpine.data('serviceLogViewer', serviceLogViewer);
+    Alpine.data('serviceLogPage', () => serviceLogViewer({ fullPage: true }));
+    Alpine.data('jobsList', jobsList);
+    Alpine.data('signIn', signIn);
+    Alpine.data('session', session);
+});

@@ -128,7 +128,7 @@ class ThinSliceTest {
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(jobs.statusCode()).isEqualTo(200);
         assertThat(jobs.body()).contains("x-data=\"jobsList()\"").contains("serviceLogViewer()")
-            .contains("/static/js/log-stream.js").contains("/webjars/alpinejs/");
+            .contains("/static/js/log-stream.js").contains("/static/vendor/alpinejs-csp/");
         for (String asset : java.util.List.of("/static/js/wire.js", "/static/js/log-stream.js", "/static/js/log-components.js", "/static/css/log-stream.css")) {
             var response = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + asset)).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -307,6 +307,24 @@ class LogFetchTest {
     }
 
     @Test
+    void theDownloadStripsTerminalEscapesSoTheFileIsSafeToCat() throws Exception {
+        UUID job = UUID.randomUUID();
+        storeAll(List.of(
+            log(job, null, Level.ERROR, "\u001b[31mred\u001b[0m \u001b]0;pwned\u0007title \u001b]52;c;ZWNobyBoaQ==\u001b\\clipboard"),
+            log(job, null, Level.INFO, "50%\r100%\u0008! \u009b2Jcleared\ttabbed"),
+            log(job, null, Level.INFO, "kept: caf\u00e9 \u2028 <b>&amp;</b>")));
+
+        HttpResponse<String> response = get(job, "/logs/download", "");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("\u001b", "\r", "\u0007", "\u0008", "\u009b");
+        assertThat(response.body().lines().toList()).satisfiesExactly(
+            l -> assertThat(l).endsWith(" ERROR red title clipboard"),
+            l -> assertThat(l).endsWith(" INFO  50%100%! 2Jcleared\ttabbed"),
+            l -> assertThat(l).endsWith(" INFO  kept: caf\u00e9 \u2028 <b>&amp;</b>"));
+    }
+
+    @Test
     void theDownloadAppliesTheFilters() throws Exception {
         UUID job = filteredJob();
 

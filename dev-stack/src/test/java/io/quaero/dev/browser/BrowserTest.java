@@ -18,6 +18,11 @@ import org.awaitility.Awaitility;
  * Base of the browser tests: one dev stack per class, a fresh headless Chromium per test.
  * Without Chromium the tests are skipped, except in CI (CI=true), where .ci/run installs it and
  * its absence is a failure.
+ *
+ * <p>Every test also fails if a page broke its Content-Security-Policy (issue 14): Chromium
+ * reports each refusal on the console ("... violates the following Content Security Policy
+ * directive ...") and as a {@code securitypolicyviolation} event, which every page records from
+ * its first moment. A page that needed inline script, eval or an inline style would fail here.
  */
 abstract class BrowserTest {
 
@@ -43,9 +48,17 @@ abstract class BrowserTest {
         }
     }
 
+    /** Recorded in every page before its own scripts run; read back by {@link #cspViolations()}. */
+    private static final String RECORD_CSP_VIOLATIONS = """
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+          `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`));
+        """;
+
     @BeforeEach
     void openBrowser() {
         browser = Browser.start();
+        browser.onEveryPage(RECORD_CSP_VIOLATIONS);
         stack.signIn(browser);
     }
 
@@ -59,7 +72,22 @@ abstract class BrowserTest {
                 getClass().getSimpleName() + "-" + test.getTestMethod().map(m -> m.getName()).orElse("test") + ".log"), console);
             console.stream().filter(l -> l.contains("SEVERE") && !l.contains("favicon"))
                 .forEach(l -> System.out.println("browser console: " + l));
+            List<String> violations = cspViolations();
             browser.close();
+            assertThat(console).as("Content-Security-Policy refusals on the console")
+                .noneMatch(l -> l.contains("Content Security Policy"));
+            assertThat(violations).as("securitypolicyviolation events of the last page").isEmpty();
+        }
+    }
+
+    /** The CSP refusals the current page has seen (its own record; none for a page that is gone). */
+    @SuppressWarnings("unchecked")
+    List<String> cspViolations() {
+        try {
+            Object seen = browser.js("return window.__cspViolations || []");
+            return seen instanceof List<?> list ? (List<String>) list : List.of();
+        } catch (org.openqa.selenium.WebDriverException pageGone) {
+            return List.of();
         }
     }
 

@@ -79,23 +79,37 @@ class JobPageBrowserTest extends BrowserTest {
         assertThat(rows("log-container").getFirst().get("line")).isEqualTo("8");
     }
 
+    /**
+     * Issue 14: message text renders as text. Markup, event handlers and {@code javascript:} URLs
+     * in a line show literally; nothing runs and no element is made but the row's own spans.
+     */
     @Test
     void logTextIsShownLiterallyAndAnsiColoursBecomeSpans() {
         UUID job = stack.createJob("{\"type\":\"browser-xss\",\"executor\":\"external\"}");
-        stack.publishLogs(job, Level.INFO, null, List.of(
+        List<String> hostile = List.of(
             "<img src=x onerror=\"window.__xss=1\">",
             "\u001b[31mred alert\u001b[0m then plain",
-            "<script>window.__xss=2</script><b>bold?</b>"));
+            "<script>window.__xss=2</script><b>bold?</b>",
+            "<a href=\"javascript:window.__xss=3\">click</a> javascript:window.__xss=4",
+            "<svg onload=\"window.__xss=5\"></svg><iframe srcdoc=\"<script>parent.__xss=6</script>\"></iframe>",
+            "\u001b[32m<img src=x onerror=window.__xss=7>\u001b[0m");
+        stack.publishLogs(job, Level.INFO, null, hostile);
         browser.open(stack.url("/jobs/" + job));
-        eventually(() -> rows("log-container").size() == 3);
+        eventually(() -> rows("log-container").size() == hostile.size());
 
         assertThat(rows("log-container")).extracting(r -> r.get("message")).containsExactly(
-            "<img src=x onerror=\"window.__xss=1\">", "red alert then plain", "<script>window.__xss=2</script><b>bold?</b>");
+            "<img src=x onerror=\"window.__xss=1\">", "red alert then plain", "<script>window.__xss=2</script><b>bold?</b>",
+            "<a href=\"javascript:window.__xss=3\">click</a> javascript:window.__xss=4",
+            "<svg onload=\"window.__xss=5\"></svg><iframe srcdoc=\"<script>parent.__xss=6</script>\"></iframe>",
+            "<img src=x onerror=window.__xss=7>");
         var container = browser.byTestId("log-container");
-        assertThat(container.findElements(By.tagName("img"))).isEmpty();
-        assertThat(container.findElements(By.tagName("script"))).isEmpty();
-        assertThat(container.findElements(By.tagName("b"))).isEmpty();
+        assertThat(container.findElements(By.cssSelector("*:not(div.log-entry):not(span)")))
+            .as("elements other than rows and their spans").isEmpty();
+        assertThat(container.findElements(By.cssSelector("[onerror], [onload], [href], [src], [srcdoc]"))).isEmpty();
+        assertThat(browser.js("return document.querySelectorAll('img, a[href^=\"javascript\"], svg, iframe, script:not([src])').length"))
+            .isEqualTo(0L);
         assertThat(container.findElement(By.cssSelector(".ansi-fg-red")).getText()).isEqualTo("red alert");
+        assertThat(container.findElement(By.cssSelector(".ansi-fg-green")).getText()).isEqualTo("<img src=x onerror=window.__xss=7>");
         assertThat(browser.js("return window.__xss === undefined")).isEqualTo(true);
         browser.screenshot("job-page-xss-ansi");
     }

@@ -84,6 +84,13 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
      * The whole log (no {@code limit}: a download is every matching line, paged internally by
      * {@code max-limit}), up to the last entry stored when the request came.
      *
+     * <p><b>Terminal escape sequences are stripped</b>, not kept: ANSI colours, cursor movement,
+     * OSC sequences (window title, clipboard, hyperlinks) and every other control character but
+     * tab and line feed, carriage return included ({@link TerminalText}). A worker's output must
+     * not be able to act on the terminal of whoever runs {@code cat} or {@code tail} on the file;
+     * the live page still shows the colours. Each line is
+     * {@code <line> <timestamp> <LEVEL> [<step>] <message>} ({@link TextLine}).
+     *
      * <p>Written straight to the response on the request's virtual thread rather than through a
      * {@code StreamingResponseBody}: that would be an async request, and the async timeout would
      * cut a long download short.

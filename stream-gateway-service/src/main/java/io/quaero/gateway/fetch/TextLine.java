@@ -9,6 +9,8 @@ import io.quaero.contracts.sse.LogEntry;
  * {@code <line> <timestamp RFC 3339> <LEVEL padded to 5> [<step name or id>] <message>}, the
  * bracket only when the entry belongs to a step. A message keeps its own line breaks: the
  * download is the log as it was written, and the line number marks where each entry starts.
+ * Terminal escape sequences and other control characters (tab and line feed aside) are stripped
+ * from the message and the step ({@link TerminalText}): the file is safe to {@code cat}.
  */
 final class TextLine {
 
@@ -23,8 +25,8 @@ final class TextLine {
             .append(String.format(Locale.ROOT, "%-5s", e.level().toUpperCase(Locale.ROOT))).append(' ');
         String step = e.stepName() != null ? e.stepName() : e.stepId();
         if (step != null) {
-            sb.append('[').append(step).append("] ");
+            sb.append('[').append(TerminalText.strip(step)).append("] ");
         }
-        return sb.append(e.message()).append('\n').toString();
+        return sb.append(TerminalText.strip(e.message())).append('\n').toString();
     }
 }

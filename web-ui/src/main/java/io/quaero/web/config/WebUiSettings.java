@@ -1,38 +1,42 @@
 package io.quaero.web.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
-
 import org.springframework.stereotype.Component;
 
 /**
- * Facts the layout needs, found once at startup. The Alpine.js version is read from its WebJar's
- * own Maven metadata, so the pom's pinned version is the only place it is written.
+ * Facts the layout needs. Alpine.js is its CSP build, npm's {@code @alpinejs/csp}, vendored under
+ * {@code pages/static/vendor/alpinejs-csp/<version>/} (its README says from where, its licence
+ * is beside it): the standard build evaluates template expressions with {@code new Function},
+ * which the pages' Content-Security-Policy refuses (docs/SECURITY.md), and no WebJar of the CSP
+ * build resolves from Maven Central. The version is written here and in the folder's name only;
+ * a missing file stops startup rather than serving pages that cannot run.
  */
 @Component("webUiSettings")
 public class WebUiSettings {
 
-    private static final String ALPINE_POM = "/META-INF/maven/org.webjars.npm/alpinejs/pom.properties";
+    /** The vendored Alpine CSP build's version: the folder it lives in. */
+    static final String ALPINE_VERSION = "3.17.4";
 
-    private final String alpineVersion;
+    private static final String ALPINE_SCRIPT = "/static/vendor/alpinejs-csp/" + ALPINE_VERSION + "/cdn.min.js";
 
     public WebUiSettings() {
-        try (InputStream in = WebUiSettings.class.getResourceAsStream(ALPINE_POM)) {
-            if (in == null) {
-                throw new IllegalStateException("the Alpine.js WebJar is missing from the class path (" + ALPINE_POM + ")");
-            }
-            var props = new Properties();
-            props.load(in);
-            alpineVersion = props.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String resource = "/pages" + ALPINE_SCRIPT;
+        if (WebUiSettings.class.getResource(resource) == null) {
+            throw new IllegalStateException("Alpine's CSP build is missing from the class path (" + resource + ")");
         }
     }
 
-    /** e.g. {@code 3.15.0}: the path segment of {@code /webjars/alpinejs/<version>/dist/cdn.min.js}. */
+    /** e.g. {@code 3.17.4}. */
     public String alpineVersion() {
-        return alpineVersion;
+        return ALPINE_VERSION;
+    }
+
+    /**
+     * Where the pages load Alpine from, this origin: {@code /static/vendor/alpinejs-csp/<version>/cdn.min.js}.
+     * The layout writes the same path with {@link #alpineVersion()} as a link parameter (Thymeleaf
+     * 3.1 refuses a bean reference as a script's whole {@code th:src}); a dev-stack test checks
+     * that the page loads exactly this.
+     */
+    public String alpineScriptPath() {
+        return ALPINE_SCRIPT;
     }
 }
