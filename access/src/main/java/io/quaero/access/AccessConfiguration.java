@@ -166,6 +166,9 @@ public class AccessConfiguration {
             .formLogin(f -> f.disable())
             .httpBasic(b -> b.disable())
             .logout(l -> l.disable())
+            // Module browser-policy sets the browser headers on every response, before this chain
+            // (one definition, and on refusals too); Spring Security's own would repeat two of them.
+            .headers(h -> h.contentTypeOptions(c -> c.disable()).frameOptions(f -> f.disable()))
             .csrf(c -> c.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfHandler)
                 .ignoringRequestMatchers(AccessConfiguration::bearer))
             .oauth2ResourceServer(o -> o.authenticationManagerResolver(quaeroAuthentication)

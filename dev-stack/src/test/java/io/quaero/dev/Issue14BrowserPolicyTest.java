@@ -1,5 +1,6 @@
 package io.quaero.dev;
 
+import io.quaero.access.TestCallers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -30,6 +32,7 @@ import org.springframework.test.context.ContextConfiguration;
  * response carries the browser-hardening headers, streams keep their own, and a request under a
  * foreign Host name (DNS rebinding) is refused before anything answers it.
  */
+@Import(TestCallers.class)
 @SpringBootTest(classes = DevStackApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class Issue14BrowserPolicyTest {
@@ -110,7 +113,8 @@ class Issue14BrowserPolicyTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build(),
             HttpResponse.BodyHandlers.ofString());
     }
 
@@ -120,7 +124,7 @@ class Issue14BrowserPolicyTest {
      */
     private String getWithHost(String path, String host) throws IOException {
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + host.replace("PORT", String.valueOf(port))
-            + "\r\nConnection: close\r\n\r\n";
+            + "\r\nAuthorization: Bearer " + TestCallers.ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n";
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
