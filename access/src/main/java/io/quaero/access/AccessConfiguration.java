@@ -13,8 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -91,10 +94,19 @@ public class AccessConfiguration {
     /** Sessions and revocation are judged by the wall clock (tokens carry wall-clock instants). */
     private static final Clock CLOCK = Clock.systemUTC();
 
-    @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnBean(JdbcTemplate.class)
-    Directory directory(JdbcTemplate jdbc) {
-        return new Directory(jdbc, CLOCK);
+    /**
+     * The users' directory where the service has a database (not web-ui: it checks a session's
+     * signature and expiry only). A class of its own, so a service without JDBC never loads it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
+    static class DirectoryConfiguration {
+
+        @Bean
+        @ConditionalOnBean(JdbcTemplate.class)
+        Directory directory(JdbcTemplate jdbc) {
+            return new Directory(jdbc, CLOCK);
+        }
     }
 
     @Bean
