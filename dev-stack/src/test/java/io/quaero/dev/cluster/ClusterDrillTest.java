@@ -81,12 +81,16 @@ class ClusterDrillTest {
         cluster = Cluster.start(Path.of(".."), runDir, runDir.resolve("tls"), ClusterPorts.free(), true,
             List.of("--quaero.stream.partition-release-after=5s", "--management.endpoint.health.show-details=always"));
         https = browser();
-        // Every drill client's stream carries the cluster admin's API token.
-        SseClient.defaultHeaders(Map.of("Authorization", "Bearer " + cluster.adminToken()));
+        // Every drill client's stream carries the cluster admin's API token (the other tests' is
+        // put back afterwards: this JVM runs them too).
+        streamHeadersBefore = SseClient.defaultHeaders(Map.of("Authorization", "Bearer " + cluster.adminToken()));
     }
+
+    private Map<String, String> streamHeadersBefore = Map.of();
 
     @AfterAll
     void stopCluster() {
+        SseClient.defaultHeaders(streamHeadersBefore);
         if (cluster != null) {
             cluster.close();
         }

@@ -74,9 +74,14 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
-    /** Sets the headers every later {@link #open} call carries unless it gives its own (see {@link #defaultHeaders}). */
-    public static void defaultHeaders(Map<String, String> headers) {
+    /**
+     * Sets the headers every later {@link #open} call carries unless it gives its own (see
+     * {@link #defaultHeaders}); returns the ones set before, for a caller that must put them back.
+     */
+    public static Map<String, String> defaultHeaders(Map<String, String> headers) {
+        Map<String, String> before = defaultHeaders;
         defaultHeaders = Map.copyOf(headers);
+        return before;
     }
 
     public static SseClient open(URI uri) {
