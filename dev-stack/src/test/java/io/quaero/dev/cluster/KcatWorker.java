@@ -40,11 +40,15 @@ final class KcatWorker implements AutoCloseable {
 
     /**
      * @param bootstrap the cluster's Kafka bootstrap list
+     * @param login     librdkafka settings that log in as the worker user ({@code security.protocol},
+     *                  {@code sasl.*}), as {@code ./quaero cluster} writes them: {@code kcat -F}
+     *                  keeps the password off the command line
      * @param log       where kcat's own output goes
      */
-    KcatWorker(String bootstrap, UUID job, int rate, int lines, Path log) throws IOException {
+    KcatWorker(String bootstrap, Path login, UUID job, int rate, int lines, Path log) throws IOException {
         this.job = job;
-        this.kcat = new ProcessBuilder(KCAT.getPath(), "-P", "-b", bootstrap, "-t", Topics.JOB_EVENTS, "-K", "|")
+        this.kcat = new ProcessBuilder(KCAT.getPath(), "-F", login.toString(), "-P", "-b", bootstrap, "-t", Topics.JOB_EVENTS,
+                "-K", "|")
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         this.feeder = Thread.ofVirtual().name("kcat worker " + job).start(() -> feed(rate, lines));
     }
