@@ -167,6 +167,9 @@ class Issue14KafkaAclTest {
         String key = UUID.randomUUID().toString();
         send("worker", Topics.JOB_EVENTS, key);
         assertThat(readAssigned("stream-gateway", Topics.JOB_EVENTS)).extracting(ConsumerRecord::key).contains(key);
+        for (String topic : List.of(Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER)) {
+            assertThat(catchThrowable(() -> readAssigned("stream-gateway", topic))).as(topic).isNull();
+        }
         assertThat(send("stream-gateway", Topics.SERVICE_LOGS).hasOffset()).isTrue();
         for (String topic : List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.JOB_DISPATCH, Topics.DEAD_LETTER)) {
             assertThat(sendFailure("stream-gateway", topic)).as(topic).isInstanceOf(TopicAuthorizationException.class);
