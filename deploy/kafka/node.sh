@@ -9,14 +9,19 @@
 # SCRAM-SHA-512: their credentials are in the cluster's metadata, made by kafka-setup
 # (deploy/kafka/setup.sh). The image cannot add SCRAM users at format time, which is why the
 # brokers use PLAIN here and SCRAM in ./quaero cluster (docs/SECURITY.md).
+#
+# PLAIN is also open to the worker user, and only to it (the JAAS user_ entries are the whole list):
+# clients on librdkafka older than 2.6.1 cannot log in with SCRAM to Kafka 4 (librdkafka#4895).
 set -euo pipefail
 : "${QUAERO_KAFKA_ADMIN_PASSWORD:?not set: give it in .env (see .env.example)}"
+: "${QUAERO_KAFKA_WORKER_PASSWORD:?not set: give it in .env (see .env.example)}"
 umask 077
 jaas=/tmp/kafka-server-jaas.conf
 cat > "$jaas" <<JAAS
 KafkaServer {
   org.apache.kafka.common.security.plain.PlainLoginModule required
-    username="admin" password="$QUAERO_KAFKA_ADMIN_PASSWORD" user_admin="$QUAERO_KAFKA_ADMIN_PASSWORD";
+    username="admin" password="$QUAERO_KAFKA_ADMIN_PASSWORD" user_admin="$QUAERO_KAFKA_ADMIN_PASSWORD"
+    user_worker="$QUAERO_KAFKA_WORKER_PASSWORD";
   org.apache.kafka.common.security.scram.ScramLoginModule required;
 };
 JAAS

@@ -58,7 +58,8 @@ Environment:
   QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)
   QUAERO_KAFKA_PASSWORD   on a secured cluster, the worker credential's password (SASL/SCRAM-SHA-512,
                           docs/WORKERS.md "Credentials"); unset: no login, as on ./quaero dev
-  QUAERO_KAFKA_USERNAME   its user (default worker)"""
+  QUAERO_KAFKA_USERNAME   its user (default worker)
+  QUAERO_KAFKA_SASL_MECHANISM  SCRAM-SHA-512 (default), or PLAIN with librdkafka older than 2.6.1"""
 
 #: Time limit of the REST call that creates the job.
 HTTP_TIMEOUT_S = 15
@@ -102,7 +103,9 @@ def read_config(args, env):
         'url': (env.get('QUAERO_URL') or 'http://localhost:8080').rstrip('/'),
         'brokers': [b.strip() for b in (env.get('QUAERO_KAFKA_BOOTSTRAP') or 'localhost:9092').split(',') if b.strip()],
         # librdkafka's login settings, given to the producer and the consumer alike; none without a password.
-        'login': {'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanisms': 'SCRAM-SHA-512',
+        'login': {'security.protocol': 'SASL_PLAINTEXT',
+                  # PLAIN for librdkafka < 2.6.1, whose SCRAM Kafka 4 refuses (docs/WORKERS.md, "Credentials").
+                  'sasl.mechanisms': env.get('QUAERO_KAFKA_SASL_MECHANISM') or 'SCRAM-SHA-512',
                   'sasl.username': env.get('QUAERO_KAFKA_USERNAME') or 'worker',
                   'sasl.password': env['QUAERO_KAFKA_PASSWORD']} if env.get('QUAERO_KAFKA_PASSWORD') else {},
         'lines': whole_number('--lines', values.lines, 3, 100_000),

@@ -151,7 +151,9 @@ class ComposeFileTest {
                 .containsEntry("KAFKA_SUPER_USERS", "User:admin")
                 .doesNotContainKey("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")
                 // The brokers' own login is written by node.sh from this, into their JAAS file.
-                .containsEntry("QUAERO_KAFKA_ADMIN_PASSWORD", PASSWORDS.get("QUAERO_KAFKA_ADMIN_PASSWORD"));
+                .containsEntry("QUAERO_KAFKA_ADMIN_PASSWORD", PASSWORDS.get("QUAERO_KAFKA_ADMIN_PASSWORD"))
+                // ... and the worker's PLAIN login, for clients on librdkafka < 2.6.1.
+                .containsEntry("QUAERO_KAFKA_WORKER_PASSWORD", PASSWORDS.get("QUAERO_KAFKA_WORKER_PASSWORD"));
             assertThat(service("kafka-" + id).get("entrypoint")).asInstanceOf(LIST).containsExactly("/quaero/kafka/node.sh");
         }
         // kafka-setup makes every user and ACL before any service starts.

@@ -30,6 +30,13 @@ public final class KafkaCredentials {
     public static final String MECHANISM = "SCRAM-SHA-512";
 
     /**
+     * The outside workers' user. It alone may also log in with SASL/PLAIN, for clients on
+     * librdkafka older than 2.6.1 (Debian's kcat and python3-confluent-kafka among them): their
+     * SCRAM sends a nonce that Kafka 4 refuses (librdkafka#4895), so they cannot use SCRAM here.
+     */
+    public static final String WORKER = "worker";
+
+    /**
      * The security protocol of the clients' listener. Plaintext SASL: the cluster listens on
      * loopback only; a deployment across machines uses SASL_SSL (docs/SECURITY.md).
      */
@@ -122,8 +129,9 @@ public final class KafkaCredentials {
         Path librdkafka = dir.resolve(user + ".librdkafka.conf");
         writeSecret(javaClient, "security.protocol=" + PROTOCOL + "\nsasl.mechanism=" + MECHANISM + "\nsasl.jaas.config="
             + jaasConfig(user) + "\n");
-        writeSecret(librdkafka, "security.protocol=" + PROTOCOL.toLowerCase(Locale.ROOT) + "\nsasl.mechanisms=" + MECHANISM
-            + "\nsasl.username=" + user + "\nsasl.password=" + password(user) + "\n");
+        writeSecret(librdkafka, "# librdkafka older than 2.6.1 cannot use SCRAM with Kafka 4: give it -X sasl.mechanisms=PLAIN"
+            + " (the worker user only; docs/SECURITY.md)\nsecurity.protocol=" + PROTOCOL.toLowerCase(Locale.ROOT)
+            + "\nsasl.mechanisms=" + MECHANISM + "\nsasl.username=" + user + "\nsasl.password=" + password(user) + "\n");
         return List.of(javaClient, librdkafka);
     }
 

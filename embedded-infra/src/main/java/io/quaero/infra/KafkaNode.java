@@ -81,7 +81,8 @@ public final class KafkaNode {
 
     /**
      * Replaces the plaintext listeners with SASL ones: {@code BROKER} (clients and the other
-     * brokers, SCRAM-SHA-512) and {@code CONTROLLER} (PLAIN, the brokers' own user only), and
+     * brokers, SCRAM-SHA-512; PLAIN too for {@link KafkaCredentials#WORKER} only) and
+     * {@code CONTROLLER} (PLAIN, the brokers' own user only), and
      * turns on ACLs with {@link KafkaCredentials#ADMIN} as the one super user. Without an ACL
      * nothing is allowed ({@code allow.everyone.if.no.acl.found} stays false).
      */
@@ -92,9 +93,16 @@ public final class KafkaNode {
         props.put("advertised.listeners", "BROKER://127.0.0.1:" + clientPort);
         props.put("inter.broker.listener.name", "BROKER");
         props.put("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-        props.put("listener.name.broker.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
         props.put("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
         props.put("listener.name.broker.scram-sha-512.sasl.jaas.config", credentials.jaasConfig(admin));
+        if (credentials.users().contains(KafkaCredentials.WORKER)) {
+            // PLAIN for the worker user alone (the only user_ entry): old librdkafka cannot do SCRAM with Kafka 4.
+            props.put("listener.name.broker.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM + ",PLAIN");
+            props.put("listener.name.broker.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " user_" + KafkaCredentials.WORKER + "=\"" + credentials.password(KafkaCredentials.WORKER) + "\";");
+        } else {
+            props.put("listener.name.broker.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
+        }
         props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         props.put("sasl.mechanism.controller.protocol", "PLAIN");
         props.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"

@@ -29,7 +29,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 final class ClusterKafka {
 
-    static final String WORKER = "worker";
+    static final String WORKER = KafkaCredentials.WORKER;
     /** The user each service module logs in as. */
     private static final Map<String, String> USER_OF_MODULE = Map.of(
         "job-service", "job-service",

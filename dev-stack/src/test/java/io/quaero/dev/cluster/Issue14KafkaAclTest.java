@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.quaero.contracts.Topics;
 import io.quaero.infra.KafkaCredentials;
@@ -157,6 +158,48 @@ class Issue14KafkaAclTest {
             assertThat(catchThrowable(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)))
                 .hasCauseInstanceOf(AuthenticationException.class);
         }
+    }
+
+    @Test
+    void onlyTheWorkerMayLogInWithPlainForOldLibrdkafkaClients() throws Exception {
+        try (var admin = Admin.create(plainLogin("worker", kafka.credentials().password("worker")))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
+        }
+        for (String user : List.of("stream-gateway", "admin")) {
+            try (var admin = Admin.create(plainLogin(user, kafka.credentials().password(user)))) {
+                assertThat(catchThrowable(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))).as(user)
+                    .hasCauseInstanceOf(AuthenticationException.class);
+            }
+        }
+    }
+
+    @Test
+    void kcatWithTheWorkersSettingsFilePublishesJobEventsAndNothingElse() throws Exception {
+        Path settings = kafka.credentials().dir().resolve("worker.librdkafka.conf");
+        // As KcatWorker (the drills' outside worker) runs it: Debian's kcat is on librdkafka 2.0, hence PLAIN.
+        assertThat(kcatProduce(settings, Topics.JOB_EVENTS)).isEqualTo("");
+        assertThat(kcatProduce(settings, Topics.JOB_DISPATCH)).containsIgnoringCase("authoriz");
+    }
+
+    /** What a one-line {@code kcat -P} as the worker says on failure; empty when it delivered. */
+    private String kcatProduce(Path settings, String topic) throws Exception {
+        Process kcat = new ProcessBuilder(KcatWorker.KCAT.getPath(), "-F", settings.toString(), "-X", "sasl.mechanisms=PLAIN",
+            "-X", "message.timeout.ms=20000", "-P", "-b", kafka.bootstrap(), "-t", topic, "-K", "|").redirectErrorStream(true).start();
+        try (var in = kcat.getOutputStream()) {
+            in.write((UUID.randomUUID() + "|{}\n").getBytes());
+        }
+        String output = new String(kcat.getInputStream().readAllBytes()).lines()
+            .filter(l -> !l.startsWith("% Reading configuration")).collect(Collectors.joining("\n"));
+        assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return kcat.exitValue() == 0 ? output : "exit " + kcat.exitValue() + ": " + output;
+    }
+
+    private Map<String, Object> plainLogin(String user, String password) {
+        Map<String, Object> config = kafka.clientProperties(user);
+        config.put("sasl.mechanism", "PLAIN");
+        config.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+            + "\" password=\"" + password + "\";");
+        return config;
     }
 
     // ------------------------------------------------------------------------------------------
