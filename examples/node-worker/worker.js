@@ -42,7 +42,10 @@ Environment:
   QUAERO_URL              Quaero's HTTP origin (default http://localhost:8080)
   QUAERO_TOKEN            an API token of an operator (Authorization: Bearer); an admin makes one
                           with POST /api/admin/tokens, the dev stack's is QUAERO_DEV_ADMIN_TOKEN
-  QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)`;
+  QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)
+  QUAERO_KAFKA_PASSWORD   on a secured cluster, the worker credential's password (SASL/SCRAM-SHA-512,
+                          docs/WORKERS.md "Credentials"); unset: no login, as on ./quaero dev
+  QUAERO_KAFKA_USERNAME   its user (default worker)`;
 
 class UsageError extends Error {}
 
@@ -72,6 +75,9 @@ function readConfig(args, env) {
     url: (env.QUAERO_URL || 'http://localhost:8080').replace(/\/+$/, ''),
     token: env.QUAERO_TOKEN || '',
     brokers: (env.QUAERO_KAFKA_BOOTSTRAP || 'localhost:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    sasl: env.QUAERO_KAFKA_PASSWORD
+      ? { mechanism: 'scram-sha-512', username: env.QUAERO_KAFKA_USERNAME || 'worker', password: env.QUAERO_KAFKA_PASSWORD }
+      : undefined,
     lines: wholeNumber('--lines', values.lines ?? '30', 3, 100_000),
     delayMs: wholeNumber('--delay-ms', values['delay-ms'] ?? '100', 0, 60_000),
     type: values.type ?? 'node-etl',
@@ -152,10 +158,11 @@ function statusEvent(jobId, { job, steps }) {
 
 const QUIET_NAMESPACES = new Set(['Connection', 'BrokerPool']);
 
-function createKafka(brokers) {
+function createKafka(brokers, sasl) {
   return new Kafka({
     clientId: SOURCE,
     brokers,
+    sasl, // SASL over plaintext, as ./quaero cluster and docker-compose.yml listen; add ssl: true for SASL_SSL
     connectionTimeout: 5_000,
     // kafkajs' default retries (5, with back-off) apply; an idempotent producer warns when given fewer.
     logLevel: logLevel.WARN,
@@ -211,7 +218,8 @@ async function dispatchEndOffsets(kafka) {
  */
 async function watchForCancel(kafka, jobId, endOffsets, onCancel) {
   const consumer = kafka.consumer({
-    groupId: `${SOURCE}-${jobId}`,
+    // On a secured cluster the worker credential may use only groups named quaero.worker.*.
+    groupId: `quaero.worker.${SOURCE}-${jobId}`,
     maxWaitTimeInMs: 1_000, // a fetch waits this long for commands; disconnecting waits for it too
   });
   await consumer.connect();
@@ -383,7 +391,7 @@ async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const kafka = createKafka(config.brokers);
+  const kafka = createKafka(config.brokers, config.sasl);
   const producer = createProducer(kafka);
   const run = { step: undefined }; // kept up to date by runJob, for a failed status
   let jobId;

@@ -57,7 +57,11 @@ Environment:
   QUAERO_URL              Quaero's HTTP origin (default http://localhost:8080)
   QUAERO_TOKEN            an API token of an operator (Authorization: Bearer); an admin makes one
                           with POST /api/admin/tokens, the dev stack's is QUAERO_DEV_ADMIN_TOKEN
-  QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)"""
+  QUAERO_KAFKA_BOOTSTRAP  Kafka bootstrap servers, comma-separated (default localhost:9092)
+  QUAERO_KAFKA_PASSWORD   on a secured cluster, the worker credential's password (SASL/SCRAM-SHA-512,
+                          docs/WORKERS.md "Credentials"); unset: no login, as on ./quaero dev
+  QUAERO_KAFKA_USERNAME   its user (default worker)
+  QUAERO_KAFKA_SASL_MECHANISM  SCRAM-SHA-512 (default), or PLAIN with librdkafka older than 2.6.1"""
 
 #: Time limit of the REST call that creates the job.
 HTTP_TIMEOUT_S = 15
@@ -101,6 +105,12 @@ def read_config(args, env):
         'url': (env.get('QUAERO_URL') or 'http://localhost:8080').rstrip('/'),
         'token': env.get('QUAERO_TOKEN') or '',
         'brokers': [b.strip() for b in (env.get('QUAERO_KAFKA_BOOTSTRAP') or 'localhost:9092').split(',') if b.strip()],
+        # librdkafka's login settings, given to the producer and the consumer alike; none without a password.
+        'login': {'security.protocol': 'SASL_PLAINTEXT',
+                  # PLAIN for librdkafka < 2.6.1, whose SCRAM Kafka 4 refuses (docs/WORKERS.md, "Credentials").
+                  'sasl.mechanisms': env.get('QUAERO_KAFKA_SASL_MECHANISM') or 'SCRAM-SHA-512',
+                  'sasl.username': env.get('QUAERO_KAFKA_USERNAME') or 'worker',
+                  'sasl.password': env['QUAERO_KAFKA_PASSWORD']} if env.get('QUAERO_KAFKA_PASSWORD') else {},
         'lines': whole_number('--lines', values.lines, 3, 100_000),
         'delay_ms': whole_number('--delay-ms', values.delay_ms, 0, 60_000),
         'type': values.type,
@@ -229,9 +239,10 @@ class Publisher:
     publish() or by flush().
     """
 
-    def __init__(self, brokers):
+    def __init__(self, brokers, login):
         self._failure = None
         self._producer = Producer({
+            **login,
             'bootstrap.servers': ','.join(brokers),
             'client.id': SOURCE,
             # Idempotence: when librdkafka retries a batch whose acknowledgement was lost, the broker
@@ -294,11 +305,13 @@ class CancelWatcher:
     group id is there because confluent-kafka requires one.
     """
 
-    def __init__(self, brokers):
+    def __init__(self, brokers, login):
         self._consumer = Consumer({
+            **login,
             'bootstrap.servers': ','.join(brokers),
             'client.id': SOURCE,
-            'group.id': f'{SOURCE}-{uuid.uuid4()}',
+            # On a secured cluster the worker credential may use only groups named quaero.worker.*.
+            'group.id': f'quaero.worker.{SOURCE}-{uuid.uuid4()}',
             'enable.auto.commit': False,
             'error_cb': _kafka_errors,
             'logger': _librdkafka_log(),
@@ -512,7 +525,7 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
-    publisher = Publisher(config['brokers'])
+    publisher = Publisher(config['brokers'], config['login'])
     run = Run()
     job_id = None
     watcher = None
@@ -520,7 +533,7 @@ def main():
         # Kafka first: if it cannot be reached, no job is created that nobody would run.
         publisher.connect(config['brokers'])
         try:
-            watcher = CancelWatcher(config['brokers'])
+            watcher = CancelWatcher(config['brokers'], config['login'])
             watcher.prepare()
         except Exception as e:
             print(f'{SOURCE}: cannot watch {JOB_DISPATCH_TOPIC} for cancels ({e}); running without', file=sys.stderr)

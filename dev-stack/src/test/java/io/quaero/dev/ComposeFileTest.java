@@ -3,6 +3,7 @@ package io.quaero.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +61,24 @@ class ComposeFileTest {
     private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>([^<]+)</artifactId>");
     private static final Pattern UPSTREAM_SERVER = Pattern.compile("\\bserver\\s+([\\w.-]+):(\\d+)");
 
+    /**
+     * A password per Kafka user, as an operator's .env gives them (the file holds none): each must
+     * reach exactly the service that logs in as that user.
+     */
+    private static final Map<String, String> PASSWORDS = Map.of(
+        "QUAERO_KAFKA_ADMIN_PASSWORD", "pw-admin-1",
+        "QUAERO_KAFKA_JOB_SERVICE_PASSWORD", "pw-job-service-2",
+        "QUAERO_KAFKA_LOG_INGEST_PASSWORD", "pw-log-ingest-3",
+        "QUAERO_KAFKA_STREAM_GATEWAY_PASSWORD", "pw-stream-gateway-4",
+        "QUAERO_KAFKA_WEB_UI_PASSWORD", "pw-web-ui-5",
+        "QUAERO_KAFKA_WORKER_PASSWORD", "pw-worker-6",
+        // The session keys (docs/SECURITY.md): the file refuses to start without them too.
+        "QUAERO_SESSION_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    /** The Kafka user of each service's module (deploy/kafka/acls.conf). */
+    private static final Map<String, String> KAFKA_USERS = Map.of(
+        "log-ingest-service", "log-ingest", "stream-gateway-service", "stream-gateway", "job-service", "job-service",
+        "web-ui", "web-ui");
+
     private static Map<String, Map<String, Object>> services;
 
     @BeforeAll
@@ -68,31 +88,40 @@ class ComposeFileTest {
             assumeThat(DOCKER_COMPOSE).as("docker-compose (Debian package docker-compose); .ci/run installs it").isExecutable();
         }
         assertThat(DOCKER_COMPOSE).as("docker-compose must be installed in CI").isExecutable();
+        Config config = dockerComposeConfig(PASSWORDS);
+        assertThat(config.exitCode()).as("docker-compose config: %s", config.errors()).isZero();
+        Map<String, Object> file = new Yaml().load(config.normalized());
+        services = (Map<String, Map<String, Object>>) file.get("services");
+    }
+
+    private record Config(int exitCode, String normalized, String errors) {
+    }
+
+    /** {@code docker-compose config} with {@code environment} (and none of this JVM's QUAERO_ variables). */
+    private static Config dockerComposeConfig(Map<String, String> environment) throws Exception {
         // Warnings go to stderr; only stdout is the normalized file.
         Path errors = Files.createDirectories(Path.of("target")).resolve("docker-compose-config.err");
-        var builder = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", ROOT.resolve("docker-compose.yml").toString(), "config");
-        // What an operator puts in .env: the file refuses to start without the session keys.
-        builder.environment().put("QUAERO_SESSION_KEYS", "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        Process process = builder
-            .redirectError(errors.toFile()).start();
+        var builder = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", ROOT.resolve("docker-compose.yml").toString(), "config")
+            .redirectError(errors.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUAERO_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String normalized = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("docker-compose config ended").isTrue();
-        assertThat(process.exitValue()).as("docker-compose config: %s", Files.readString(errors)).isZero();
-        Map<String, Object> file = new Yaml().load(normalized);
-        services = (Map<String, Map<String, Object>>) file.get("services");
+        return new Config(process.exitValue(), normalized, Files.readString(errors));
     }
 
     @Test
     void kafkaIsThreeKraftNodesThatKeepEveryAcknowledgedRecordAndKeepWritingWithOneDown() {
-        assertThat(servicesWithImage("apache/kafka:")).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3");
+        assertThat(servicesWithImage("apache/kafka:")).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3", "kafka-setup");
         for (int id = 1; id <= 3; id++) {
             Map<String, Object> env = env("kafka-" + id);
             assertThat(env).as("kafka-%s", id)
                 .containsEntry("KAFKA_NODE_ID", id)
                 .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
                 .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
-                .containsEntry("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
-                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka-" + id + ":9092")
+                .containsEntry("KAFKA_LISTENERS", "BROKER://:9092,CONTROLLER://:9093")
+                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "BROKER://kafka-" + id + ":9092")
                 .containsEntry("CLUSTER_ID", env("kafka-1").get("CLUSTER_ID"))
                 .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
                 .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
@@ -105,8 +134,72 @@ class ComposeFileTest {
                 .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
             // Its data on its own volume, where the log dirs point: a restart keeps the node's log.
             assertThat(service("kafka-" + id).get("volumes")).asInstanceOf(LIST)
-                .containsExactly("kafka-" + id + "-data:" + env.get("KAFKA_LOG_DIRS") + ":rw");
+                .containsExactly("kafka-" + id + "-data:" + env.get("KAFKA_LOG_DIRS") + ":rw", kafkaScripts());
         }
+    }
+
+    @Test
+    void issue14KafkaTakesOnlySaslLoginsAndAllowsNothingWithoutAnAcl() {
+        for (int id = 1; id <= 3; id++) {
+            Map<String, Object> env = env("kafka-" + id);
+            assertThat(env).as("kafka-%s", id)
+                .containsEntry("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT")
+                .containsEntry("KAFKA_INTER_BROKER_LISTENER_NAME", "BROKER")
+                .containsEntry("KAFKA_LISTENER_NAME_BROKER_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512,PLAIN")
+                .containsEntry("KAFKA_LISTENER_NAME_CONTROLLER_SASL_ENABLED_MECHANISMS", "PLAIN")
+                .containsEntry("KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", "PLAIN")
+                .containsEntry("KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL", "PLAIN")
+                .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("KAFKA_SUPER_USERS", "User:admin")
+                .doesNotContainKey("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")
+                // The brokers' own login is written by node.sh from this, into their JAAS file.
+                .containsEntry("QUAERO_KAFKA_ADMIN_PASSWORD", PASSWORDS.get("QUAERO_KAFKA_ADMIN_PASSWORD"))
+                // ... and the worker's PLAIN login, for clients on librdkafka < 2.6.1.
+                .containsEntry("QUAERO_KAFKA_WORKER_PASSWORD", PASSWORDS.get("QUAERO_KAFKA_WORKER_PASSWORD"));
+            assertThat(service("kafka-" + id).get("entrypoint")).asInstanceOf(LIST).containsExactly("/quaero/kafka/node.sh");
+        }
+        // kafka-setup makes every user and ACL before any service starts.
+        Map<String, Object> setup = service("kafka-setup");
+        assertThat(setup.get("entrypoint")).asInstanceOf(LIST).containsExactly("/quaero/kafka/setup.sh");
+        assertThat(setup.get("volumes")).asInstanceOf(LIST).containsExactly(kafkaScripts());
+        assertThat(env("kafka-setup")).containsAllEntriesOf(PASSWORDS);
+        for (String service : quaeroServices()) {
+            assertThat(service(service).get("depends_on")).as(service).asInstanceOf(MAP)
+                .containsEntry("kafka-setup", Map.of("condition", "service_completed_successfully"));
+        }
+    }
+
+    @Test
+    void issue14EveryServiceLogsInToKafkaAsItsOwnUserWithThePasswordFromItsEnvironment() throws Exception {
+        for (String service : quaeroServices()) {
+            String user = KAFKA_USERS.get(module(service));
+            String password = PASSWORDS.get("QUAERO_KAFKA_" + user.toUpperCase(Locale.ROOT).replace('-', '_') + "_PASSWORD");
+            // Spring Boot's standard settings, which every Kafka client of the services takes (SpringKafkaSettingsTest
+            // binds exactly these variable names).
+            assertThat(env(service)).as(service)
+                .containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule "
+                    + "required username=\"" + user + "\" password=\"" + password + "\";");
+        }
+    }
+
+    @Test
+    void issue14NoPasswordIsInTheFileAndComposeRefusesToStartWithoutThem() throws Exception {
+        String file = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertThat(Pattern.compile("password=\\\"(?!\\$\\{QUAERO_KAFKA_)").matcher(file).find()).as("a literal password in the file").isFalse();
+        var withoutWorkers = new HashMap<>(PASSWORDS);
+        withoutWorkers.remove("QUAERO_KAFKA_WORKER_PASSWORD");
+        Config config = dockerComposeConfig(withoutWorkers);
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.errors()).contains("QUAERO_KAFKA_WORKER_PASSWORD").contains(".env");
+        assertThat(ROOT.resolve(".env.example")).content().contains(PASSWORDS.keySet().stream().map(v -> v + "=").toArray(String[]::new));
+        assertThat(ROOT.resolve(".gitignore")).content().containsPattern("(?m)^\\.env$");
+    }
+
+    /** How the Kafka containers see deploy/kafka (the parser makes host paths absolute). */
+    private static String kafkaScripts() {
+        return ROOT.toAbsolutePath().normalize() + "/deploy/kafka:/quaero/kafka:ro";
     }
 
     @Test

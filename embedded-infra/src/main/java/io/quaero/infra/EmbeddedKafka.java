@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -131,24 +132,37 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats {@code dataDir} for {@code clusterId} unless it already is, then starts the node. */
     static KafkaRaftServer startNode(Path dataDir, Properties props, String clusterId) throws IOException {
+        return startNode(dataDir, props, clusterId, List.of());
+    }
+
+    /**
+     * As {@link #startNode(Path, Properties, String)}, giving {@code kafka-storage format} the
+     * {@code formatArguments} too (SCRAM users to create, say) when it formats.
+     */
+    static KafkaRaftServer startNode(Path dataDir, Properties props, String clusterId, List<String> formatArguments)
+        throws IOException {
         Files.createDirectories(dataDir);
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            format(dataDir, props, clusterId);
+            format(dataDir, props, clusterId, formatArguments);
         }
         var server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
         return server;
     }
 
-    private static void format(Path dataDir, Properties props, String clusterId) throws IOException {
+    private static void format(Path dataDir, Properties props, String clusterId, List<String> formatArguments)
+        throws IOException {
         Path config = dataDir.resolveSibling(dataDir.getFileName() + ".format.properties");
+        // 0600: a secured node's settings hold the brokers' own password.
+        Files.deleteIfExists(config);
+        Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (var out = Files.newOutputStream(config)) {
             props.store(out, "written by EmbeddedKafka for kafka-storage format");
         }
         var output = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {
-                "format", "-t", clusterId, "-c", config.toString()},
-            new PrintStream(output, true, StandardCharsets.UTF_8));
+        var arguments = new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+        arguments.addAll(formatArguments);
+        int rc = StorageTool.execute(arguments.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         Files.deleteIfExists(config);
         if (rc != 0) {
             throw new IOException("kafka-storage format of " + dataDir + " failed (exit " + rc + "): "

@@ -1,5 +1,6 @@
 package io.quaero.servicelog;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * The two {@code spring.kafka.*} settings this module shares with the rest of the service, read
+ * The {@code spring.kafka.*} settings this module shares with the rest of the service, read
  * the way Spring Boot's Kafka support binds them (lists comma-separated or indexed, placeholders
  * resolved). This module does not depend on spring-boot-kafka, so it cannot use its
  * {@code KafkaProperties}.
@@ -17,6 +18,7 @@ final class SpringKafkaSettings {
 
     static final String BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
     static final String CLIENT_PROPERTIES = "spring.kafka.properties";
+    static final String SECURITY_PROTOCOL = "spring.kafka.security.protocol";
 
     private SpringKafkaSettings() {
     }
@@ -34,12 +36,16 @@ final class SpringKafkaSettings {
 
     /**
      * {@code spring.kafka.properties.*}, the client settings common to all of the service's Kafka
-     * clients: on a secured cluster that is where {@code security.protocol}, {@code sasl.*} and
-     * {@code ssl.*} live, and without them this producer could not connect at all.
+     * clients, and {@code spring.kafka.security.protocol} over them (as Spring Boot's own clients
+     * take it): on a secured cluster that is where {@code security.protocol}, {@code sasl.*} and
+     * {@code ssl.*} live, and without them this producer could not connect at all. Boot's typed
+     * {@code spring.kafka.ssl.*} and {@code spring.kafka.jaas.*} are not read here: give a TLS
+     * trust store as {@code spring.kafka.properties.ssl.truststore.*} (docs/SECURITY.md).
      */
     static Map<String, String> clientProperties(Environment environment) {
-        return Binder.get(environment)
-            .bind(CLIENT_PROPERTIES, Bindable.mapOf(String.class, String.class))
-            .orElse(Map.of());
+        Binder binder = Binder.get(environment);
+        var properties = new HashMap<>(binder.bind(CLIENT_PROPERTIES, Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
+        binder.bind(SECURITY_PROTOCOL, String.class).ifBound(protocol -> properties.put("security.protocol", protocol));
+        return Map.copyOf(properties);
     }
 }

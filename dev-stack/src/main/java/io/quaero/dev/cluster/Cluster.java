@@ -9,17 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import io.quaero.infra.DataDirs;
-import io.quaero.infra.KafkaNode;
 import io.quaero.infra.LocalPostgres;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The production topology on one machine, every part its own OS process: a 3-node KRaft Kafka
@@ -33,13 +30,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * {@code job-service}, {@code web-ui}, {@code nginx}) and the data ({@code data/}), which survives
  * a restart unless the cluster is started fresh. Broker log and database go together: stored
  * cursors are Kafka offsets.
+ *
+ * <p>Kafka is locked down as in production ({@link ClusterKafka}): every service logs in with a
+ * SCRAM user of its own and may use only its topics and groups; the users' random passwords are
+ * in {@code kafka-credentials/} of the run directory.
  */
 public final class Cluster implements AutoCloseable {
 
     /** A service JVM's heap: the topology must fit this machine beside the brokers (docs/OPERATIONS.md). */
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-        "--sun-misc-unsafe-memory-access=allow");
-    private static final List<String> KAFKA_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
         "--sun-misc-unsafe-memory-access=allow");
     /** Ten JVMs starting on two cores: a service may take a minute and more to come up. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -55,6 +54,7 @@ public final class Cluster implements AutoCloseable {
     /** The gateways behind the balancer: the layout's, and any added since. */
     private final List<Integer> gatewayPorts = new ArrayList<>();
     private final LocalPostgres postgres;
+    private final ClusterKafka kafka;
     private final Path certificate;
     private final HttpClient https;
     /** {@code --name=value} settings given to every service (a drill shortens a delay this way). */
@@ -62,14 +62,15 @@ public final class Cluster implements AutoCloseable {
     /** Who may do what ({@link ClusterAccess}): the shared session keys, and the admin's API token. */
     private final ClusterAccess access;
 
-    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, Path certificate,
-                    List<String> serviceSettings) throws IOException {
+    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, ClusterKafka kafka,
+                    Path certificate, List<String> serviceSettings) throws IOException {
         this.repoRoot = repoRoot;
         this.access = ClusterAccess.in(runDir);
         this.serviceSettings = List.copyOf(serviceSettings);
         this.runDir = runDir;
         this.ports = ports;
         this.postgres = postgres;
+        this.kafka = kafka;
         this.certificate = certificate;
         this.gatewayPorts.addAll(ports.gateways());
         this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
@@ -94,7 +95,6 @@ public final class Cluster implements AutoCloseable {
         runDir = runDir.toAbsolutePath();
         refuseIfRunning(runDir);
         if (fresh) {
-            Files.deleteIfExists(runDir.resolve("cluster-id"));
             DataDirs.deleteRecursively(runDir.resolve("data"));
         }
         Files.createDirectories(runDir.resolve("data"));
@@ -102,7 +102,8 @@ public final class Cluster implements AutoCloseable {
         Node nginx = Balancer.configure(repoRoot.resolve("deploy/nginx"), runDir, tlsDir,
             new Balancer.Upstreams(ports.balancer(), ports.gateways(), ports.jobs(), ports.web()));
 
-        List<Node> kafka = kafkaNodes(runDir, ports);
+        var clusterKafka = ClusterKafka.prepare(runDir, ports, fresh);
+        List<Node> kafka = clusterKafka.nodes();
         kafka.forEach(Node::start);
         LocalPostgres pg;
         try {
@@ -114,11 +115,11 @@ public final class Cluster implements AutoCloseable {
             }
             throw e;
         }
-        var cluster = new Cluster(repoRoot, runDir, ports, pg, cert, serviceSettings);
+        var cluster = new Cluster(repoRoot, runDir, ports, pg, clusterKafka, cert, serviceSettings);
         kafka.forEach(n -> cluster.nodes.put(n.name(), n));
         try {
             cluster.writePostgresPid();
-            cluster.awaitBrokers();
+            cluster.awaitBrokersAndCreateAcls();
             // Ingest and job-service migrate the schema (Flyway, one at a time under its lock);
             // the gateways and web-ui start when it is there.
             cluster.startServices(List.of(
@@ -159,7 +160,10 @@ public final class Cluster implements AutoCloseable {
                  %s
                Admin API token (scripts: Authorization: Bearer ...): %s/admin-token
                Browser, REST API and streams:  %s/
-               Kafka bootstrap:                %s
+               Kafka bootstrap:                %s (SASL_PLAINTEXT, SCRAM-SHA-512; ACLs: deploy/kafka/acls.conf)
+               Kafka users' passwords:         %s/<user>.password (0600)
+                 an outside worker's settings:   %s/worker.properties (Java), worker.librdkafka.conf (kcat -F)
+                 the super user's:               %s/admin.properties (Kafka's tools: --command-config)
                PostgreSQL:                     %s (user %s)
                Processes (pid, log):           %s/<name>.pid, <name>.log
                  %s
@@ -169,7 +173,8 @@ public final class Cluster implements AutoCloseable {
                  or put your own cert.pem and key.pem in its folder)
              Ctrl-C stops everything.
             ==============================================================
-            %n""", cluster.signInLink(), runDir.toAbsolutePath(), cluster.balancerUrl(), cluster.kafkaBootstrap(), cluster.jdbcUrl(), LocalPostgres.USER,
+            %n""", cluster.signInLink(), runDir.toAbsolutePath(), cluster.balancerUrl(), cluster.kafkaBootstrap(),
+            cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.jdbcUrl(), LocalPostgres.USER,
             runDir.toAbsolutePath(), String.join(" ", cluster.nodes.keySet()) + " postgres",
             cluster.certificate, cluster.certificate, cluster.balancerUrl(), cluster.certificate);
         Thread.currentThread().join();
@@ -191,6 +196,19 @@ public final class Cluster implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return ports.kafkaBootstrap();
+    }
+
+    /** Where each Kafka user's password and the worker's and admin's client settings are (0600 files). */
+    public Path kafkaCredentialsDir() {
+        return kafka.credentials().dir();
+    }
+
+    /**
+     * A Java Kafka client's settings to reach the cluster as {@code user} ({@code admin}, the
+     * super user; {@code worker}, an outside worker; or a service's user): bootstrap and login.
+     */
+    public Map<String, Object> kafkaClientProperties(String user) {
+        return kafka.clientProperties(user);
     }
 
     public String jdbcUrl() {
@@ -273,28 +291,12 @@ public final class Cluster implements AutoCloseable {
             .map(n -> Thread.ofVirtual().start(() -> stopQuietly(n))).toList().forEach(Cluster::joinQuietly);
     }
 
-    private static List<Node> kafkaNodes(Path runDir, ClusterPorts ports) throws IOException {
-        Path idFile = runDir.resolve("cluster-id");
-        if (!Files.exists(idFile)) {
-            Files.writeString(idFile, KafkaNode.newClusterId());
-        }
-        String clusterId = Files.readString(idFile).trim();
-        String clientPorts = String.join(",", ports.kafka().stream().map(String::valueOf).toList());
-        String controllerPorts = String.join(",", ports.controllers().stream().map(String::valueOf).toList());
-        var nodes = new ArrayList<Node>();
-        for (int n = 1; n <= ClusterPorts.KAFKA_NODES; n++) {
-            var command = new ArrayList<>(JavaCommand.ofThisClassPath(KAFKA_JVM, KafkaNode.class));
-            command.addAll(List.of(String.valueOf(n), runDir.resolve("data/kafka-" + n).toString(), clientPorts, controllerPorts, clusterId));
-            nodes.add(new Node("kafka-" + n, command, Map.of(), runDir));
-        }
-        return nodes;
-    }
-
     private Node service(String name, String module, String portVariable, int port) throws IOException {
         var command = new ArrayList<>(JavaCommand.ofJar(SERVICE_JVM, JavaCommand.serviceJar(repoRoot, module)));
         command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name));
         command.addAll(serviceSettings);
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
+        Map<String, String> env = new HashMap<>(kafka.serviceEnvironment(module));
+        env.putAll(Map.of(
             "QUAERO_KAFKA_BOOTSTRAP", kafkaBootstrap(),
             "QUAERO_DB_URL", postgres.jdbcUrl(),
             "QUAERO_DB_USER", LocalPostgres.USER,
@@ -315,19 +317,11 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private void awaitBrokers() throws InterruptedException {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-        try (var admin = Admin.create(props)) {
-            await(nodes.get("kafka-1"), () -> {
-                try {
-                    return admin.describeCluster().nodes().get().size() == ClusterPorts.KAFKA_NODES;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+    /** Waits for every broker, then creates the ACLs, before any service starts (it would be refused without). */
+    private void awaitBrokersAndCreateAcls() throws InterruptedException, IOException {
+        try (var admin = kafka.admin()) {
+            await(nodes.get("kafka-1"), () -> kafka.allBrokersUp(admin));
+            kafka.applyAcls(admin, repoRoot);
         }
     }
 

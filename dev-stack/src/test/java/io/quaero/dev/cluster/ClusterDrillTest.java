@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.LongStream;
 
@@ -26,7 +25,6 @@ import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.infra.LocalPostgres;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -191,7 +189,7 @@ class ClusterDrillTest {
     void gatewaysRoutedByPartitionReadAboutOneCopyOfTheTopicBetweenThem() throws Exception {
         // The viewers of earlier drills are gone; their partitions are released 5 s later.
         Thread.sleep(10_000);
-        var reference = new TopicReader(cluster.kafkaBootstrap());
+        var reference = new TopicReader(cluster.kafkaClientProperties("stream-gateway"));
         Map<String, Double> before = tailBytes();
         List<UUID> jobs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -259,7 +257,9 @@ class ClusterDrillTest {
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         UUID job = UUID.fromString(json.readTree(response.body()).path("id").asString());
-        worker = new KcatWorker(cluster.kafkaBootstrap(), job, RATE, RATE * SECONDS, Path.of("target/kcat-worker.log"));
+        // Logged in as outside workers are: the worker user, allowed to write job events and little else.
+        worker = new KcatWorker(cluster.kafkaBootstrap(), cluster.kafkaCredentialsDir().resolve("worker.librdkafka.conf"),
+            job, RATE, RATE * SECONDS, Path.of("target/kcat-worker.log"));
         return job;
     }
 
@@ -542,9 +542,7 @@ class ClusterDrillTest {
 
     private int leaderOf(UUID job) throws Exception {
         int partition = partitionOf(job);
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        try (var admin = Admin.create(props)) {
+        try (var admin = Admin.create(cluster.kafkaClientProperties("admin"))) {
             return admin.describeTopics(List.of(Topics.JOB_EVENTS)).allTopicNames().get().get(Topics.JOB_EVENTS)
                 .partitions().get(partition).leader().id();
         }

@@ -40,11 +40,16 @@ final class KcatWorker implements AutoCloseable {
 
     /**
      * @param bootstrap the cluster's Kafka bootstrap list
+     * @param login     librdkafka settings that log in as the worker user ({@code security.protocol},
+     *                  {@code sasl.*}), as {@code ./quaero cluster} writes them: {@code kcat -F}
+     *                  keeps the password off the command line; the mechanism is PLAIN
      * @param log       where kcat's own output goes
      */
-    KcatWorker(String bootstrap, UUID job, int rate, int lines, Path log) throws IOException {
+    KcatWorker(String bootstrap, Path login, UUID job, int rate, int lines, Path log) throws IOException {
         this.job = job;
-        this.kcat = new ProcessBuilder(KCAT.getPath(), "-P", "-b", bootstrap, "-t", Topics.JOB_EVENTS, "-K", "|")
+        // Debian's kcat is on librdkafka 2.0, whose SCRAM Kafka 4 refuses (librdkafka#4895): PLAIN, as the worker user may.
+        this.kcat = new ProcessBuilder(KCAT.getPath(), "-F", login.toString(), "-X", "sasl.mechanisms=PLAIN", "-P", "-b", bootstrap,
+                "-t", Topics.JOB_EVENTS, "-K", "|")
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         this.feeder = Thread.ofVirtual().name("kcat worker " + job).start(() -> feed(rate, lines));
     }

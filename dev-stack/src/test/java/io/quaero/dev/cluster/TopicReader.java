@@ -1,6 +1,7 @@
 package io.quaero.dev.cluster;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quaero.contracts.Topics;
@@ -20,9 +21,10 @@ final class TopicReader {
     private volatile boolean running = true;
     private volatile long bytes;
 
-    TopicReader(String bootstrap) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.CLIENT_ID_CONFIG, "drill-topic-reader");
+    /** @param client where the cluster is and how to log in: a user that may read the topic, as a gateway's */
+    TopicReader(Map<String, Object> client) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.putAll(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.CLIENT_ID_CONFIG, "drill-topic-reader"));
         var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         var partitions = consumer.partitionsFor(Topics.JOB_EVENTS).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -40,7 +40,17 @@ public class JobsKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     QuaeroProducer quaeroProducer(KafkaProperties kafka) {
-        return QuaeroProducer.connect(String.join(",", kafka.getBootstrapServers()), Map.of());
+        return QuaeroProducer.connect(producerSettings(kafka));
+    }
+
+    /**
+     * Quaero's delivery settings over Spring Boot's producer settings, so this producer and the
+     * dead-letter one take every standard {@code spring.kafka.*} setting the others do: the
+     * brokers, {@code spring.kafka.security.protocol}, {@code spring.kafka.ssl.*},
+     * {@code spring.kafka.properties.sasl.*} (a secured cluster's login).
+     */
+    private static Map<String, Object> producerSettings(KafkaProperties kafka) {
+        return QuaeroProducer.settingsOver(kafka.buildProducerProperties());
     }
 
     @Bean(DISPATCH_FACTORY)
@@ -68,7 +78,7 @@ public class JobsKafkaConfiguration {
      */
     @Bean
     DefaultErrorHandler dispatchErrorHandler(KafkaProperties kafka) {
-        Map<String, Object> config = QuaeroProducer.settings(String.join(",", kafka.getBootstrapServers()), Map.of());
+        Map<String, Object> config = producerSettings(kafka);
         var template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer()));
         var deadLetters = new DeadLetterPublishingRecoverer(template, (record, ex) -> new TopicPartition(Topics.DEAD_LETTER, -1));
         var backOff = new ExponentialBackOff(200, 2.0);

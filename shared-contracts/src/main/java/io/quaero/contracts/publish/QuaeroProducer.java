@@ -38,8 +38,12 @@ public final class QuaeroProducer implements AutoCloseable {
 
     /** A producer to {@code bootstrapServers} with the {@link #settings(String, Map) settings} below. */
     public static QuaeroProducer connect(String bootstrapServers, Map<String, Object> overrides) {
-        return new QuaeroProducer(new KafkaProducer<>(settings(bootstrapServers, overrides),
-                new StringSerializer(), new ByteArraySerializer()));
+        return connect(settings(bootstrapServers, overrides));
+    }
+
+    /** A producer with these settings: {@link #settings(String, Map)} or {@link #settingsOver(Map)}. */
+    public static QuaeroProducer connect(Map<String, Object> settings) {
+        return new QuaeroProducer(new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()));
     }
 
     /**
@@ -48,8 +52,21 @@ public final class QuaeroProducer implements AutoCloseable {
      * learns that the broker is unreachable while it can still answer sensibly.
      */
     public static Map<String, Object> settings(String bootstrapServers, Map<String, Object> overrides) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> settings = settingsOver(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        settings.putAll(overrides);
+        return settings;
+    }
+
+    /**
+     * The settings every producer of Quaero events uses, over {@code clientProperties}: where the
+     * cluster is and how to log in ({@code bootstrap.servers}, {@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*}, e.g. Spring Boot's {@code KafkaProperties.buildProducerProperties()}).
+     * The delivery settings below always win, so no client setting can weaken them.
+     */
+    public static Map<String, Object> settingsOver(Map<String, Object> clientProperties) {
+        Map<String, Object> settings = new HashMap<>(clientProperties);
+        // Never in a transaction: a transactional id would make every send fail.
+        settings.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // A few ms of batching turns a chatty job's lines into few requests.
@@ -59,7 +76,6 @@ public final class QuaeroProducer implements AutoCloseable {
         // linger.ms + request.timeout.ms.
         settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(15).toMillis());
         settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
-        settings.putAll(overrides);
         return settings;
     }
 
