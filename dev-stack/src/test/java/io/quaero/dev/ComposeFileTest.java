@@ -71,9 +71,9 @@ class ComposeFileTest {
         "QUAERO_KAFKA_LOG_INGEST_PASSWORD", "pw-log-ingest-3",
         "QUAERO_KAFKA_STREAM_GATEWAY_PASSWORD", "pw-stream-gateway-4",
         "QUAERO_KAFKA_WEB_UI_PASSWORD", "pw-web-ui-5",
-        "QUAERO_KAFKA_WORKER_PASSWORD", "pw-worker-6",
-        // The session keys (docs/SECURITY.md): the file refuses to start without them too.
-        "QUAERO_SESSION_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        "QUAERO_KAFKA_WORKER_PASSWORD", "pw-worker-6");
+    /** What else an operator's .env gives: the session keys (docs/SECURITY.md), without which the file refuses to start too. */
+    private static final Map<String, String> SESSION_KEYS = Map.of("QUAERO_SESSION_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
     /** The Kafka user of each service's module (deploy/kafka/acls.conf). */
     private static final Map<String, String> KAFKA_USERS = Map.of(
         "log-ingest-service", "log-ingest", "stream-gateway-service", "stream-gateway", "job-service", "job-service",
@@ -88,7 +88,9 @@ class ComposeFileTest {
             assumeThat(DOCKER_COMPOSE).as("docker-compose (Debian package docker-compose); .ci/run installs it").isExecutable();
         }
         assertThat(DOCKER_COMPOSE).as("docker-compose must be installed in CI").isExecutable();
-        Config config = dockerComposeConfig(PASSWORDS);
+        var env = new HashMap<>(PASSWORDS);
+        env.putAll(SESSION_KEYS);
+        Config config = dockerComposeConfig(env);
         assertThat(config.exitCode()).as("docker-compose config: %s", config.errors()).isZero();
         Map<String, Object> file = new Yaml().load(config.normalized());
         services = (Map<String, Map<String, Object>>) file.get("services");
@@ -189,6 +191,7 @@ class ComposeFileTest {
         String file = Files.readString(ROOT.resolve("docker-compose.yml"));
         assertThat(Pattern.compile("password=\\\"(?!\\$\\{QUAERO_KAFKA_)").matcher(file).find()).as("a literal password in the file").isFalse();
         var withoutWorkers = new HashMap<>(PASSWORDS);
+        withoutWorkers.putAll(SESSION_KEYS);
         withoutWorkers.remove("QUAERO_KAFKA_WORKER_PASSWORD");
         Config config = dockerComposeConfig(withoutWorkers);
         assertThat(config.exitCode()).isNotZero();
