@@ -110,6 +110,7 @@ function jobLogViewer(jobId) {
         atBottom: true,
         newWhileAway: 0,
         cancelling: false,
+        rerunning: false,
         error: '',
         searchInput: '',
         filters: { stepId: '', level: '', limit: 100, search: '' },
@@ -213,8 +214,25 @@ function jobLogViewer(jobId) {
             }
         },
 
+        /** Runs the job again as a new job (same type, params and team) and opens its page. */
+        async rerun() {
+            this.rerunning = true;
+            try {
+                const job = await fetch(`/api/jobs/${jobId}/rerun`, { method: 'POST', headers: QuaeroLogs.csrfHeaders() }).then(jsonOrError);
+                window.location.assign(`/jobs/${job.id}`);
+            } catch (e) {
+                this.error = e.message;
+                this.rerunning = false;
+            }
+        },
+
         get finished() {
             return FINISHED.includes(this.jobStatus);
+        },
+
+        /** Finished, and created through the API (a job first seen in events has nothing to run again). */
+        get rerunnable() {
+            return this.finished && Boolean(this.job?.type) && Boolean(this.job?.executor) && Boolean(this.job?.team);
         },
 
         get cancellable() {

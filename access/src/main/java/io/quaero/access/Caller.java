@@ -31,6 +31,11 @@ public record Caller(long userId, String name, Role role, Set<String> teams, @Nu
         return role == Role.ADMIN || team != null && teams.contains(team);
     }
 
+    /** True when this caller may create, cancel and re-run jobs (an operator or an admin). */
+    public boolean operates() {
+        return role.ordinal() >= Role.OPERATOR.ordinal();
+    }
+
     /** True for an admin. */
     public boolean isAdmin() {
         return role == Role.ADMIN;

@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,11 +18,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code api_tokens}; job-service writes them). Every service that checks a caller against the
  * database reads through this (the gateway reads only).
  *
- * <p>Whether a user's sessions still hold (not signed out everywhere, not disabled) is asked on
- * every request and on every open stream's ping: the answer is kept {@value #VALIDITY_SECONDS} s,
- * so a revocation takes effect within that on every instance, at one indexed read per user per
- * interval. At most {@value #MAX_REMEMBERED} users are remembered; past that the memory starts
- * again empty (a burst of reads, never unbounded growth).
+ * <p>Whether a session or an API token still holds, and whom a token stands for, is asked on
+ * every request and at every open stream's ping: each answer is kept {@value #VALIDITY_SECONDS} s
+ * ({@link ShortMemory}), so a sign-out or a revocation takes effect within that on every instance
+ * (at once on the one that made it), at one indexed read per user or token per interval. At most
+ * {@value #MAX_REMEMBERED} of each are remembered.
  */
 public class Directory {
 
@@ -43,16 +43,23 @@ public class Directory {
     public record TokenOwner(long tokenId, Account account, @Nullable Instant expiresAt) {
     }
 
-    private record Validity(Instant validAfter, boolean disabled, Instant readAt) {
+    private record Validity(Instant validAfter, boolean disabled) {
     }
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final ConcurrentHashMap<Long, Validity> validity = new ConcurrentHashMap<>();
+    private final ShortMemory<Long, Validity> sessions;
+    /** Keyed by the token's hash in hex; only tokens found are remembered. */
+    private final ShortMemory<String, TokenOwner> tokenOwners;
+    private final ShortMemory<Long, Boolean> tokens;
 
     public Directory(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        Duration validity = Duration.ofSeconds(VALIDITY_SECONDS);
+        this.sessions = new ShortMemory<>(clock, validity, MAX_REMEMBERED);
+        this.tokenOwners = new ShortMemory<>(clock, validity, MAX_REMEMBERED);
+        this.tokens = new ShortMemory<>(clock, validity, MAX_REMEMBERED);
     }
 
     private static final String ACCOUNT = """
@@ -69,8 +76,17 @@ public class Directory {
         return jdbc.query(ACCOUNT + " WHERE u.id = ? GROUP BY u.id", Directory::account, id).stream().findFirst();
     }
 
-    /** The live token with this hash ({@link ApiTokens#hash}): not revoked, not expired, its user enabled. */
+    /**
+     * The live token with this hash ({@link ApiTokens#hash}): not revoked, not expired, its user
+     * enabled. What it stands for (its user's role and teams) is remembered a few seconds.
+     */
     public Optional<TokenOwner> byApiToken(byte[] hash) {
+        return Optional.ofNullable(tokenOwners.get(HexFormat.of().formatHex(hash), key -> readTokenOwner(hash)))
+            .filter(owner -> owner.expiresAt() == null || owner.expiresAt().isAfter(clock.instant()))
+            .filter(owner -> tokenHolds(owner.tokenId()));
+    }
+
+    private @Nullable TokenOwner readTokenOwner(byte[] hash) {
         record Row(long tokenId, long userId, @Nullable Instant expiresAt) {
         }
         return jdbc.query("""
@@ -79,7 +95,8 @@ public class Directory {
                 (rs, i) -> new Row(rs.getLong(1), rs.getLong(2),
                     rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant()), hash)
             .stream().findFirst()
-            .flatMap(row -> byId(row.userId()).filter(a -> !a.disabled()).map(a -> new TokenOwner(row.tokenId(), a, row.expiresAt())));
+            .flatMap(row -> byId(row.userId()).filter(a -> !a.disabled()).map(a -> new TokenOwner(row.tokenId(), a, row.expiresAt())))
+            .orElse(null);
     }
 
     /**
@@ -87,31 +104,28 @@ public class Directory {
      * exists, is enabled, and has not been signed out everywhere since (sign-out, a new password).
      */
     public boolean sessionHolds(long userId, Instant signedInAt) {
-        Instant now = clock.instant();
-        Validity v = validity.get(userId);
-        if (v == null || Duration.between(v.readAt(), now).toSeconds() >= VALIDITY_SECONDS) {
-            v = jdbc.query("SELECT sessions_valid_after, disabled FROM users WHERE id = ?",
-                (rs, i) -> new Validity(rs.getTimestamp(1).toInstant(), rs.getBoolean(2), now), userId)
-                .stream().findFirst().orElse(new Validity(Instant.MAX, true, now));
-            if (validity.size() >= MAX_REMEMBERED) {
-                validity.clear();
-            }
-            validity.put(userId, v);
-        }
-        return !v.disabled() && !signedInAt.isBefore(v.validAfter());
+        Validity v = sessions.get(userId, id -> jdbc.query("SELECT sessions_valid_after, disabled FROM users WHERE id = ?",
+                (rs, i) -> new Validity(rs.getTimestamp(1).toInstant(), rs.getBoolean(2)), id)
+            .stream().findFirst().orElse(new Validity(Instant.MAX, true)));
+        return v != null && !v.disabled() && !signedInAt.isBefore(v.validAfter());
     }
 
-    /** True while the API token {@code tokenId} is neither revoked nor expired and its user enabled (read each time: rare). */
+    /** True while the API token {@code tokenId} is neither revoked nor expired and its user enabled. */
     public boolean tokenHolds(long tokenId) {
-        return Boolean.TRUE.equals(jdbc.query("""
+        return Boolean.TRUE.equals(tokens.get(tokenId, id -> Boolean.TRUE.equals(jdbc.query("""
             SELECT t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.disabled
             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?""",
-            rs -> rs.next() && rs.getBoolean(1), tokenId));
+            rs -> rs.next() && rs.getBoolean(1), id))));
     }
 
     /** Forgets what it remembers of {@code userId}: this instance sees a sign-out at once (others within seconds). */
     public void forget(long userId) {
-        validity.remove(userId);
+        sessions.forget(userId);
+    }
+
+    /** Forgets what it remembers of the token {@code tokenId}: this instance sees its revocation at once. */
+    public void forgetToken(long tokenId) {
+        tokens.forget(tokenId);
     }
 
     private static Account account(ResultSet rs, int row) throws SQLException {

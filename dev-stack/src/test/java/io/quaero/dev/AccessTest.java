@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,8 +35,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may see and do what, against every service of the dev stack over real HTTP: the access
- * table by role, every endpoint's per-team isolation (another team's job is a 404, streams
+ * Who may see and do what, against every service of the dev stack over real HTTP (the full
+ * table of endpoints by caller is {@link EndpointAccessMatrixTest}): per-team isolation (another team's job is a 404, streams
  * included), signing in with a password (cookie, CSRF), and a stream ending when its session is
  * signed out or its token revoked.
  */
@@ -91,37 +89,6 @@ class AccessTest {
         var health = send("GET", "/actuator/health", null, null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).as("health details are for admins").doesNotContain("components");
-    }
-
-    @ParameterizedTest(name = "{0} {1} as {2}: {3}")
-    @CsvSource({
-        "GET,    /api/admin/users,  viewer,   403",
-        "GET,    /api/admin/users,  operator, 403",
-        "GET,    /api/admin/users,  admin,    200",
-        "GET,    /api/admin/tokens, operator, 403",
-        "GET,    /api/service/logs, viewer,   403",
-        "GET,    /api/service/logs, operator, 403",
-        "GET,    /api/service/logs, admin,    200",
-        "GET,    /service-logs,     viewer,   403",
-        "GET,    /actuator/metrics, operator, 403",
-        "GET,    /actuator/metrics, admin,    200",
-        "GET,    /api/job-types,    viewer,   200",
-        "GET,    /api/jobs,         viewer,   200",
-        "POST,   /api/jobs,         viewer,   403",
-        "GET,    /api/session,      viewer,   200",
-    })
-    void theAccessTableByRole(String method, String path, String role, int status) throws Exception {
-        String token = switch (role) {
-            case "viewer" -> VIEWER_A;
-            case "operator" -> OPERATOR_A;
-            default -> TestCallers.ADMIN_TOKEN;
-        };
-        String body = method.equals("POST") ? "{\"type\":\"x\",\"executor\":\"external\"}" : null;
-        var response = send(method, path, token, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        if (status == 403) {
-            assertThat(response.body()).contains("\"error\":\"forbidden\"");
-        }
     }
 
     @Test

@@ -62,6 +62,45 @@ public class Accounts {
         return id;
     }
 
+    /** What an admin changes of a user; null leaves that part as it is. */
+    public record UserChange(@Nullable Role role, @Nullable Set<String> teams, @Nullable Boolean disabled,
+                             @Nullable String password) {
+    }
+
+    /**
+     * Changes a user and ends every session they have (a session carries the role and teams it
+     * began with, so the user signs in again under the new ones; their API tokens follow at once,
+     * as they act with the user's current role and teams).
+     *
+     * @throws ConflictException when the change would leave no enabled admin
+     */
+    @Transactional
+    public void changeUser(long userId, UserChange change) {
+        jdbc.queryForList("SELECT id FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE", Long.class);
+        if (change.role() != null) {
+            jdbc.update("UPDATE users SET role = ? WHERE id = ?", change.role().wireName(), userId);
+        }
+        if (change.disabled() != null) {
+            jdbc.update("UPDATE users SET disabled = ? WHERE id = ?", change.disabled(), userId);
+        }
+        if (change.password() != null) {
+            jdbc.update("UPDATE users SET password_hash = ? WHERE id = ?", passwords.encode(change.password()), userId);
+        }
+        if (change.teams() != null) {
+            jdbc.update("DELETE FROM user_teams WHERE user_id = ?", userId);
+            for (String team : change.teams()) {
+                jdbc.update("INSERT INTO user_teams (user_id, team) VALUES (?, ?)", userId, team);
+            }
+        }
+        Integer admins = jdbc.queryForObject("SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled", Integer.class);
+        if (admins == null || admins == 0) {
+            // Thrown inside the transaction: nothing of the change is kept.
+            throw new ConflictException(change.role() != null ? "role" : "disabled", "the change would leave no enabled admin");
+        }
+        jdbc.update("UPDATE users SET sessions_valid_after = now() WHERE id = ?", userId);
+        directory.forget(userId);
+    }
+
     public List<UserView> users() {
         return jdbc.query("""
             SELECT u.id, u.name, u.role, u.disabled, u.created_at,
@@ -114,7 +153,9 @@ public class Accounts {
 
     /** @return false when there is no such token */
     public boolean revokeToken(long tokenId) {
-        return jdbc.update("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = ?", tokenId) == 1;
+        boolean found = jdbc.update("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = ?", tokenId) == 1;
+        directory.forgetToken(tokenId);
+        return found;
     }
 
     /** A one-time sign-in link's secret for the user, valid for {@code lifetime}. */

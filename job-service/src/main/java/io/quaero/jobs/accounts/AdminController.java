@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.quaero.access.Directory;
+import io.quaero.access.Names;
 import io.quaero.access.Role;
 import io.quaero.jobs.api.BadRequestException;
 import io.quaero.jobs.api.NotFoundException;
@@ -14,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/admin/**}, for admins only (the access table in {@code access}): users with their
- * role and teams, API tokens, one-time sign-in links. docs/SECURITY.md documents each call.
+ * role and teams (made, changed, disabled), API tokens, one-time sign-in links. docs/SECURITY.md documents each call.
  */
 @RestController
 class AdminController {
@@ -44,14 +46,29 @@ class AdminController {
         Fields fields = Fields.of(body, Set.of("name", "password", "role", "teams"));
         String name = fields.name("name");
         String password = fields.password("password");
-        Role role;
-        try {
-            role = Role.fromWire(fields.required("role"));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("role", e.getMessage());
-        }
+        Role role = role(fields);
         long id = accounts.createUser(name, password, role, fields.teams("teams"));
         return ResponseEntity.status(HttpStatus.CREATED).body(accounts.users().stream().filter(u -> u.id() == id).findFirst().orElseThrow());
+    }
+
+    /**
+     * {@code {"role"?, "teams"?, "disabled"?, "password"?}}: changes what is given and ends the
+     * user's sessions; 404 for an unknown user, 409 when no enabled admin would remain.
+     */
+    @PatchMapping(path = "/api/admin/users/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Accounts.UserView changeUser(@PathVariable String name, @RequestBody(required = false) JsonNode body) {
+        if (!Names.USER.matcher(name).matches()) {
+            throw new NotFoundException("name", "no user named '" + name + "'");
+        }
+        var user = directory.byName(name).orElseThrow(() -> new NotFoundException("name", "no user named '" + name + "'"));
+        Fields fields = Fields.of(body, Set.of("role", "teams", "disabled", "password"));
+        var change = new Accounts.UserChange(
+            fields.text("role") == null ? null : role(fields),
+            fields.has("teams") ? fields.teams("teams") : null,
+            fields.flag("disabled"),
+            fields.has("password") ? fields.password("password") : null);
+        accounts.changeUser(user.id(), change);
+        return accounts.users().stream().filter(u -> u.id() == user.id()).findFirst().orElseThrow();
     }
 
     @GetMapping(path = "/api/admin/users", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -93,6 +110,14 @@ class AdminController {
         var user = user(fields.name("user"));
         String secret = accounts.createSignInLink(user.id(), LINK_LIFETIME);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("link", "/api/session/link?token=" + secret));
+    }
+
+    private static Role role(Fields fields) {
+        try {
+            return Role.fromWire(fields.required("role"));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("role", e.getMessage());
+        }
     }
 
     private Directory.Account user(String name) {

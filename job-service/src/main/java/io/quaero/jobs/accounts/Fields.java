@@ -90,6 +90,22 @@ final class Fields {
         return teams;
     }
 
+    /** True when the body has the field at all (a change names only what it changes). */
+    boolean has(String field) {
+        return body.has(field);
+    }
+
+    @Nullable Boolean flag(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw new BadRequestException(field, field + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     @Nullable Long positiveLong(String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The jobs API: create, list, read and cancel jobs, and list what can be run. Logs and live
+ * The jobs API: create, list, read, cancel and re-run jobs, and list what can be run. Logs and live
  * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin.
  */
 @RestController
@@ -147,6 +147,24 @@ class JobController {
     ResponseEntity<JobJson> cancel(@PathVariable UUID id) {
         visible(id);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(dispatcher.cancel(id), true));
+    }
+
+    /**
+     * 201 and a new job of the same type, executor, params and team (the original stays as it
+     * was). A job first seen in events (a worker that never called the API) has no recorded type
+     * or executor to run again: 409.
+     */
+    @PostMapping(path = "/api/jobs/{id}/rerun", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobJson> rerun(@PathVariable UUID id) {
+        JobRecord original = visible(id);
+        if (original.type() == null || original.executor() == null || original.team() == null) {
+            throw new ConflictException("id", "job " + id + " was not created through the API: there is no type, executor or team to run again");
+        }
+        if (original.executor() == Executor.BUILTIN && catalog.find(original.type()).isEmpty()) {
+            throw new ConflictException("id", "job type '" + original.type() + "' is no longer built in");
+        }
+        JobJson job = JobJson.of(dispatcher.create(original.type(), original.executor(), original.paramsJson(), original.team()), true);
+        return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
     }
 
     /** The job, if the caller may see it (its team's member, or an admin). */
