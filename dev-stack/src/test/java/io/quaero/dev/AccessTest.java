@@ -213,6 +213,63 @@ class AccessTest {
             .as("a token is never listed, only its facts").doesNotContain(token);
     }
 
+    @Test
+    void anOperatorReRunsAJobAsANewJobOfTheSameTypeParamsAndTeam() throws Exception {
+        UUID original = created(send("POST", "/api/jobs", OPERATOR_A,
+            "{\"type\":\"nightly-export\",\"executor\":\"external\",\"params\":{\"region\":\"eu\"}}"));
+        var rerun = send("POST", "/api/jobs/" + original + "/rerun", OPERATOR_A, null);
+        UUID again = created(rerun);
+        assertThat(again).isNotEqualTo(original);
+        assertThat(rerun.headers().firstValue("Location")).hasValue("/api/jobs/" + again);
+        JsonNode job = json.readTree(send("GET", "/api/jobs/" + again, VIEWER_A, null).body());
+        assertThat(job.path("type").asString()).isEqualTo("nightly-export");
+        assertThat(job.path("team").asString()).isEqualTo("a");
+        assertThat(job.path("params").toString()).isEqualTo("{\"region\":\"eu\"}");
+        assertThat(send("POST", "/api/jobs/" + original + "/rerun", OPERATOR_B, null).statusCode())
+            .as("another team's job cannot be re-run, nor learnt of").isEqualTo(404);
+    }
+
+    @Test
+    void anAdminChangesAUserAndTheChangeHoldsAtOnceForTheirTokenAndEndsTheirSessions() throws Exception {
+        String token = "qt_access-test-changed-user-00000000000000000000";
+        TestCallers.create(jdbc, "changed-user", Role.OPERATOR, Set.of("a"), token);
+        assertThat(send("GET", "/api/jobs/" + jobOfA, token, null).statusCode()).isEqualTo(200);
+
+        var moved = send("PATCH", "/api/admin/users/changed-user", TestCallers.ADMIN_TOKEN, "{\"teams\":[\"b\"],\"role\":\"viewer\"}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.body()).contains("\"role\":\"viewer\"").contains("\"teams\":[\"b\"]");
+        // The token acts with the user's role and teams as they are now (this instance forgot what it remembered).
+        await().atMost(WAIT).until(() -> send("GET", "/api/jobs/" + jobOfA, token, null).statusCode() == 404);
+        assertThat(send("GET", "/api/jobs/" + jobOfB, token, null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/jobs/" + jobOfB + "/cancel", token, null).statusCode()).as("now a viewer").isEqualTo(403);
+
+        assertThat(send("PATCH", "/api/admin/users/changed-user", TestCallers.ADMIN_TOKEN, "{\"disabled\":true}").statusCode())
+            .isEqualTo(200);
+        await().atMost(WAIT).until(() -> send("GET", "/api/session", token, null).statusCode() == 401);
+
+        var unknown = send("PATCH", "/api/admin/users/nobody-such", TestCallers.ADMIN_TOKEN, "{\"disabled\":true}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        var badField = send("PATCH", "/api/admin/users/changed-user", TestCallers.ADMIN_TOKEN, "{\"disabled\":\"yes\"}");
+        assertThat(badField.statusCode()).isEqualTo(400);
+        assertThat(badField.body()).contains("\"field\":\"disabled\"");
+    }
+
+    @Test
+    void theLastEnabledAdminCannotBeDemotedOrDisabled() throws Exception {
+        jdbc.update("UPDATE users SET disabled = true WHERE role = 'admin' AND name <> 'test-admin'");
+        try {
+            var demote = send("PATCH", "/api/admin/users/test-admin", TestCallers.ADMIN_TOKEN, "{\"role\":\"operator\"}");
+            assertThat(demote.statusCode()).as(demote.body()).isEqualTo(409);
+            assertThat(demote.body()).contains("\"field\":\"role\"");
+            var disable = send("PATCH", "/api/admin/users/test-admin", TestCallers.ADMIN_TOKEN, "{\"disabled\":true}");
+            assertThat(disable.statusCode()).isEqualTo(409);
+            assertThat(send("GET", "/api/admin/users", TestCallers.ADMIN_TOKEN, null).statusCode()).as("nothing of it was kept")
+                .isEqualTo(200);
+        } finally {
+            jdbc.update("UPDATE users SET disabled = false WHERE role = 'admin'");
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String body, String... headers)
         throws Exception {
         var request = HttpRequest.newBuilder(uri(path)).method(method,
