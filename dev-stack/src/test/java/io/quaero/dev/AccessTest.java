@@ -195,6 +195,25 @@ class AccessTest {
     }
 
     @Test
+    void repeatedWrongPasswordsForOneNameAreSlowedDownWith429() throws Exception {
+        var made = send("POST", "/api/admin/users", TestCallers.ADMIN_TOKEN,
+            "{\"name\":\"guessed\",\"password\":\"correct horse battery\",\"role\":\"viewer\",\"teams\":[\"a\"]}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        String xsrf = cookie(send("GET", "/signin", null, null), "XSRF-TOKEN");
+        String[] csrf = {"Cookie", "XSRF-TOKEN=" + xsrf, "X-XSRF-TOKEN", xsrf};
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("POST", "/api/session", null, "{\"name\":\"guessed\",\"password\":\"guess " + i + "\"}", csrf).statusCode())
+                .isEqualTo(401);
+        }
+        var slowed = send("POST", "/api/session", null, "{\"name\":\"guessed\",\"password\":\"correct horse battery\"}", csrf);
+        assertThat(slowed.statusCode()).as("even the right password waits its turn").isEqualTo(429);
+        assertThat(slowed.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isBetween(1, 2));
+        assertThat(slowed.body()).contains("\"error\":\"too_many_attempts\"").contains("\"field\":\"password\"");
+        await().atMost(WAIT).until(() -> send("POST", "/api/session", null,
+            "{\"name\":\"guessed\",\"password\":\"correct horse battery\"}", csrf).statusCode() == 200);
+    }
+
+    @Test
     void aRevokedApiTokenIsRefusedAtOnce() throws Exception {
         var made = send("POST", "/api/admin/tokens", TestCallers.ADMIN_TOKEN, "{\"user\":\"viewer-a\",\"description\":\"to revoke\"}");
         assertThat(made.statusCode()).as(made.body()).isEqualTo(201);

@@ -2,6 +2,7 @@ package io.quaero.jobs.accounts;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import io.quaero.contracts.ApiError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * {@code /api/session}: signing in (name and password, or a one-time link), who is signed in,
  * changing one's password, signing out. A session is a signed cookie ({@link SessionTokens}); the
  * password is checked by Spring Security's {@link DaoAuthenticationProvider} (which spends the
- * same time on an unknown name as on a wrong password, so names cannot be probed by timing).
+ * same time on an unknown name as on a wrong password, so names cannot be probed by timing), and
+ * repeated wrong passwords for one name are slowed down ({@link SignInThrottle}).
  */
 @RestController
 class SessionController {
@@ -48,6 +51,7 @@ class SessionController {
     private final Accounts accounts;
     private final SessionTokens tokens;
     private final DaoAuthenticationProvider passwords;
+    private final SignInThrottle throttle = new SignInThrottle(CLOCK);
 
     SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder) {
         this.directory = directory;
@@ -66,9 +70,15 @@ class SessionController {
         Fields fields = Fields.of(body, Set.of("name", "password"));
         String name = fields.required("name");
         String password = fields.required("password");
+        var wait = throttle.waitFor(name);
+        if (wait.isPresent()) {
+            return tooManyAttempts(wait.get(), "password");
+        }
         try {
             passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(name, password));
+            throttle.succeeded(name);
         } catch (BadCredentialsException | UsernameNotFoundException | DisabledException e) {
+            throttle.failed(name);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("unauthenticated", "password", "wrong name or password"));
         } catch (AuthenticationException e) {
@@ -103,9 +113,15 @@ class SessionController {
         Caller caller = Caller.require();
         String current = fields.required("current");
         String password = fields.password("password");
+        var wait = throttle.waitFor(caller.name());
+        if (wait.isPresent()) {
+            return tooManyAttempts(wait.get(), "current");
+        }
         try {
             passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(caller.name(), current));
+            throttle.succeeded(caller.name());
         } catch (AuthenticationException e) {
+            throttle.failed(caller.name());
             return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("forbidden", "current", "the current password is wrong"));
         }
@@ -113,6 +129,14 @@ class SessionController {
         var account = directory.byId(caller.userId()).orElseThrow();
         SessionCookie.set(request, response, tokens.issue(account), CLOCK);
         return ResponseEntity.noContent().build();
+    }
+
+    /** 429 with {@code Retry-After}: the throttle wants this name to wait before its password is checked again. */
+    private static ResponseEntity<ApiError> tooManyAttempts(Duration wait, String field) {
+        long seconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ApiError("too_many_attempts", field, "too many wrong passwords for this name: try again in " + seconds + " s"));
     }
 
     /** A one-time sign-in link: spent on first use, then the browser goes to {@code next} (a path here), signed in. */

@@ -1,0 +1,69 @@
+package io.quaero.jobs.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+class SignInThrottleTest {
+
+    private Instant now = Instant.parse("2026-12-06T12:00:00Z");
+    private final SignInThrottle throttle = new SignInThrottle(new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    });
+
+    @Test
+    void theFirstFewWrongPasswordsCostNothingThenEachWaitDoublesUpToFifteenMinutes() {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+            assertThat(throttle.waitFor("alice")).isEmpty();
+            throttle.failed("alice");
+        }
+        assertThat(throttle.waitFor("alice")).contains(Duration.ofSeconds(2));
+        now = now.plusSeconds(2);
+        assertThat(throttle.waitFor("alice")).as("the wait is over").isEmpty();
+        throttle.failed("alice");
+        assertThat(throttle.waitFor("alice")).contains(Duration.ofSeconds(4));
+        assertThat(SignInThrottle.wait(40)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(throttle.waitFor("bob")).as("another name is not slowed").isEmpty();
+    }
+
+    @Test
+    void aSuccessClearsTheCount() {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+            throttle.failed("alice");
+        }
+        throttle.succeeded("alice");
+        assertThat(throttle.waitFor("alice")).isEmpty();
+        throttle.failed("alice");
+        assertThat(throttle.waitFor("alice")).isEmpty();
+    }
+
+    @Test
+    void atMostTenThousandNamesAreFollowedTheLeastRecentLeavingFirst() {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+            throttle.failed("first");
+        }
+        for (int n = 0; n < SignInThrottle.MAX_NAMES; n++) {
+            throttle.failed("name-" + n);
+        }
+        assertThat(throttle.waitFor("first")).isEmpty();
+        assertThat(throttle.waitFor("name-" + (SignInThrottle.MAX_NAMES - 1))).isEmpty();
+    }
+}
