@@ -40,6 +40,14 @@ class JobPageBrowserTest extends BrowserTest {
         assertThat(text("progress-text")).isEqualTo("100%");
         assertThat(text("steps")).contains("completed");
         browser.screenshot("job-page-live");
+
+        // Finished: Cancel gives way to Re-run, which opens the new job's page.
+        eventually(() -> browser.byTestId("rerun").isDisplayed());
+        assertThat(browser.byTestId("cancel").isDisplayed()).isFalse();
+        browser.byTestId("rerun").click();
+        eventually(() -> !browser.driver().getCurrentUrl().endsWith("/jobs/" + job));
+        assertThat(browser.driver().getCurrentUrl()).matches(".*/jobs/[0-9a-f-]{36}$");
+        eventually(() -> text("job-status").equals("pending"));
     }
 
     @Test
