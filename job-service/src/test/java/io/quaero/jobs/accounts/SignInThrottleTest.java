@@ -2,32 +2,16 @@ package io.quaero.jobs.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
+import io.quaero.access.MovableClock;
 import org.junit.jupiter.api.Test;
 
 class SignInThrottleTest {
 
-    private Instant now = Instant.parse("2026-12-06T12:00:00Z");
-    private final SignInThrottle throttle = new SignInThrottle(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-06T12:00:00Z"));
+    private final SignInThrottle throttle = new SignInThrottle(clock);
 
     @Test
     void theFirstFewWrongPasswordsCostNothingThenEachWaitDoublesUpToFifteenMinutes() {
@@ -36,7 +20,7 @@ class SignInThrottleTest {
             throttle.failed("alice");
         }
         assertThat(throttle.waitFor("alice")).contains(Duration.ofSeconds(2));
-        now = now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(throttle.waitFor("alice")).as("the wait is over").isEmpty();
         throttle.failed("alice");
         assertThat(throttle.waitFor("alice")).contains(Duration.ofSeconds(4));
