@@ -218,6 +218,10 @@ class Issue11TopicSettingsTest {
         var op = new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, value), AlterConfigOp.OpType.SET);
         admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(op)))
             .all().get(30, TimeUnit.SECONDS);
+        // The controller has committed the change; the broker that answers describeConfigs (and the
+        // service under test) may see it a moment later.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+            .until(() -> value.equals(minInsyncReplicas(List.of(topic)).get(topic)));
     }
 
     private static Map<String, String> minInsyncReplicas(List<String> topics) throws Exception {
