@@ -36,11 +36,16 @@ public record AddressRange(InetAddress network, int prefixBits) {
         if (slash < 0) {
             return new AddressRange(network, bits);
         }
+        int prefix;
         try {
-            return new AddressRange(network, Integer.parseInt(spec.substring(slash + 1)));
+            prefix = Integer.parseInt(spec.substring(slash + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' has no valid prefix length after '/'");
         }
+        if (prefix < 0 || prefix > bits) {
+            throw new IllegalArgumentException("'" + text + "': the prefix length must be 0.." + bits);
+        }
+        return new AddressRange(network, prefix);
     }
 
     /** True when {@code address} is in this block (an IPv4 address is never in an IPv6 block, nor the other way). */
