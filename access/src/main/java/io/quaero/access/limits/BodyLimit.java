@@ -32,7 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * body is read. A body without one (chunked) is read through a counting stream that throws
  * {@link BodyTooLargeException} at the first byte past the limit; whoever was reading (a JSON
  * parser, a form decoder) stops there, and this filter answers the same 413. So no service ever
- * holds more than the limit of one request's body, whatever reads it.
+ * holds more than the limit of one request's body, whatever reads it. What is left of a refused
+ * body is Tomcat's: it reads and drops up to {@code server.tomcat.max-swallow-size} (2MB) of it to
+ * keep the connection, else closes it, so the client reads the 413 instead of a reset.
  *
  * <p>The exception is unchecked on purpose. Parsers turn an {@code IOException} from their input
  * into their own "malformed input" error (Jackson into a {@code JacksonException}, which Spring
@@ -84,8 +86,6 @@ final class BodyLimit extends OncePerRequestFilter {
     private void refuse(HttpServletResponse response, String field, String message) throws IOException {
         response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        // The rest of the body is not wanted: the container drains a little of it, or closes.
-        response.setHeader(HttpHeaders.CONNECTION, "close");
         response.getOutputStream().write(json.writeValueAsBytes(new ApiError(ApiError.BODY_TOO_LARGE, field, message)));
     }
 
