@@ -55,7 +55,9 @@ final class LoadBenchmark {
             var appArgs = new ArrayList<String>();
             e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));
             appArgs.addAll(List.of("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-                "--quaero.limits.exempt-users=" + BenchCaller.EXEMPT_USERS));
+                "--quaero.limits.exempt-users=" + BenchCaller.EXEMPT_USERS,
+                // A load job of whatever size the benchmark is told (the cap applies to exempt users too).
+                "--quaero.jobs.max-planned-lines=" + Long.MAX_VALUE, "--quaero.jobs.max-unfinished-planned-lines=" + Long.MAX_VALUE));
             try (var app = new SpringApplicationBuilder(LogIngestApplication.class, JobServiceApplication.class)
                 .run(appArgs.toArray(String[]::new));
                  Connection db = DriverManager.getConnection(e.jdbcUrl(), e.dbUser(), e.dbPassword())) {

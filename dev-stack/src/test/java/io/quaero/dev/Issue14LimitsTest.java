@@ -263,8 +263,9 @@ class Issue14LimitsTest {
         assertThat(refused.statusCode()).isEqualTo(429);
         JsonNode error = json.readTree(refused.body());
         assertThat(error.path("error").asString()).isEqualTo("too_much_load");
-        assertThat(error.path("field").asString()).isEqualTo("user");
-        assertThat(error.path("message").asString()).contains("plan 1000 lines").contains("600 more").contains("1500 allowed");
+        assertThat(error.path("field").asString()).isEqualTo("params.duration_s");
+        assertThat(error.path("message").asString()).contains("plan 1000 lines").contains("600 more").contains("1500 allowed")
+            .contains("the 500 left");
 
         cancel("kate", first);
         await().atMost(WAIT).until(() -> "cancelled".equals(status(first)));

@@ -23,7 +23,7 @@ public record ApiError(String error, String field, String message) {
     public static final String TOO_MANY_STREAMS = "too_many_streams";
     /** 429 + {@code Retry-After}: the caller created jobs faster than allowed; the header says when the next one may be. */
     public static final String TOO_MANY_JOBS = "too_many_jobs";
-    /** 429: the caller's unfinished {@code load} jobs already add up to as many lines as allowed. */
+    /** 429: the caller's unfinished jobs plan so many lines that this one would pass the cap ({@code field}: the parameter to lower). */
     public static final String TOO_MUCH_LOAD = "too_much_load";
     /** 413: the request body is larger than the service accepts; nothing of it was parsed. */
     public static final String BODY_TOO_LARGE = "body_too_large";

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 import io.quaero.access.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +26,7 @@ public final class Clients {
     static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final List<AddressRange> trustedProxies;
-    private final java.util.Set<String> exemptUsers;
+    private final Set<String> exemptUsers;
 
     public Clients(LimitsProperties props) {
         this.trustedProxies = props.trustedProxies();

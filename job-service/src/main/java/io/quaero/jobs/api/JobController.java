@@ -127,8 +127,8 @@ class JobController {
         }
         String team = team(text(body, "team"), client.caller());
         rate.take(client);
-        var job = JobJson.of(dispatcher.create(new NewJob(type, executor, paramsJson, team, client.caller().userId(),
-            planned == null ? null : planned.lines()), client), true);
+        var job = JobJson.of(dispatcher.create(new NewJob(type, executor, paramsJson, team, client.caller().userId(), planned),
+            client), true);
         return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
     }
 

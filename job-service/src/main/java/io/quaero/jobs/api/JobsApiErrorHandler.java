@@ -78,7 +78,7 @@ class JobsApiErrorHandler {
      */
     @ExceptionHandler
     ResponseEntity<ApiError> tooMuchLoad(TooMuchLoadException e) {
-        return json(HttpStatus.TOO_MANY_REQUESTS, new ApiError(ApiError.TOO_MUCH_LOAD, ApiError.FIELD_USER, e.getMessage()));
+        return json(HttpStatus.TOO_MANY_REQUESTS, new ApiError(ApiError.TOO_MUCH_LOAD, e.field(), e.getMessage()));
     }
 
     /** Kafka or the database is down: nothing was changed (the transaction rolled back); retry later. */

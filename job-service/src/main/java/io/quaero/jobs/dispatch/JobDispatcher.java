@@ -58,9 +58,9 @@ public class JobDispatcher {
      */
     @Transactional
     public JobRecord create(NewJob job, Client creator) {
-        if (job.plannedLines() != null && !creator.exempt()) {
+        if (job.planned() != null && !creator.exempt()) {
             // Before anything is stored or published; the user's row stays locked to the commit.
-            caps.reserve(creator.caller(), job.plannedLines());
+            caps.reserve(creator.caller(), job.planned());
         }
         UUID id = UUID.randomUUID();
         store.insert(id, job);

@@ -47,14 +47,15 @@ public class LoadCaps {
     }
 
     /**
-     * Counts {@code lines} more against {@code creator}'s unfinished jobs. Call inside the
-     * transaction that stores the job with its {@code planned_lines}: the user's row stays locked
-     * until it ends.
+     * Counts a new job's {@code planned} lines against {@code creator}'s unfinished jobs. Call
+     * inside the transaction that stores the job with its {@code planned_lines}: the user's row
+     * stays locked until it ends.
      *
-     * @throws TooMuchLoadException when the sum would pass {@code max-unfinished-planned-lines}
+     * @throws TooMuchLoadException naming the parameter to lower when the sum would pass
+     *                              {@code max-unfinished-planned-lines}
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void reserve(Caller creator, long lines) {
+    public void reserve(Caller creator, PlannedLines planned) {
         // Serialises this user's creations of planned jobs across instances. NO KEY UPDATE: a job
         // row's foreign key to the user (KEY SHARE) and sign-in are not held up by it.
         jdbc.queryForObject("SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", Long.class, creator.userId());
@@ -62,10 +63,12 @@ public class LoadCaps {
             SELECT COALESCE(SUM(planned_lines), 0) FROM jobs
             WHERE created_by = ? AND planned_lines IS NOT NULL AND status IN ('pending', 'running') AND reason IS NULL""",
             Long.class, creator.userId());
-        if (unfinished + lines > props.maxUnfinishedPlannedLines()) {
-            throw new TooMuchLoadException("user " + creator.name() + "'s unfinished jobs plan " + unfinished + " lines; this one "
-                + lines + " more would pass the " + props.maxUnfinishedPlannedLines() + " allowed "
-                + "(quaero.jobs.max-unfinished-planned-lines): wait for one to end, or cancel one");
+        if (unfinished + planned.lines() > props.maxUnfinishedPlannedLines()) {
+            long left = Math.max(0, props.maxUnfinishedPlannedLines() - unfinished);
+            throw new TooMuchLoadException("params." + planned.param(), "user " + creator.name() + "'s unfinished jobs plan "
+                + unfinished + " lines; this one's " + planned.lines() + " more would pass the " + props.maxUnfinishedPlannedLines()
+                + " allowed (quaero.jobs.max-unfinished-planned-lines): lower " + planned.param() + " to fit the " + left
+                + " left, wait for one to end, or cancel one");
         }
     }
 }

@@ -43,7 +43,8 @@ public class JobStore {
     public JobRecord insert(UUID id, NewJob job) {
         jdbc.update("""
             INSERT INTO jobs (id, type, executor, params, team, created_by, planned_lines) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""",
-            id, job.type(), job.executor().wireName(), job.paramsJson(), job.team(), job.createdBy(), job.plannedLines());
+            id, job.type(), job.executor().wireName(), job.paramsJson(), job.team(), job.createdBy(),
+            job.planned() == null ? null : job.planned().lines());
         return find(id).orElseThrow();
     }
 
