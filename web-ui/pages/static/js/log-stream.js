@@ -7,7 +7,7 @@
  *  - every log entry carries a cursor ("partition-offset" in Kafka); the stream remembers the last
  *    one and ignores anything at or before it, so a replay after a reconnect never duplicates;
  *  - the browser's own EventSource reconnect sends Last-Event-ID (the last cursor), and the
- *    gateway resumes exactly after it; when the gateway refuses the connection (503 when full)
+ *    gateway resumes exactly after it; when the gateway refuses the connection (503 when full, 429 past a user's streams)
  *    the browser gives up, so the stream reopens it itself, once, after a back-off, with since=;
  *  - a `reset` event (the client fell behind, the gateway's buffer overflowed) names the cursor to
  *    resume from; a cursor the gateway cannot serve any more means starting again from the newest;
@@ -856,7 +856,8 @@ const QuaeroLogs = (function () {
             source.onerror = () => {
                 this.send({ type: 'state', open: false });
                 // CONNECTING: the browser comes back by itself, with the last id (every cursor).
-                // CLOSED: it gave up (503 when the gateway is full, 401 once the session is gone):
+                // CLOSED: it gave up (503 when the gateway is full, 429 when the user or address holds its
+                // most streams, 401 once the session is gone):
                 // sign in again, or try again later.
                 if (source.readyState === 2 && this.eventSource === source) {
                     this.scheduleConnect(this.retryDelay * (0.5 + Math.random()));

@@ -9,6 +9,7 @@ import io.quaero.access.Role;
 import io.quaero.access.Seed;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.infra.Endpoints;
+import io.quaero.jobs.accounts.DevAdmin;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -22,6 +23,15 @@ final class BenchCaller {
 
     static final String TOKEN = ApiTokens.generate();
     static final String AUTHORIZATION = "Bearer " + TOKEN;
+    /** The user {@link #register} writes. */
+    static final String NAME = "bench";
+    /**
+     * Who the token belongs to in either kind of stack (the dev stack's admin, or {@link #NAME}):
+     * the stacks a benchmark starts exempt them from the per-user and per-address limits
+     * ({@code QUAERO_EXEMPT_USERS}, docs/SECURITY.md "Limits"), since a benchmark opens thousands of
+     * streams as one user from one address.
+     */
+    static final String EXEMPT_USERS = NAME + "," + DevAdmin.NAME;
 
     private BenchCaller() {
     }
@@ -39,6 +49,6 @@ final class BenchCaller {
     /** Writes the admin and its token into the database of a stack that has no job-service (the schema must be there). */
     static void register(Endpoints e) {
         var jdbc = new JdbcTemplate(new DriverManagerDataSource(e.jdbcUrl(), e.dbUser(), e.dbPassword()));
-        Seed.caller(jdbc, "bench", Role.ADMIN, Set.of("bench"), TOKEN);
+        Seed.caller(jdbc, NAME, Role.ADMIN, Set.of("bench"), TOKEN);
     }
 }

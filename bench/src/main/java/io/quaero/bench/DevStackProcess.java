@@ -47,6 +47,7 @@ final class DevStackProcess implements AutoCloseable {
         builder.environment().put("QUAERO_DATA_DIR", data.resolve("data").toString());
         builder.environment().put("QUAERO_PORT", String.valueOf(port));
         builder.environment().put("QUAERO_DEV_ADMIN_TOKEN", BenchCaller.TOKEN);
+        builder.environment().put("QUAERO_EXEMPT_USERS", BenchCaller.EXEMPT_USERS);
         builder.environment().put("QUAERO_KAFKA_PORT", String.valueOf(kafkaPort));
         builder.environment().put("QUAERO_DB_PORT", String.valueOf(freePort()));
         Process process = builder.start();

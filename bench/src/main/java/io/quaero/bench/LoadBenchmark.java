@@ -54,10 +54,15 @@ final class LoadBenchmark {
             Endpoints e = infra.endpoints();
             var appArgs = new ArrayList<String>();
             e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));
-            appArgs.addAll(List.of("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+            appArgs.addAll(List.of("--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+                "--quaero.limits.exempt-users=" + BenchCaller.EXEMPT_USERS,
+                // A load job of whatever size the benchmark is told (the cap applies to exempt users too).
+                "--quaero.jobs.max-planned-lines=" + Long.MAX_VALUE, "--quaero.jobs.max-unfinished-planned-lines=" + Long.MAX_VALUE));
             try (var app = new SpringApplicationBuilder(LogIngestApplication.class, JobServiceApplication.class)
                 .run(appArgs.toArray(String[]::new));
                  Connection db = DriverManager.getConnection(e.jdbcUrl(), e.dbUser(), e.dbPassword())) {
+                // job-service has migrated the schema: the benchmark's caller can be written now.
+                BenchCaller.register(e);
                 String base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
                 Run paced = run(base, db, rate, seconds, true);
                 Run ceiling = run(base, db, 100_000, 5, false);

@@ -58,6 +58,7 @@ final class ServiceJarProcess implements AutoCloseable {
         builder.environment().put("QUAERO_DB_USER", e.dbUser());
         builder.environment().put("QUAERO_DB_PASSWORD", e.dbPassword());
         builder.environment().put("QUAERO_TOPICS_REPLICATION_FACTOR", String.valueOf(Endpoints.TOPIC_REPLICATION_FACTOR));
+        builder.environment().put("QUAERO_EXEMPT_USERS", BenchCaller.EXEMPT_USERS);
         Process process = builder.start();
         // Ctrl-C on the benchmark must not leave a service running.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

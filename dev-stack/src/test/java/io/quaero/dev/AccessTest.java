@@ -159,21 +159,21 @@ class AccessTest {
     @Test
     void aUserSignsInWithAPasswordGetsAnHttpOnlyCookieAndASignOutEndsTheirOpenStream() throws Exception {
         var made = send("POST", "/api/admin/users", TestCallers.ADMIN_TOKEN,
-            "{\"name\":\"alice\",\"password\":\"correct horse battery\",\"role\":\"viewer\",\"teams\":[\"a\"]}");
+            "{\"name\":\"access-alice\",\"password\":\"correct horse battery\",\"role\":\"viewer\",\"teams\":[\"a\"]}");
         assertThat(made.statusCode()).as(made.body()).isIn(201, 409);
 
         // The sign-in page hands out the CSRF cookie; a sign-in without the header is refused.
         String xsrf = cookie(send("GET", "/signin", null, null), "XSRF-TOKEN");
-        var noCsrf = send("POST", "/api/session", null, "{\"name\":\"alice\",\"password\":\"correct horse battery\"}",
+        var noCsrf = send("POST", "/api/session", null, "{\"name\":\"access-alice\",\"password\":\"correct horse battery\"}",
             "Cookie", "XSRF-TOKEN=" + xsrf);
         assertThat(noCsrf.statusCode()).isEqualTo(403);
         assertThat(noCsrf.body()).contains("X-XSRF-TOKEN");
-        var wrong = send("POST", "/api/session", null, "{\"name\":\"alice\",\"password\":\"wrong horse battery\"}",
+        var wrong = send("POST", "/api/session", null, "{\"name\":\"access-alice\",\"password\":\"wrong horse battery\"}",
             "Cookie", "XSRF-TOKEN=" + xsrf, "X-XSRF-TOKEN", xsrf);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("\"field\":\"password\"");
 
-        var signedIn = send("POST", "/api/session", null, "{\"name\":\"alice\",\"password\":\"correct horse battery\"}",
+        var signedIn = send("POST", "/api/session", null, "{\"name\":\"access-alice\",\"password\":\"correct horse battery\"}",
             "Cookie", "XSRF-TOKEN=" + xsrf, "X-XSRF-TOKEN", xsrf);
         assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
         String setCookie = signedIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("quaero_session=")).findFirst()
@@ -181,7 +181,7 @@ class AccessTest {
         assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
         String session = cookie(signedIn, "quaero_session");
         String cookies = "quaero_session=" + session + "; XSRF-TOKEN=" + xsrf;
-        assertThat(send("GET", "/api/session", null, null, "Cookie", cookies).body()).contains("\"name\":\"alice\"");
+        assertThat(send("GET", "/api/session", null, null, "Cookie", cookies).body()).contains("\"name\":\"access-alice\"");
 
         try (var stream = SseClient.open(uri("/api/jobs/" + jobOfA + "/logs/stream"), Map.of("Cookie", cookies, "Authorization", ""))) {
             assertThat(stream.status()).isEqualTo(200);

@@ -242,6 +242,24 @@ class ComposeFileTest {
             root + ".quaero/tls:/etc/nginx/tls:ro");
     }
 
+    /**
+     * The gateways count streams per client address (docs/SECURITY.md, "Limits"): behind the
+     * balancer that is the address it appends to {@code X-Forwarded-For}, believed from the
+     * balancer's fixed address alone, never from another container.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void issue14TheGatewaysBelieveTheForwardedForOfTheBalancerOnly() {
+        var lbNetworks = (Map<String, Map<String, Object>>) service("lb").get("networks");
+        Object balancer = lbNetworks.get("default").get("ipv4_address");
+        assertThat(balancer).as("the balancer's fixed address").isNotNull();
+        for (String gateway : List.of("gateway-1", "gateway-2", "gateway-3")) {
+            assertThat(env(gateway)).as(gateway).containsEntry("QUAERO_TRUSTED_PROXIES", balancer);
+        }
+        quaeroServices().stream().filter(s -> !s.startsWith("gateway-"))
+            .forEach(s -> assertThat(env(s)).as("%s counts no client address", s).doesNotContainKey("QUAERO_TRUSTED_PROXIES"));
+    }
+
     @Test
     void everyQuaeroSettingIsOneItsServiceReads() throws Exception {
         for (String service : quaeroServices()) {

@@ -69,7 +69,10 @@ import org.springframework.test.context.ContextConfiguration;
 @Import(TestCallers.class)
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms"})
+    properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms",
+        // One user from one address opens them all: counted, with the limits out of reach, so the
+        // test also sees every slot leave the per-user and per-address counters.
+        "quaero.stream.max-streams-per-user=100000", "quaero.stream.max-streams-per-address=100000"})
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class ConnectionLeakTest {
 
@@ -160,6 +163,8 @@ class ConnectionLeakTest {
 
         assertThat(failures).as("streams that did not open as a client expects").isEmpty();
         assertThat(hub.connectionCount()).isZero();
+        assertThat(hub.admission().usersCounted()).as("users left in the per-user counter").isZero();
+        assertThat(hub.admission().addressesCounted()).as("addresses left in the per-address counter").isZero();
         // The test's own HttpClient grows a cached pool of platform workers (idle for 60 s before
         // they end) with the number of clients at once; they are not the instance's threads.
         assertThat(afterServerThreads).as("platform threads, without the test's HTTP client pool")

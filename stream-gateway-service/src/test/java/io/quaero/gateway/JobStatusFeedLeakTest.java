@@ -28,13 +28,15 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * No leak from the jobs feed: {@value #FEEDS} feeds opened and left the ways a browser leaves
  * (see {@link ConnectionLeakTest}, whose context this shares: 250 ms pings, so a vanished client
- * is noticed quickly), and the instance is back to no connection, no feed subscription, its
- * baseline of platform threads, and no decoding for the feed.
+ * is noticed quickly; one user from one address, counted with the per-user and per-address
+ * limits out of reach), and the instance is back to no connection, no feed subscription, nobody in
+ * the admission counters, its baseline of platform threads, and no decoding for the feed.
  */
 @Import(TestCallers.class)
 @SpringBootTest(classes = {StreamGatewayApplication.class, LogIngestApplication.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms"})
+    properties = {"quaero.stream.ping-interval=250ms", "quaero.stream.batch-interval=50ms",
+        "quaero.stream.max-streams-per-user=100000", "quaero.stream.max-streams-per-address=100000"})
 @ContextConfiguration(initializers = RealInfrastructure.class)
 class JobStatusFeedLeakTest {
 
@@ -77,6 +79,8 @@ class JobStatusFeedLeakTest {
         awaitNoConnections();
 
         assertThat(failures).as("feeds that did not open as a client expects").isEmpty();
+        assertThat(hub.admission().usersCounted()).as("users left in the per-user counter").isZero();
+        assertThat(hub.admission().addressesCounted()).as("addresses left in the per-address counter").isZero();
         assertThat(serverThreads()).as("platform threads, without the test's HTTP client pool")
             .isLessThanOrEqualTo(baselineThreads + THREAD_SLACK);
         long decoded = tail.decodedCount();

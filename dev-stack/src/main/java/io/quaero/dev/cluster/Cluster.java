@@ -40,6 +40,8 @@ public final class Cluster implements AutoCloseable {
     /** A service JVM's heap: the topology must fit this machine beside the brokers (docs/OPERATIONS.md). */
     private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
         "--sun-misc-unsafe-memory-access=allow");
+    /** Where the balancer connects from: the services believe its {@code X-Forwarded-For} (docs/SECURITY.md, "Limits"). */
+    static final String TRUSTED_PROXIES = "127.0.0.1/32,::1/128";
     /** Ten JVMs starting on two cores: a service may take a minute and more to come up. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
@@ -293,7 +295,9 @@ public final class Cluster implements AutoCloseable {
 
     private Node service(String name, String module, String portVariable, int port) throws IOException {
         var command = new ArrayList<>(JavaCommand.ofJar(SERVICE_JVM, JavaCommand.serviceJar(repoRoot, module)));
-        command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name));
+        command.addAll(List.of("--spring.main.banner-mode=off", "--quaero.service-logs.instance=" + name,
+            // Its nginx is on loopback: the client address a service counts is the one nginx appends.
+            "--quaero.limits.trusted-proxies=" + TRUSTED_PROXIES));
         command.addAll(serviceSettings);
         Map<String, String> env = new HashMap<>(kafka.serviceEnvironment(module));
         env.putAll(Map.of(

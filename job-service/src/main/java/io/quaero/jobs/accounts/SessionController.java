@@ -10,6 +10,7 @@ import io.quaero.access.Caller;
 import io.quaero.access.Directory;
 import io.quaero.access.SessionCookie;
 import io.quaero.access.SessionTokens;
+import io.quaero.access.limits.Clients;
 import io.quaero.contracts.ApiError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,7 +41,8 @@ import tools.jackson.databind.JsonNode;
  * changing one's password, signing out. A session is a signed cookie ({@link SessionTokens}); the
  * password is checked by Spring Security's {@link DaoAuthenticationProvider} (which spends the
  * same time on an unknown name as on a wrong password, so names cannot be probed by timing), and
- * repeated wrong passwords for one name are slowed down ({@link SignInThrottle}).
+ * repeated wrong passwords for one name, or from one client address, are slowed down
+ * ({@link SignInThrottle}).
  */
 @RestController
 class SessionController {
@@ -51,9 +53,12 @@ class SessionController {
     private final Accounts accounts;
     private final SessionTokens tokens;
     private final DaoAuthenticationProvider passwords;
-    private final SignInThrottle throttle = new SignInThrottle(CLOCK);
+    private final SignInThrottle byName = new SignInThrottle(CLOCK, SignInThrottle.FREE_FAILURES_PER_NAME);
+    private final SignInThrottle byAddress = new SignInThrottle(CLOCK, SignInThrottle.FREE_FAILURES_PER_ADDRESS);
+    private final Clients clients;
 
-    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder) {
+    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder, Clients clients) {
+        this.clients = clients;
         this.directory = directory;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -70,15 +75,18 @@ class SessionController {
         Fields fields = Fields.of(body, Set.of("name", "password"));
         String name = fields.required("name");
         String password = fields.required("password");
-        var wait = throttle.waitFor(name);
+        String address = clients.address(request).getHostAddress();
+        var wait = byName.waitFor(name).or(() -> byAddress.waitFor(address));
         if (wait.isPresent()) {
             return tooManyAttempts(wait.get(), "password");
         }
         try {
             passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(name, password));
-            throttle.succeeded(name);
+            byName.succeeded(name);
+            byAddress.succeeded(address);
         } catch (BadCredentialsException | UsernameNotFoundException | DisabledException e) {
-            throttle.failed(name);
+            byName.failed(name);
+            byAddress.failed(address);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("unauthenticated", "password", "wrong name or password"));
         } catch (AuthenticationException e) {
@@ -113,15 +121,15 @@ class SessionController {
         Caller caller = Caller.require();
         String current = fields.required("current");
         String password = fields.password("password");
-        var wait = throttle.waitFor(caller.name());
+        var wait = byName.waitFor(caller.name());
         if (wait.isPresent()) {
             return tooManyAttempts(wait.get(), "current");
         }
         try {
             passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(caller.name(), current));
-            throttle.succeeded(caller.name());
+            byName.succeeded(caller.name());
         } catch (AuthenticationException e) {
-            throttle.failed(caller.name());
+            byName.failed(caller.name());
             return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("forbidden", "current", "the current password is wrong"));
         }
@@ -136,7 +144,7 @@ class SessionController {
         long seconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
             .contentType(MediaType.APPLICATION_JSON)
-            .body(new ApiError("too_many_attempts", field, "too many wrong passwords for this name: try again in " + seconds + " s"));
+            .body(new ApiError(ApiError.TOO_MANY_ATTEMPTS, field, "too many wrong passwords: try again in " + seconds + " s"));
     }
 
     /** A one-time sign-in link: spent on first use, then the browser goes to {@code next} (a path here), signed in. */

@@ -10,15 +10,23 @@ import java.util.regex.Pattern;
 
 import io.quaero.access.Caller;
 import io.quaero.access.Names;
+import io.quaero.access.limits.Client;
+import io.quaero.access.limits.Clients;
 import io.quaero.contracts.JobStatus;
 import io.quaero.jobs.catalog.JobCatalog;
+import io.quaero.jobs.catalog.JobParams;
 import io.quaero.jobs.catalog.JobType;
+import io.quaero.jobs.catalog.PlannedLines;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.dispatch.JobDispatcher;
+import io.quaero.jobs.limits.CreationRate;
+import io.quaero.jobs.limits.LoadCaps;
 import io.quaero.jobs.store.Executor;
 import io.quaero.jobs.store.JobPage;
 import io.quaero.jobs.store.JobRecord;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.jobs.store.NewJob;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -38,6 +46,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class JobController {
 
+    private static final tools.jackson.databind.json.JsonMapper PARAMS = tools.jackson.databind.json.JsonMapper.builder().build();
     private static final Set<String> REQUEST_FIELDS = Set.of("type", "executor", "params", "team");
     /** Type names: readable in URLs and logs, for built-in and external types alike. */
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -46,8 +55,15 @@ class JobController {
     private final JobDispatcher dispatcher;
     private final JobStore store;
     private final JobsProperties props;
+    private final Clients clients;
+    private final CreationRate rate;
+    private final LoadCaps caps;
 
-    JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props) {
+    JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props, Clients clients,
+                  CreationRate rate, LoadCaps caps) {
+        this.clients = clients;
+        this.rate = rate;
+        this.caps = caps;
         this.catalog = catalog;
         this.dispatcher = dispatcher;
         this.store = store;
@@ -59,9 +75,15 @@ class JobController {
      * "external"} creates a job that the caller's own program runs (any type name, free params).
      * {@code "team"} is whose job it is: one of the caller's teams (any team for an admin); it may
      * be left out when the caller has exactly one.
+     *
+     * <p>Limits (docs/SECURITY.md): a job planning more lines than one job may is a 400 naming the
+     * parameter; past the caller's creation rate 429 {@code too_many_jobs} with {@code Retry-After};
+     * past the lines the caller's unfinished jobs may plan, 429 {@code too_much_load}. Checked after
+     * the request is valid, so a malformed request costs no token.
      */
     @PostMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobJson> create(@RequestBody JsonNode body) {
+    ResponseEntity<JobJson> create(@RequestBody JsonNode body, HttpServletRequest request) {
+        Client client = clients.current(request);
         if (!body.isObject()) {
             throw new BadRequestException("$", "the body must be a JSON object like {\"type\": \"demo\", \"params\": {}}");
         }
@@ -84,11 +106,17 @@ class JobController {
         }
         JsonNode params = body.get("params");
         String paramsJson;
+        PlannedLines planned = null;
         if (executor == Executor.BUILTIN) {
             JobType jobType = catalog.find(type).orElseThrow(() -> new BadRequestException("type",
                 "unknown job type '" + type + "'; built-in types are " + catalog.types().stream().map(JobType::name).toList()
                     + " (a program of your own can run any type with \"executor\": \"external\")"));
-            paramsJson = toJson(JobCatalog.validate(jobType, params).values());
+            JobParams values = JobCatalog.validate(jobType, params);
+            planned = jobType.plannedLines(values).orElse(null);
+            if (planned != null) {
+                caps.checkJob(planned);
+            }
+            paramsJson = toJson(values.values());
         } else {
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw new BadRequestException("params", "params must be a JSON object");
@@ -98,9 +126,15 @@ class JobController {
         if (paramsJson.getBytes(StandardCharsets.UTF_8).length > props.maxParamsBytes()) {
             throw new BadRequestException("params", "params must be at most " + props.maxParamsBytes() + " bytes of JSON");
         }
-        String team = team(text(body, "team"), Caller.require());
-        JobJson job = JobJson.of(dispatcher.create(type, executor, paramsJson, team), true);
-        return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
+        String team = team(text(body, "team"), client.caller());
+        return launch(new NewJob(type, executor, paramsJson, team, client.caller().userId(), planned), client);
+    }
+
+    /** Creates a valid job within the caller's creation rate (the line caps are checked on the way): 201 and the job. */
+    private ResponseEntity<JobJson> launch(NewJob job, Client client) {
+        rate.take(client);
+        var created = JobJson.of(dispatcher.create(job, client), true);
+        return ResponseEntity.created(URI.create("/api/jobs/" + created.id())).body(created);
     }
 
     /** Newest first; {@code next_cursor} (null on the last page) is the {@code before} of the next page. */
@@ -155,16 +189,24 @@ class JobController {
      * or executor to run again: 409.
      */
     @PostMapping(path = "/api/jobs/{id}/rerun", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobJson> rerun(@PathVariable UUID id) {
+    ResponseEntity<JobJson> rerun(@PathVariable UUID id, HttpServletRequest request) {
+        Client client = clients.current(request);
         JobRecord original = visible(id);
         if (original.type() == null || original.executor() == null || original.team() == null) {
             throw new ConflictException("id", "job " + id + " was not created through the API: there is no type, executor or team to run again");
         }
-        if (original.executor() == Executor.BUILTIN && catalog.find(original.type()).isEmpty()) {
-            throw new ConflictException("id", "job type '" + original.type() + "' is no longer built in");
+        PlannedLines planned = null;
+        if (original.executor() == Executor.BUILTIN) {
+            JobType jobType = catalog.find(original.type())
+                .orElseThrow(() -> new ConflictException("id", "job type '" + original.type() + "' is no longer built in"));
+            // Validated again: the limits and the type's ranges may have changed since.
+            planned = jobType.plannedLines(JobCatalog.validate(jobType, PARAMS.readTree(original.paramsJson()))).orElse(null);
+            if (planned != null) {
+                caps.checkJob(planned);
+            }
         }
-        JobJson job = JobJson.of(dispatcher.create(original.type(), original.executor(), original.paramsJson(), original.team()), true);
-        return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
+        return launch(new NewJob(original.type(), original.executor(), original.paramsJson(), original.team(), client.caller().userId(),
+            planned), client);
     }
 
     /** The job, if the caller may see it (its team's member, or an admin). */

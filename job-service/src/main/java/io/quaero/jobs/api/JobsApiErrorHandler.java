@@ -3,6 +3,8 @@ package io.quaero.jobs.api;
 import io.quaero.contracts.ApiError;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.events.JobPartitions;
+import io.quaero.jobs.limits.TooManyJobsException;
+import io.quaero.jobs.limits.TooMuchLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -59,6 +61,24 @@ class JobsApiErrorHandler {
     @ExceptionHandler
     ResponseEntity<ApiError> conflict(ConflictException e) {
         return json(HttpStatus.CONFLICT, new ApiError("conflict", e.field(), e.getMessage()));
+    }
+
+    /** Past the caller's rate of job creation: when the next one is allowed is in {@code Retry-After}. */
+    @ExceptionHandler
+    ResponseEntity<ApiError> tooManyJobs(TooManyJobsException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+            .header("Retry-After", String.valueOf(e.retryAfterSeconds()))
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ApiError(ApiError.TOO_MANY_JOBS, ApiError.FIELD_USER, e.getMessage()));
+    }
+
+    /**
+     * The caller's unfinished jobs plan as many lines as allowed. No {@code Retry-After}: it depends
+     * on when one of them ends, which the jobs list shows.
+     */
+    @ExceptionHandler
+    ResponseEntity<ApiError> tooMuchLoad(TooMuchLoadException e) {
+        return json(HttpStatus.TOO_MANY_REQUESTS, new ApiError(ApiError.TOO_MUCH_LOAD, e.field(), e.getMessage()));
     }
 
     /** Kafka or the database is down: nothing was changed (the transaction rolled back); retry later. */

@@ -1,6 +1,7 @@
 package io.quaero.jobs.catalog;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A kind of job the built-in workers can run. */
 public interface JobType {
@@ -16,6 +17,15 @@ public interface JobType {
 
     /** Its parameters; the params object of a request may only name these. */
     List<IntParam> params();
+
+    /**
+     * How many log lines a run with {@code params} will publish, when the type knows in advance;
+     * empty when it cannot say. What {@code quaero.jobs.max-planned-lines} and
+     * {@code max-unfinished-planned-lines} cap (docs/SECURITY.md, "Limits").
+     */
+    default Optional<PlannedLines> plannedLines(JobParams params) {
+        return Optional.empty();
+    }
 
     /** Runs the job to its end; returns normally for {@code completed}. */
     void run(JobRun run, JobParams params);

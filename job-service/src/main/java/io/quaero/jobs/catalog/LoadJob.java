@@ -1,6 +1,7 @@
 package io.quaero.jobs.catalog;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +45,12 @@ public class LoadJob implements JobType {
             new IntParam("duration_s", 1, 3_600, 10, "How long to publish, in seconds."),
             new IntParam("steps", 1, 100, 3, "How many steps the lines are spread over."),
             new IntParam("error_every", 0, 1_000_000, 0, "Every n-th line is an error; 0 for none."));
+    }
+
+    /** Exactly {@code rate × duration_s}: the pacing makes the total exact. */
+    @Override
+    public Optional<PlannedLines> plannedLines(JobParams params) {
+        return Optional.of(new PlannedLines(params.get("rate") * params.get("duration_s"), "duration_s"));
     }
 
     @Override

@@ -34,6 +34,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultPageSize     jobs per page of {@code GET /api/jobs} without {@code limit}. Default 20.
  * @param maxPageSize         largest {@code limit}. Default 100.
  * @param maxParamsBytes      largest {@code params} object accepted, as JSON. Default 16 KiB.
+ * @param creationBurst       jobs one user may create at once before the rate applies (a token
+ *                            bucket per user: this many tokens, one per job). Beyond it 429
+ *                            {@code too_many_jobs} with {@code Retry-After}. Per instance.
+ *                            {@code quaero.limits.exempt-users} are not limited. Default 100.
+ * @param creationInterval    how often a user's bucket gains a token: the sustained rate of job
+ *                            creation per user (100 ms: 10 jobs a second). Default 100ms.
+ * @param maxPlannedLines     most log lines one built-in job may plan to publish (a {@code load}
+ *                            job: {@code rate × duration_s}, which its params alone allow up to
+ *                            360 million); more is a 400 naming the parameter to lower. Applies to
+ *                            everyone, exempt users too: it is a property of the job, like the
+ *                            params' ranges. Default 10000000.
+ * @param maxUnfinishedPlannedLines most lines one user's unfinished (pending or running) jobs may
+ *                            plan between them; a job that would pass it is 429
+ *                            {@code too_much_load}, until one ends. Counted from the database, so
+ *                            it holds across job-service instances. Exempt users are not limited.
+ *                            Default 30000000.
  */
 @ConfigurationProperties("quaero.jobs")
 public record JobsProperties(
@@ -49,7 +65,11 @@ public record JobsProperties(
     @DefaultValue("10s") Duration publishTimeout,
     @DefaultValue("20") int defaultPageSize,
     @DefaultValue("100") int maxPageSize,
-    @DefaultValue("16384") int maxParamsBytes) {
+    @DefaultValue("16384") int maxParamsBytes,
+    @DefaultValue("100") int creationBurst,
+    @DefaultValue("100ms") Duration creationInterval,
+    @DefaultValue("10000000") long maxPlannedLines,
+    @DefaultValue("30000000") long maxUnfinishedPlannedLines) {
 
     public JobsProperties {
         if (workerId == null || workerId.isBlank()) {
@@ -70,6 +90,12 @@ public record JobsProperties(
         require(maxPageSize >= 1 && maxPageSize <= 1000, "quaero.jobs.max-page-size must be 1..1000, was " + maxPageSize);
         require(defaultPageSize >= 1 && defaultPageSize <= maxPageSize,
             "quaero.jobs.default-page-size must be 1..max-page-size (" + maxPageSize + "), was " + defaultPageSize);
+        require(creationBurst >= 1 && creationBurst <= 100_000, "quaero.jobs.creation-burst must be 1..100000, was " + creationBurst);
+        require(creationInterval.toMillis() >= 1 && creationInterval.toHours() <= 24,
+            "quaero.jobs.creation-interval must be within [1ms, 24h], was " + creationInterval);
+        require(maxPlannedLines >= 1, "quaero.jobs.max-planned-lines must be at least 1, was " + maxPlannedLines);
+        require(maxUnfinishedPlannedLines >= maxPlannedLines, "quaero.jobs.max-unfinished-planned-lines must be at least "
+            + "max-planned-lines (" + maxPlannedLines + "), was " + maxUnfinishedPlannedLines);
         require(maxParamsBytes >= 2 && maxParamsBytes <= 1 << 20, "quaero.jobs.max-params-bytes must be 2..1048576, was " + maxParamsBytes);
     }
 

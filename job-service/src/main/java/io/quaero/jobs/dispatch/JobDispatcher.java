@@ -3,6 +3,7 @@ package io.quaero.jobs.dispatch;
 import java.util.List;
 import java.util.UUID;
 
+import io.quaero.access.limits.Client;
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.jobs.api.ConflictException;
@@ -10,9 +11,11 @@ import io.quaero.jobs.api.JobNotFoundException;
 import io.quaero.jobs.config.JobsProperties;
 import io.quaero.jobs.events.JobEvents;
 import io.quaero.jobs.events.JobPartitions;
+import io.quaero.jobs.limits.LoadCaps;
 import io.quaero.jobs.store.Executor;
 import io.quaero.jobs.store.JobRecord;
 import io.quaero.jobs.store.JobStore;
+import io.quaero.jobs.store.NewJob;
 import io.quaero.servicelog.JobMdc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +36,10 @@ public class JobDispatcher {
     private final JobEvents events;
     private final JobPartitions partitions;
     private final JobsProperties props;
+    private final LoadCaps caps;
 
-    public JobDispatcher(JobStore store, JobEvents events, JobPartitions partitions, JobsProperties props) {
+    public JobDispatcher(JobStore store, JobEvents events, JobPartitions partitions, JobsProperties props, LoadCaps caps) {
+        this.caps = caps;
         this.store = store;
         this.events = events;
         this.partitions = partitions;
@@ -46,19 +51,26 @@ public class JobDispatcher {
      * every viewer learns of it from the event stream), the partition it landed on recorded as the
      * job's, and its run command sent to the workers. An external one gets no event: its worker's
      * first event decides its partition (whatever that client's partitioner), and until then the
-     * row alone says it is pending.
+     * row alone says it is pending. A job that plans its lines counts them against the creator's
+     * unfinished jobs first ({@link LoadCaps#reserve}), unless the creator is exempt.
+     *
+     * @throws io.quaero.jobs.limits.TooMuchLoadException when they would pass the creator's cap; nothing is stored
      */
     @Transactional
-    public JobRecord create(String type, Executor executor, String paramsJson, String team) {
+    public JobRecord create(NewJob job, Client creator) {
+        if (job.planned() != null && !creator.exempt()) {
+            // Before anything is stored or published; the user's row stays locked to the commit.
+            caps.reserve(creator.caller(), job.planned());
+        }
         UUID id = UUID.randomUUID();
-        store.insert(id, type, executor, paramsJson, team);
-        if (executor == Executor.BUILTIN) {
+        store.insert(id, job);
+        if (job.executor() == Executor.BUILTIN) {
             var landed = JobEvents.await(events.status(id, null, JobStatus.PENDING, 0, List.of()), props.publishTimeout());
             partitions.settle(id, landed);
-            JobEvents.await(events.run(id, type, paramsJson), props.publishTimeout());
+            JobEvents.await(events.run(id, job.type(), job.paramsJson()), props.publishTimeout());
         }
         try (var ignored = JobMdc.put(id)) {
-            log.info("job {} created: type {}, {} executor, team {}", id, type, executor.wireName(), team);
+            log.info("job {} created: type {}, {} executor, team {}", id, job.type(), job.executor().wireName(), job.team());
         }
         return store.find(id).orElseThrow();
     }

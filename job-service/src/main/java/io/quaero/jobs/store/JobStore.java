@@ -23,7 +23,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The jobs table as job-service sees it. job-service writes only its own columns (type, executor,
- * params, cancel_requested_at, worker, lease_expires_at, reason); status, progress and steps are
+ * params, team, created_by, planned_lines, cancel_requested_at, worker, lease_expires_at, reason); status, progress and steps are
  * ingest's, derived from the job's events, and only read here.
  */
 @Repository
@@ -39,10 +39,12 @@ public class JobStore {
         this.jdbc = jdbc;
     }
 
-    /** Creates a pending job of {@code team}; the caller publishes its command in the same transaction. */
-    public JobRecord insert(UUID id, String type, Executor executor, String paramsJson, String team) {
-        jdbc.update("INSERT INTO jobs (id, type, executor, params, team) VALUES (?, ?, ?, ?::jsonb, ?)",
-            id, type, executor.wireName(), paramsJson, team);
+    /** Creates a pending job; the caller publishes its command in the same transaction. */
+    public JobRecord insert(UUID id, NewJob job) {
+        jdbc.update("""
+            INSERT INTO jobs (id, type, executor, params, team, created_by, planned_lines) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""",
+            id, job.type(), job.executor().wireName(), job.paramsJson(), job.team(), job.createdBy(),
+            job.planned() == null ? null : job.planned().lines());
         return find(id).orElseThrow();
     }
 

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class SignInThrottleTest {
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-12-06T12:00:00Z"));
-    private final SignInThrottle throttle = new SignInThrottle(clock);
+    private final SignInThrottle throttle = new SignInThrottle(clock, SignInThrottle.FREE_FAILURES_PER_NAME);
 
     @Test
     void theFirstFewWrongPasswordsCostNothingThenEachWaitDoublesUpToFifteenMinutes() {
-        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES_PER_NAME; i++) {
             assertThat(throttle.waitFor("alice")).isEmpty();
             throttle.failed("alice");
         }
@@ -24,13 +24,13 @@ class SignInThrottleTest {
         assertThat(throttle.waitFor("alice")).as("the wait is over").isEmpty();
         throttle.failed("alice");
         assertThat(throttle.waitFor("alice")).contains(Duration.ofSeconds(4));
-        assertThat(SignInThrottle.wait(40)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(throttle.wait(40)).isEqualTo(Duration.ofMinutes(15));
         assertThat(throttle.waitFor("bob")).as("another name is not slowed").isEmpty();
     }
 
     @Test
     void aSuccessClearsTheCount() {
-        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES_PER_NAME; i++) {
             throttle.failed("alice");
         }
         throttle.succeeded("alice");
@@ -41,13 +41,13 @@ class SignInThrottleTest {
 
     @Test
     void atMostTenThousandNamesAreFollowedTheLeastRecentLeavingFirst() {
-        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES_PER_NAME; i++) {
             throttle.failed("first");
         }
-        for (int n = 0; n < SignInThrottle.MAX_NAMES; n++) {
+        for (int n = 0; n < SignInThrottle.MAX_KEYS; n++) {
             throttle.failed("name-" + n);
         }
         assertThat(throttle.waitFor("first")).isEmpty();
-        assertThat(throttle.waitFor("name-" + (SignInThrottle.MAX_NAMES - 1))).isEmpty();
+        assertThat(throttle.waitFor("name-" + (SignInThrottle.MAX_KEYS - 1))).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package io.quaero.gateway.api;
 import io.quaero.contracts.ApiError;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.quaero.gateway.hub.Admission;
 import io.quaero.gateway.hub.TooManyConnectionsException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,14 +33,23 @@ class ApiErrorHandler {
         return json(HttpStatus.BAD_REQUEST, new ApiError("bad_parameter", e.getParameterName(), e.getMessage()));
     }
 
+    /**
+     * A stream {@link io.quaero.gateway.hub.Admission} refused: 503 when this instance is full (another
+     * may not be), 429 naming what ran out when the caller's user or address holds enough streams.
+     */
     @ExceptionHandler
     ResponseEntity<ApiError> full(TooManyConnectionsException e) {
         // Jittered, so the clients turned away do not all come back in the same second.
         long retryAfterSeconds = 1 + ThreadLocalRandom.current().nextLong(5);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        var body = switch (e.limit()) {
+            case INSTANCE -> new ApiError(ApiError.TOO_MANY_CONNECTIONS, null, e.getMessage());
+            case USER -> new ApiError(ApiError.TOO_MANY_STREAMS, ApiError.FIELD_USER, e.getMessage());
+            case ADDRESS -> new ApiError(ApiError.TOO_MANY_STREAMS, ApiError.FIELD_ADDRESS, e.getMessage());
+        };
+        return ResponseEntity.status(e.limit() == Admission.Limit.INSTANCE ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.TOO_MANY_REQUESTS)
             .header("Retry-After", String.valueOf(retryAfterSeconds))
             .contentType(MediaType.APPLICATION_JSON)
-            .body(new ApiError("too_many_connections", null, e.getMessage()));
+            .body(body);
     }
 
     @ExceptionHandler

@@ -31,6 +31,20 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnections streams this instance serves at once; beyond it a new one gets 503 with
  *                       {@code Retry-After} (the balancer or the browser tries again, elsewhere).
  *                       Default 5000.
+ * @param maxStreamsPerUser streams one signed-in user may hold open on this instance, of every
+ *                       kind; beyond it a new one gets 429 {@code too_many_streams} (field
+ *                       {@code user}) with {@code Retry-After}. A browser holds one per origin
+ *                       over HTTP/1.1 (the shared connection) plus the jobs feed, or one per open
+ *                       job page and panel over HTTP/2: 50 is far above any person's. Per
+ *                       instance: with N gateways a user may hold N times this.
+ *                       {@code quaero.limits.exempt-users} are not counted. Default 50.
+ * @param maxStreamsPerAddress streams one client address may hold open on this instance
+ *                       (behind a balancer, the address it names: {@code quaero.limits.trusted-proxies});
+ *                       beyond it 429 (field {@code address}). Above the per-user limit, since
+ *                       people behind one NAT share an address. Default 200.
+ * @param maxChannels    channels one shared connection ({@code /api/streams}) may carry; more is a
+ *                       400 naming {@code channels}. The browser library asks for at most 32 (the
+ *                       URL carries them). Default 32.
  * @param maxBridgeScan  most Kafka records read to bridge the window between what is stored and
  *                       the live tail (the database lagging behind Kafka); beyond it the client
  *                       gets {@code reset} and retries (by then ingest has usually caught up).
@@ -66,6 +80,9 @@ public record StreamProperties(
     @DefaultValue("8MB") DataSize bufferBytes,
     @DefaultValue("100000") int maxReplay,
     @DefaultValue("5000") int maxConnections,
+    @DefaultValue("50") int maxStreamsPerUser,
+    @DefaultValue("200") int maxStreamsPerAddress,
+    @DefaultValue("32") int maxChannels,
     @DefaultValue("100000") int maxBridgeScan,
     @DefaultValue("256") int ringSize,
     @DefaultValue("1MB") DataSize ringBytes,
@@ -85,6 +102,11 @@ public record StreamProperties(
         require(maxReplay >= maxLimit, "quaero.stream.max-replay must be at least max-limit (" + maxLimit + "), was " + maxReplay);
         require(maxConnections >= 1 && maxConnections <= 100_000,
             "quaero.stream.max-connections must be 1..100000, was " + maxConnections);
+        require(maxStreamsPerUser >= 1 && maxStreamsPerUser <= 100_000,
+            "quaero.stream.max-streams-per-user must be 1..100000, was " + maxStreamsPerUser);
+        require(maxStreamsPerAddress >= 1 && maxStreamsPerAddress <= 100_000,
+            "quaero.stream.max-streams-per-address must be 1..100000, was " + maxStreamsPerAddress);
+        require(maxChannels >= 1 && maxChannels <= 1_000, "quaero.stream.max-channels must be 1..1000, was " + maxChannels);
         require(bufferBytes.toBytes() >= 64 * 1024 && bufferBytes.toBytes() <= 1L << 30,
             "quaero.stream.buffer-bytes must be 64KB..1GB, was " + bufferBytes);
         require(ringBytes.toBytes() >= 0 && ringBytes.toBytes() <= 1L << 30,

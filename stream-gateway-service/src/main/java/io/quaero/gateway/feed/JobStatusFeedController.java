@@ -5,11 +5,13 @@ import java.io.IOException;
 import io.quaero.access.Caller;
 import io.quaero.access.Standing;
 import io.quaero.access.Standings;
+import io.quaero.access.limits.Clients;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.sse.SseResponse;
 import io.quaero.gateway.sse.StreamEnds;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.hub.Hub;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,9 @@ import org.springframework.web.bind.annotation.RestController;
  * either: the feed shows changes at ingest's pace (its batch cycle), and none while ingest or the
  * database is down — the list would not show them then either.
  *
- * <p>Counts against {@code max-connections} (beyond it 503 + {@code Retry-After}, like every
- * stream). Costs a gateway one small topic, read whether or not anyone watches (its tail decodes
+ * <p>Admitted like every stream ({@link io.quaero.gateway.hub.Admission}: beyond
+ * {@code max-connections} 503, beyond the user's or the address's streams 429, both with
+ * {@code Retry-After}). Costs a gateway one small topic, read whether or not anyone watches (its tail decodes
  * only while someone does, once for all feed connections), and no partition of
  * {@code quaero.job-events}.
  */
@@ -78,8 +81,10 @@ class JobStatusFeedController {
     private final StreamProperties props;
     private final StreamEnds ends;
     private final Standings standings;
+    private final Clients clients;
 
-    JobStatusFeedController(Hub hub, StreamProperties props, StreamEnds ends, Standings standings) {
+    JobStatusFeedController(Hub hub, StreamProperties props, StreamEnds ends, Standings standings, Clients clients) {
+        this.clients = clients;
         this.ends = ends;
         this.standings = standings;
         this.hub = hub;
@@ -87,11 +92,11 @@ class JobStatusFeedController {
     }
 
     @GetMapping(path = "/api/job-status/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    void stream(HttpServletResponse response) throws IOException, InterruptedException {
+    void stream(HttpServletRequest request, HttpServletResponse response) throws IOException, InterruptedException {
         Standing standing = standings.current();
         // Subscribed before the response starts: from the browser's open on, every change not in
         // the database is still to come on this stream (see the class comment).
-        var subscription = hub.subscribeFeed();
+        var subscription = hub.subscribeFeed(clients.current(request));
         try {
             var out = SseResponse.start(response, "quaero job status feed");
             Disconnect end = new JobStatusFeedConnection(subscription.subscriber(), out, props, standing, Caller.require()).run();

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import io.quaero.access.limits.Client;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.Disconnect;
@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Every stream this instance serves subscribes here: a job's channel, the jobs feed, or the
  * service logs. The hub owns the channels of the tailed topics ({@link Channels}: the hand-over
- * lock), the connection budget ({@code max-connections}, shared by all streams), each
- * connection's bounded queue, the jobs' rings, and what storage refused after the tail passed it.
+ * lock), who may open a stream ({@link Admission}: {@code max-connections}, shared by all
+ * streams, and the per-user and per-address budgets), each connection's bounded queue, the jobs' rings, and what storage refused after the tail passed it.
  */
 @Component
 public class Hub {
@@ -33,7 +33,7 @@ public class Hub {
     private final Channels jobEvents;
     private final Channels jobStatus;
     private final Channels serviceLogs;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final Admission admission;
     private final StreamProperties props;
     /** Set when an event opened a batch somewhere: a tick is due. */
     private final AtomicBoolean batchOpen = new AtomicBoolean();
@@ -48,6 +48,7 @@ public class Hub {
 
     Hub(StreamProperties props) {
         this.props = props;
+        this.admission = new Admission(props.maxConnections(), props.maxStreamsPerUser(), props.maxStreamsPerAddress());
         // A batch is handed out at the tick, or at once when it holds a whole logs event.
         var limits = new Channel.Limits(props.maxLimit(), LogPages.MAX_PAGE_BYTES, this::batchOpened);
         // The job events are read per partition on demand: a gateway reads what its viewers need.
@@ -80,31 +81,32 @@ public class Hub {
      *
      * @param partition the job's partition (its cursor's, or its recorded one), or null when it has
      *                  none yet: then every partition, as its first event may land in any
-     * @throws TooManyConnectionsException when this instance already serves {@code max-connections}
+     * @throws TooManyConnectionsException when {@link Admission} refuses {@code client} a stream
      */
-    public Subscription subscribeJob(UUID jobId, @Nullable Integer partition) throws InterruptedException {
-        return subscribe(jobEvents, Topics.jobKey(jobId), need(partition));
+    public Subscription subscribeJob(Client client, UUID jobId, @Nullable Integer partition) throws InterruptedException {
+        return subscribe(client, jobEvents, Topics.jobKey(jobId), need(partition));
     }
 
     /**
      * Subscribes to every job's status changes (the jobs feed): the status topic's all-records
      * channel. No partition of the job events is needed for it.
      */
-    public Subscription subscribeFeed() throws InterruptedException {
-        return subscribe(jobStatus, null, PartitionDemand.EVERY_PARTITION);
+    public Subscription subscribeFeed(Client client) throws InterruptedException {
+        return subscribe(client, jobStatus, null, PartitionDemand.EVERY_PARTITION);
     }
 
     /** Subscribes to the service logs. */
-    public Subscription subscribeServiceLogs() throws InterruptedException {
-        return subscribe(serviceLogs, null, PartitionDemand.EVERY_PARTITION);
+    public Subscription subscribeServiceLogs(Client client) throws InterruptedException {
+        return subscribe(client, serviceLogs, null, PartitionDemand.EVERY_PARTITION);
     }
 
-    private Subscription subscribe(Channels channels, @Nullable String key, int partition) throws InterruptedException {
-        Subscriber subscriber = connect();
+    private Subscription subscribe(Client client, Channels channels, @Nullable String key, int partition)
+        throws InterruptedException {
+        Subscriber subscriber = connect(client);
         try {
             return join(subscriber, channels, key, partition);
         } catch (InterruptedException | RuntimeException e) {
-            disconnect();
+            disconnect(subscriber);
             throw e;
         }
     }
@@ -114,17 +116,15 @@ public class Hub {
     }
 
     /**
-     * Takes one of this instance's {@code max-connections} slots for a connection and makes its
-     * queue; the connection then joins one channel or several.
+     * Takes a slot for a connection of {@code client} ({@link Admission}) and makes its queue; the
+     * connection then joins one channel or several, and gives the slot back with
+     * {@link #disconnect} however it ends.
      *
-     * @throws TooManyConnectionsException when none is left
+     * @throws TooManyConnectionsException when the instance, the client's user or its address has no slot left
      */
-    public Subscriber connect() {
-        if (connections.incrementAndGet() > props.maxConnections()) {
-            connections.decrementAndGet();
-            throw new TooManyConnectionsException(props.maxConnections());
-        }
-        return new Subscriber(props.bufferSize(), props.bufferBytes().toBytes());
+    public Subscriber connect(Client client) {
+        Admission.Ticket ticket = admission.admit(client);
+        return new Subscriber(props.bufferSize(), props.bufferBytes().toBytes(), ticket);
     }
 
     /** Adds a job's channel to a connection's subscriptions (as {@link #subscribeJob}). */
@@ -152,15 +152,15 @@ public class Hub {
         s.channels().unregister(s.key(), s.subscriber(), s.partition());
     }
 
-    /** Gives a connection's slot back (after it left its channels). */
-    public void disconnect() {
-        connections.decrementAndGet();
+    /** Gives a connection's slot back (after it left its channels); a second call does nothing. */
+    public void disconnect(Subscriber subscriber) {
+        subscriber.release();
     }
 
     /** Ends a one-channel connection: leaves its channel and gives its slot back. */
     public void unsubscribe(Subscription s) {
         leave(s);
-        disconnect();
+        disconnect(s.subscriber());
     }
 
     private void batchOpened() {
@@ -274,6 +274,11 @@ public class Hub {
 
     /** Streams of every kind open on this instance. */
     public int connectionCount() {
-        return connections.get();
+        return admission.open();
+    }
+
+    /** Who holds this instance's stream slots: the per-user and per-address counts (tests read them). */
+    public Admission admission() {
+        return admission;
     }
 }

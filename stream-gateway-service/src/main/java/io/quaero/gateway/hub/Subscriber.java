@@ -32,6 +32,8 @@ public final class Subscriber {
     private final long capacityBytes;
     private final AtomicLong queuedEvents = new AtomicLong();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** The connection's slot in {@link Admission}, given back by {@link #release}; null when none was taken. */
+    private final Admission.@Nullable Ticket ticket;
     /** Loop passes; written by the connection's thread only. */
     private volatile long wakeUps;
     private volatile Disconnect ending;
@@ -41,6 +43,12 @@ public final class Subscriber {
      * @param capacityBytes  bytes ({@link Delivery#weightBytes}) queued at most, likewise
      */
     public Subscriber(int capacityEvents, long capacityBytes) {
+        this(capacityEvents, capacityBytes, null);
+    }
+
+    /** A connection's inbox holding its admission {@code ticket} ({@link Hub#connect}). */
+    Subscriber(int capacityEvents, long capacityBytes, Admission.@Nullable Ticket ticket) {
+        this.ticket = ticket;
         // Linked, not an array: bounded by the counts below, and an idle connection holds no
         // pre-allocated slots (an array of buffer-size references was 40 KB per connection).
         this.queue = new LinkedBlockingQueue<>();
@@ -92,6 +100,13 @@ public final class Subscriber {
     /** Why this subscription is over, or null while it is live. */
     public @Nullable Disconnect ending() {
         return ending;
+    }
+
+    /** Gives the connection's slot back; only the first call counts ({@link Admission.Ticket#release}). */
+    void release() {
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     public void end(Disconnect reason) {

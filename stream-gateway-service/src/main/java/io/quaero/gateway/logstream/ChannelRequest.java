@@ -26,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record ChannelRequest(String id, @Nullable UUID job, LogQuery query) {
 
-    /** Channels one connection may carry. */
-    static final int MAX_CHANNELS = 32;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,8 +40,10 @@ record ChannelRequest(String id, @Nullable UUID job, LogQuery query) {
         } catch (JacksonException e) {
             throw new BadParameterException("channels", "channels is not JSON: " + e.getOriginalMessage());
         }
-        if (array == null || !array.isArray() || array.isEmpty() || array.size() > MAX_CHANNELS) {
-            throw new BadParameterException("channels", "channels must be a JSON array of 1.." + MAX_CHANNELS + " channels");
+        // Each channel is a subscription, a session and a share of the connection's queue: the
+        // count is bounded (quaero.stream.max-channels) like the streams themselves.
+        if (array == null || !array.isArray() || array.isEmpty() || array.size() > props.maxChannels()) {
+            throw new BadParameterException("channels", "channels must be a JSON array of 1.." + props.maxChannels() + " channels");
         }
         Map<String, String> resumed = cursors(lastEventId);
         List<ChannelRequest> out = new ArrayList<>();

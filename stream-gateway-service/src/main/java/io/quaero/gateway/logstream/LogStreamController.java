@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.quaero.access.Caller;
 import io.quaero.access.Standing;
 import io.quaero.access.Standings;
+import io.quaero.access.limits.Clients;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseEvents;
@@ -23,6 +24,7 @@ import io.quaero.gateway.sse.SseWriter;
 import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.StreamEnds;
 import io.quaero.gateway.sse.StreamLoop;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +61,8 @@ import org.springframework.web.bind.annotation.RestController;
  * cursor ({@link ChannelRequest#compositeId}), so EventSource's own reconnect resumes each channel
  * exactly; to change the set the browser reconnects with the new one, each channel's cursor as its
  * {@code since}. A reset ends the whole connection, each channel told its own cursor (or to start
- * over). One slot of {@code max-connections}, one queue, one virtual thread, whatever the channels.
+ * over). One slot (of the instance's, the user's and the address's: {@link io.quaero.gateway.hub.Admission}),
+ * one queue, one virtual thread, whatever the channels.
  */
 @RestController
 class LogStreamController {
@@ -73,9 +76,11 @@ class LogStreamController {
     private final StreamEnds ends;
     private final Deliveries deliveries;
     private final Standings standings;
+    private final Clients clients;
 
     LogStreamController(Hub hub, JobStreams jobs, ServiceStreams services, StreamProperties props, StreamEnds ends,
-                        Deliveries deliveries, Standings standings) {
+                        Deliveries deliveries, Standings standings, Clients clients) {
+        this.clients = clients;
         this.deliveries = deliveries;
         this.standings = standings;
         this.hub = hub;
@@ -93,9 +98,10 @@ class LogStreamController {
              @RequestParam(required = false) String limit,
              @RequestParam(required = false) String since,
              @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-             HttpServletResponse response) throws InterruptedException {
+             HttpServletRequest http, HttpServletResponse response) throws InterruptedException {
         var request = LogQuery.parse(step, level, q, limit, since, lastEventId, props);
-        serve(response, StreamEnds.Stream.JOB, "quaero stream of job " + id, hub.subscribeJob(id, jobs.partition(id, request)),
+        Integer partition = jobs.partition(id, request);
+        serve(response, StreamEnds.Stream.JOB, "quaero stream of job " + id, hub.subscribeJob(clients.current(http), id, partition),
             s -> jobs.open(id, request, s));
     }
 
@@ -106,21 +112,21 @@ class LogStreamController {
                  @RequestParam(required = false) String since,
                  @RequestParam(required = false) String step,
                  @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                 HttpServletResponse response) throws InterruptedException {
+                 HttpServletRequest http, HttpServletResponse response) throws InterruptedException {
         var request = ServiceStreams.check(LogQuery.parse(null, level, q, limit, since, lastEventId, props), step,
             since != null && !since.isBlank() ? "since" : "Last-Event-ID");
-        serve(response, StreamEnds.Stream.SERVICE, "quaero service logs", hub.subscribeServiceLogs(),
+        serve(response, StreamEnds.Stream.SERVICE, "quaero service logs", hub.subscribeServiceLogs(clients.current(http)),
             s -> services.open(request, s));
     }
 
     @GetMapping(path = "/api/streams", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     void shared(@RequestParam(required = false) String channels,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                HttpServletResponse response) throws InterruptedException {
+                HttpServletRequest http, HttpServletResponse response) throws InterruptedException {
         List<ChannelRequest> requests = ChannelRequest.parse(channels, lastEventId, props);
         Standing standing = standings.current();
         Caller caller = Caller.require();
-        Subscriber inbox = hub.connect();
+        Subscriber inbox = hub.connect(clients.current(http));
         List<Hub.Subscription> joined = new ArrayList<>();
         try {
             List<ChannelRequest> open = new ArrayList<>();
@@ -166,7 +172,7 @@ class LogStreamController {
             ended(StreamEnds.Stream.SHARED, SseWriter.cause(failed));
         } finally {
             joined.forEach(hub::leave);
-            hub.disconnect();
+            hub.disconnect(inbox);
         }
     }
 

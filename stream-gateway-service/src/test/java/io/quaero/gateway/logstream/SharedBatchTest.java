@@ -38,7 +38,7 @@ class SharedBatchTest {
     private static final UUID JOB = UUID.randomUUID();
     /** max-limit 50: a batch of 120 lines goes out as three logs events. */
     private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 50,
-        50, 10_000, DataSize.ofMegabytes(8), 100_000, 5000, 100_000, 256, DataSize.ofMegabytes(1),
+        50, 10_000, DataSize.ofMegabytes(8), 100_000, 5000, 50, 200, 32, 100_000, 256, DataSize.ofMegabytes(1),
         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     private long offset = 100;
