@@ -34,6 +34,12 @@ public enum Disconnect {
      */
     RECORD_REJECTED("record-rejected", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
     /**
+     * An admin deleted the job's logs, some of which this stream has shown: drop them and start
+     * over from what is left (the page says so). After a short pause, so that a client arriving
+     * while ingest still stores the deleted lines does not come back at once to the same reset.
+     */
+    LOGS_DELETED("logs-deleted", Notice.RESET, Reconnect.START_OVER, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+    /**
      * A channel of a browser's shared connection names a job that does not exist: that channel
      * ends (the others go on); reconnecting would not change it.
      */
