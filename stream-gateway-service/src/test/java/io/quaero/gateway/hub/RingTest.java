@@ -94,7 +94,7 @@ class RingTest {
         var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
-        w.append(new Delivery(log(11), new Cursor(3, 11)));
+        w.append(new Delivery(log(11), new Cursor(3, 11), 0L));
         w.append(at(12));
         assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
         assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
@@ -124,7 +124,7 @@ class RingTest {
     }
 
     private static Delivery at(long offset) {
-        return new Delivery(log(offset), new Cursor(0, offset));
+        return new Delivery(log(offset), new Cursor(0, offset), 0L);
     }
 
     private static LogEvent log(long offset) {
@@ -133,6 +133,6 @@ class RingTest {
 
     private static Delivery at(long offset, int messageChars) {
         return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m".repeat(messageChars), null, null,
-            null), new Cursor(0, offset));
+            null), new Cursor(0, offset), 0L);
     }
 }
