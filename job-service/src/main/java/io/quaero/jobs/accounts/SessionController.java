@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.quaero.access.Caller;
+import io.quaero.contracts.audit.AuditAction;
+import io.quaero.jobs.audit.Auditor;
 import io.quaero.access.Directory;
 import io.quaero.access.SessionCookie;
 import io.quaero.access.SessionTokens;
@@ -49,7 +51,10 @@ class SessionController {
     private final SessionTokens tokens;
     private final DaoAuthenticationProvider passwords;
 
-    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder) {
+    private final Auditor auditor;
+
+    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder, Auditor auditor) {
+        this.auditor = auditor;
         this.directory = directory;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -109,7 +114,11 @@ class SessionController {
             return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("forbidden", "current", "the current password is wrong"));
         }
-        accounts.setPassword(caller.userId(), password);
+        auditor.change(() -> {
+            accounts.setPassword(caller.userId(), password);
+            auditor.record(AuditAction.PASSWORD_CHANGED, caller.name(), Map.of());
+            return null;
+        });
         var account = directory.byId(caller.userId()).orElseThrow();
         SessionCookie.set(request, response, tokens.issue(account), CLOCK);
         return ResponseEntity.noContent().build();

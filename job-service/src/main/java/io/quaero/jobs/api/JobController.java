@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import io.quaero.access.Caller;
 import io.quaero.access.Names;
 import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.audit.AuditAction;
+import io.quaero.jobs.audit.Auditor;
 import io.quaero.jobs.catalog.JobCatalog;
 import io.quaero.jobs.catalog.JobType;
 import io.quaero.jobs.config.JobsProperties;
@@ -33,7 +35,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The jobs API: create, list, read and cancel jobs, and list what can be run. Logs and live
- * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin.
+ * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin. Creating
+ * and cancelling are recorded in the audit log, in the change's transaction ({@link Auditor}).
  */
 @RestController
 class JobController {
@@ -46,12 +49,14 @@ class JobController {
     private final JobDispatcher dispatcher;
     private final JobStore store;
     private final JobsProperties props;
+    private final Auditor auditor;
 
-    JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props) {
+    JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props, Auditor auditor) {
         this.catalog = catalog;
         this.dispatcher = dispatcher;
         this.store = store;
         this.props = props;
+        this.auditor = auditor;
     }
 
     /**
@@ -99,7 +104,11 @@ class JobController {
             throw new BadRequestException("params", "params must be at most " + props.maxParamsBytes() + " bytes of JSON");
         }
         String team = team(text(body, "team"), Caller.require());
-        JobJson job = JobJson.of(dispatcher.create(type, executor, paramsJson, team), true);
+        JobJson job = JobJson.of(auditor.change(() -> {
+            JobRecord made = dispatcher.create(type, executor, paramsJson, team);
+            auditor.record(AuditAction.JOB_CREATED, made.id(), team, Map.of("type", type, "executor", executor.wireName()));
+            return made;
+        }), true);
         return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
     }
 
@@ -142,11 +151,15 @@ class JobController {
         return JobJson.of(visible(id), true);
     }
 
-    /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. */
+    /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. Audited. */
     @PostMapping(path = "/api/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobJson> cancel(@PathVariable UUID id) {
-        visible(id);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(dispatcher.cancel(id), true));
+        String team = visible(id).team();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(auditor.change(() -> {
+            JobRecord cancelled = dispatcher.cancel(id);
+            auditor.record(AuditAction.JOB_CANCELLED, id, team, Map.of());
+            return cancelled;
+        }), true));
     }
 
     /** The job, if the caller may see it (its team's member, or an admin). */
