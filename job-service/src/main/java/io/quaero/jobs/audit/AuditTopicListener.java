@@ -55,8 +55,9 @@ public class AuditTopicListener {
         auditLog.write(entry);
     }
 
+    /** Static: the listener above needs it while this configuration is being made. */
     @Bean(FACTORY)
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> auditListenerFactory(KafkaProperties kafka) {
+    static ConcurrentKafkaListenerContainerFactory<String, byte[]> auditListenerFactory(KafkaProperties kafka) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
