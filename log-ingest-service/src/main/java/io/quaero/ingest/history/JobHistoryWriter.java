@@ -53,9 +53,10 @@ import org.springframework.transaction.annotation.Transactional;
  *     deadlock) before anything is read: during a rebalance two instances may briefly both hold a
  *     partition, and the lock makes the second one wait for the first and then see its rows (READ
  *     COMMITTED takes a new snapshot per statement).</li>
- * <li>Cost per batch, whatever its size: about seven statements. Lines go in with one
- *     {@code COPY} (measured against multi-row INSERT in docs/BENCHMARKS.md); counters with one
- *     upsert over (job, step, level) keys, not one per line.</li>
+ * <li>Cost per batch, whatever its size: about eight statements (one reads the jobs' declared
+ *     masks). Lines go in with one {@code COPY} (measured against multi-row INSERT in
+ *     docs/BENCHMARKS.md); counters with one upsert over (job, step, level) keys, not one per
+ *     line.</li>
  * <li>Secrets (module masking). A line is stored masked: every value its job declared before
  *     it (stored {@code job_masks}, then the batch's {@code mask} events in order) and every admin
  *     pattern in force at its append time become {@code ***}, by the one masker the gateway runs
