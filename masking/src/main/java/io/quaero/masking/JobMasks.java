@@ -1,6 +1,7 @@
 package io.quaero.masking;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class JobMasks {
     private final List<MaskValue> values;
     /** By length, then by fingerprint: the candidates a window of that length may be. */
     private final Map<Integer, Map<Integer, List<MaskValue>>> byLength;
+    /** The fingerprints of each length, sorted: a window is looked up without boxing its fingerprint. */
+    private final Map<Integer, int[]> fingerprints;
 
     private JobMasks(UUID jobId, List<MaskValue> values) {
         this.jobId = jobId;
@@ -33,6 +36,9 @@ public final class JobMasks {
         for (MaskValue v : this.values) {
             byLength.computeIfAbsent(v.length(), l -> new HashMap<>()).computeIfAbsent(v.fingerprint(), f -> new ArrayList<>(1)).add(v);
         }
+        this.fingerprints = new HashMap<>();
+        byLength.forEach((length, byFingerprint) ->
+            fingerprints.put(length, byFingerprint.keySet().stream().mapToInt(Integer::intValue).sorted().toArray()));
     }
 
     /** A job that declared nothing (yet). */
@@ -85,11 +91,13 @@ public final class JobMasks {
                 continue;
             }
             Map<Integer, List<MaskValue>> candidates = group.getValue();
+            int[] known = fingerprints.get(length);
             long weight = MaskValue.leadingWeight(length);
             long hash = MaskValue.rollingHash(text, 0, length);
             for (int start = 0; ; start++) {
-                List<MaskValue> same = candidates.get(MaskValue.fingerprintOf(hash));
-                if (same != null) {
+                int fingerprint = MaskValue.fingerprintOf(hash);
+                if (Arrays.binarySearch(known, fingerprint) >= 0) {
+                    List<MaskValue> same = candidates.get(fingerprint);
                     byte[] digest = MaskValue.digest(jobId, text, start, length);
                     if (same.stream().anyMatch(v -> v.digestEquals(digest))) {
                         mask.set(start, start + length);
