@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.LogsDeletedEvent;
 import org.junit.jupiter.api.Test;
 
 /** The per-job ring vouches only for what it really holds. */
@@ -45,6 +46,21 @@ class RingTest {
         }
         assertThat(w.slice(0, 1, 4)).isNull();
         assertThat(offsets(w.slice(0, 2, 4))).containsExactly(2L, 3L, 4L);
+    }
+
+    @Test
+    void anAdminsDeletionEmptiesTheRingOfWhatCameBeforeItAndItVouchesOnlyFromThere() {
+        var w = new Ring(0, 8, MB);
+        w.coverFrom(0, 10);
+        for (long o = 10; o < 14; o++) {
+            w.append(at(o));
+        }
+        var channel = new Channel(w, new Channel.Limits(100, MB, () -> { }));
+        channel.deliver(new Delivery(new LogsDeletedEvent(UUID.randomUUID(), JOB, Instant.now(), UUID.randomUUID()),
+            new Cursor(0, 14), 0L));
+        channel.deliver(at(15));
+        assertThat(w.slice(0, 10, 15)).as("a window reaching before the deletion is read from Kafka").isNull();
+        assertThat(offsets(w.slice(0, 14, 15))).containsExactly(14L, 15L);
     }
 
     @Test

@@ -20,13 +20,13 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
 import io.quaero.gateway.hub.Batch;
-import io.quaero.masking.JobMasks;
-import io.quaero.masking.MaskPatterns;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Subscriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.SseWriter;
+import io.quaero.masking.JobMasks;
+import io.quaero.masking.MaskPatterns;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
