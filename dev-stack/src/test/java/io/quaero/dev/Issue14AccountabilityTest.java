@@ -19,6 +19,9 @@ import java.util.UUID;
 import io.quaero.access.Role;
 import io.quaero.access.TestCallers;
 import io.quaero.contracts.Level;
+import io.quaero.contracts.Topics;
+import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.ServiceLogEvent;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.event.LogsDeletedEvent;
@@ -33,6 +36,11 @@ import io.quaero.contracts.sse.SseFrame;
 import io.quaero.gateway.StreamGatewayApplication;
 import io.quaero.infra.RealInfrastructure;
 import io.quaero.infra.TestInfrastructure;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +89,8 @@ class Issue14AccountabilityTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
     private QuaeroProducer worker;
+    private KafkaProducer<String, byte[]> serviceLogs;
+    private final EventCodec codec = new EventCodec();
     private ConfigurableApplicationContext secondGateway;
 
     @BeforeAll
@@ -88,6 +98,8 @@ class Issue14AccountabilityTest {
         TestCallers.create(jdbc, "accountability-operator", Role.OPERATOR, Set.of(TEAM), OPERATOR);
         TestCallers.create(jdbc, "accountability-viewer", Role.VIEWER, Set.of(TEAM), VIEWER);
         worker = QuaeroProducer.connect(TestInfrastructure.shared().endpoints().kafkaBootstrap(), Map.of());
+        serviceLogs = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            TestInfrastructure.shared().endpoints().kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer());
         var args = new ArrayList<String>(List.of("--server.port=0", "--spring.main.banner-mode=off",
             "--spring.application.name=late-gateway"));
         TestInfrastructure.shared().endpoints().springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
@@ -97,6 +109,7 @@ class Issue14AccountabilityTest {
     @AfterAll
     void closeThem() {
         worker.close();
+        serviceLogs.close();
         secondGateway.close();
     }
 
@@ -174,7 +187,8 @@ class Issue14AccountabilityTest {
     }
 
     @Test
-    void anAdminsPatternMasksTokenLookingStringsLiveStoredAndDownloadedFromTheInstantItTakesEffect() throws Exception {
+    void anAdminsPatternMasksTokenLookingStringsInJobAndServiceLogsLiveStoredAndDownloadedFromTheInstantItTakesEffect()
+        throws Exception {
         var refused = send("PUT", "/api/admin/mask-patterns", OPERATOR, "{\"patterns\":[\"x\"]}");
         assertThat(refused.statusCode()).isEqualTo(403);
         var invalid = send("PUT", "/api/admin/mask-patterns", TestCallers.ADMIN_TOKEN, "{\"patterns\":[\"qtk_[0-9]+\",\"(a\"]}");
@@ -201,6 +215,17 @@ class Issue14AccountabilityTest {
             assertThat(stored(job)).last().isEqualTo("pushed with *** and qtk_short");
             assertThat(send("GET", "/api/jobs/" + job + "/logs/download", VIEWER, null).body())
                 .contains("pushed with *** and qtk_short");
+            // The service logs too: stored and served masked.
+            String instance = "accountability-" + UUID.randomUUID();
+            serviceLogs.send(new ProducerRecord<>(Topics.SERVICE_LOGS, Topics.serviceKey("accountability", instance),
+                codec.encode(new ServiceLogEvent(UUID.randomUUID(), Instant.now(), Level.WARN,
+                    "service saw qtk_fedcba9876543210", "accountability", instance, null, null)))).get();
+            await().atMost(WAIT).until(() -> !jdbc.queryForList("SELECT message FROM service_logs WHERE instance = ?", String.class,
+                instance).isEmpty());
+            assertThat(jdbc.queryForObject("SELECT message FROM service_logs WHERE instance = ?", String.class, instance))
+                .isEqualTo("service saw ***");
+            assertThat(send("GET", "/api/service/logs?q=service%20saw&limit=100", TestCallers.ADMIN_TOKEN, null).body())
+                .contains("service saw ***").doesNotContain("qtk_fedcba9876543210");
             assertThat(audit("?action=mask-patterns-set")).first()
                 .satisfies(e -> assertThat(e.path("details").path("patterns").get(0).asString()).isEqualTo("qtk_[a-z0-9]{16}"));
         } finally {
