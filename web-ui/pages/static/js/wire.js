@@ -18,6 +18,7 @@ const QuaeroWire = Object.freeze({
         'unknown-cursor': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'record-rejected': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'logs-deleted': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 1000, maxDelayMs: 2000, message: 'Logs deleted by an admin' }),
+        'shared-connection-ended': Object.freeze({ notice: 'reset', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),
         'unknown-job': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'not-allowed': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'shutdown': Object.freeze({ notice: 'retry', reconnect: 'resume', minDelayMs: 1000, maxDelayMs: 5000 }),

@@ -42,6 +42,11 @@ public enum Disconnect {
     LOGS_DELETED("logs-deleted", Notice.RESET, Reconnect.START_OVER, Duration.ofSeconds(1), Duration.ofSeconds(2),
         "Logs deleted by an admin"),
     /**
+     * Another channel of the browser's shared connection had to end it (an admin deleted that
+     * channel's job's logs): this channel lost nothing and resumes from its cursor.
+     */
+    SHARED_CONNECTION_ENDED("shared-connection-ended", Notice.RESET, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
+    /**
      * A channel of a browser's shared connection names a job that does not exist: that channel
      * ends (the others go on); reconnecting would not change it.
      */

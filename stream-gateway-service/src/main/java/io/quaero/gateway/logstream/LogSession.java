@@ -166,6 +166,11 @@ final class LogSession implements StreamLoop.Sink {
         return logsDeleted ? reset(Disconnect.LOGS_DELETED) : null;
     }
 
+    /** True when this stream met an admin's deletion of its job's logs (and so ends). */
+    boolean metDeletion() {
+        return logsDeleted;
+    }
+
     /** The cursor this client would resume from: its last entry's, or the one it came with (null: none). */
     @Nullable String lastSentCursor() {
         return lastSentCursor;
