@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -53,8 +56,13 @@ public class PatternHistory {
     private record Known(List<Version> newestFirst, long knownUntilMillis, boolean complete) {
     }
 
+    /** How often, at most, {@link #live} says it masks by stale versions. */
+    private static final Duration STALE_WARNING_INTERVAL = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(PatternHistory.class);
+
     private final JdbcTemplate jdbc;
     private volatile @Nullable Known known;
+    private volatile long lastStaleWarningNanos = System.nanoTime() - STALE_WARNING_INTERVAL.toNanos();
     private final ConcurrentHashMap<Long, Span> older = new ConcurrentHashMap<>();
 
     public PatternHistory(JdbcTemplate jdbc) {
@@ -63,13 +71,43 @@ public class PatternHistory {
 
     /**
      * The patterns in force at {@code appendedAtMillis} (a record's timestamp; none before the
-     * first version).
+     * first version). What ingest stores by.
+     *
+     * @throws DataAccessException when the versions must be read again and cannot be
      */
     public MaskPatterns at(long appendedAtMillis) {
         Known k = known;
         if (k == null || appendedAtMillis >= k.knownUntilMillis()) {
             k = reload(appendedAtMillis);
         }
+        return in(k, appendedAtMillis);
+    }
+
+    /**
+     * As {@link #at}, for the live path: while the database cannot be read, the versions read last
+     * (a gateway keeps streaming from Kafka through a database outage). Exact unless a version was
+     * set in the few seconds between this process's last read and the outage: lines appended
+     * after it takes effect are then shown by the older one until the database is back (and
+     * stored by the newer one). Never read at all: it throws, no line is shown unmasked.
+     */
+    public MaskPatterns live(long appendedAtMillis) {
+        try {
+            return at(appendedAtMillis);
+        } catch (DataAccessException e) {
+            Known k = known;
+            if (k == null) {
+                throw e;
+            }
+            long now = System.nanoTime();
+            if (now - lastStaleWarningNanos > STALE_WARNING_INTERVAL.toNanos()) {
+                lastStaleWarningNanos = now;
+                log.warn("mask patterns cannot be read ({}); live lines are masked by the versions read last", e.toString());
+            }
+            return in(k, appendedAtMillis);
+        }
+    }
+
+    private MaskPatterns in(Known k, long appendedAtMillis) {
         for (Version v : k.newestFirst()) {
             if (v.effectiveAt().toEpochMilli() <= appendedAtMillis) {
                 return v.patterns();

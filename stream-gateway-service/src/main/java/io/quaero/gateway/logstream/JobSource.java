@@ -32,7 +32,7 @@ final class JobSource implements LogSource {
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private final Predicate<Cursor> refused;
     private JobMasks masks;
-    /** The admins' patterns in force at an append time (ms): {@link PatternHistory#at}. */
+    /** The admins' patterns in force at an append time (ms): {@link PatternHistory#live}. */
     private final LongFunction<MaskPatterns> patterns;
 
     JobSource(JobView job, List<StepView> steps, Predicate<Cursor> refused, JobMasks masks,

@@ -55,7 +55,7 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
         if (snapshot.partition() != null) {
             hub.ringCovers(subscription, snapshot.partition());
         }
-        var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected, snapshot.masks(), patterns::at);
+        var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected, snapshot.masks(), patterns::live);
         var start = new LogSession.Start(snapshot.partition(), snapshot.storedUpTo(), snapshot.lastLine(),
             snapshot.totalCount(), snapshot.displayedCount(), request.since());
         // Where the tail was when we subscribed: the job's partition, or every partition while

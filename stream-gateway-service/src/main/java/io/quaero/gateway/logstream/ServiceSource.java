@@ -13,7 +13,7 @@ import java.util.function.LongFunction;
 /**
  * The services' own log: its status is read once at connect; a line's number is its position in
  * the one-partition topic (as stored), so a record the rules skipped leaves a gap, not a shift; its
- * text is masked by the admins' patterns in force at its append time ({@code PatternHistory#at}),
+ * text is masked by the admins' patterns in force at its append time ({@code PatternHistory#live}),
  * as ingest stores it.
  */
 record ServiceSource(ServiceView service, LongFunction<MaskPatterns> patterns) implements LogSource {

@@ -68,7 +68,7 @@ class ServiceStreams {
         var start = new LogSession.Start(0, snapshot.storedUpTo(), 0, snapshot.page().totalCount(),
             snapshot.page().displayedCount(), request.since());
         long liveFrom = subscription.liveFrom().length == 0 ? -1 : subscription.liveFrom()[0];
-        return new Opening(new ServiceSource(status, patterns::at), request.filter(), start, null, snapshot.page().entries(),
+        return new Opening(new ServiceSource(status, patterns::live), request.filter(), start, null, snapshot.page().entries(),
             LogSession.BacklogPager.NONE, () -> bridge.read(Topics.SERVICE_LOGS, 0, null, snapshot.storedUpTo() + 1, liveFrom,
                 r -> Delivery.of(rules.serviceLog(r.value()), r.offset(), r.timestamp())));
     }
