@@ -23,13 +23,11 @@ public final class MaskPatterns {
     public static final int MAX_PATTERN_LENGTH = 200;
 
     /** No patterns. */
-    public static final MaskPatterns NONE = new MaskPatterns(List.of(), List.of());
+    public static final MaskPatterns NONE = new MaskPatterns(List.of());
 
-    private final List<String> sources;
     private final List<Pattern> compiled;
 
-    private MaskPatterns(List<String> sources, List<Pattern> compiled) {
-        this.sources = List.copyOf(sources);
+    private MaskPatterns(List<Pattern> compiled) {
         this.compiled = List.copyOf(compiled);
     }
 
@@ -59,12 +57,7 @@ public final class MaskPatterns {
             }
             compiled.add(p);
         }
-        return new MaskPatterns(patterns, compiled);
-    }
-
-    /** The patterns as the admin wrote them. */
-    public List<String> sources() {
-        return sources;
+        return new MaskPatterns(compiled);
     }
 
     public boolean isEmpty() {

@@ -116,12 +116,6 @@ public class PatternHistory {
         return k.complete() ? MaskPatterns.NONE : older(appendedAtMillis);
     }
 
-    /** The version in force now, by the database's clock: what the admin API shows. */
-    public @Nullable Version current() {
-        Known k = reload(Long.MIN_VALUE);
-        return k.newestFirst().isEmpty() ? null : k.newestFirst().getFirst();
-    }
-
     private synchronized Known reload(long neededMillis) {
         Known k = known;
         if (k != null && neededMillis < k.knownUntilMillis()) {
