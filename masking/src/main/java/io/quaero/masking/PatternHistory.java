@@ -49,7 +49,7 @@ public class PatternHistory {
     static final int OLD_VERSIONS_KEPT = 16;
 
     /** One version: its patterns, in force from {@code effectiveAt}. */
-    public record Version(long version, Instant effectiveAt, MaskPatterns patterns) {
+    private record Version(Instant effectiveAt, MaskPatterns patterns) {
     }
 
     /** What was read: versions newest first, and until when (exclusive) nothing is missing from them. */
@@ -125,9 +125,9 @@ public class PatternHistory {
         // The clock first: a version committed before the next statement starts is in its answer.
         Instant now = jdbc.queryForObject("SELECT clock_timestamp()", Timestamp.class).toInstant();
         List<Version> versions = jdbc.query("""
-            SELECT version, effective_at, patterns FROM mask_pattern_sets
+            SELECT effective_at, patterns FROM mask_pattern_sets
             ORDER BY effective_at DESC, version DESC LIMIT ?""",
-            (rs, i) -> version(rs.getLong(1), rs.getTimestamp(2), rs.getArray(3)), VERSIONS_KEPT + 1);
+            (rs, i) -> version(rs.getTimestamp(1), rs.getArray(2)), VERSIONS_KEPT + 1);
         boolean complete = versions.size() <= VERSIONS_KEPT;
         k = new Known(complete ? versions : versions.subList(0, VERSIONS_KEPT), now.plus(KNOWN_AHEAD).toEpochMilli(), complete);
         known = k;
@@ -143,13 +143,13 @@ public class PatternHistory {
             }
         }
         Span span = jdbc.query("""
-            SELECT s.version, s.effective_at, s.patterns,
+            SELECT s.effective_at, s.patterns,
                    (SELECT min(n.effective_at) FROM mask_pattern_sets n WHERE n.effective_at > s.effective_at)
             FROM mask_pattern_sets s WHERE s.effective_at <= ?
             ORDER BY s.effective_at DESC, s.version DESC LIMIT 1""",
-            (rs, i) -> new Span(rs.getTimestamp(2).toInstant().toEpochMilli(),
-                rs.getTimestamp(4) == null ? Long.MAX_VALUE : rs.getTimestamp(4).toInstant().toEpochMilli(),
-                version(rs.getLong(1), rs.getTimestamp(2), rs.getArray(3)).patterns()), new Timestamp(appendedAtMillis))
+            (rs, i) -> new Span(rs.getTimestamp(1).toInstant().toEpochMilli(),
+                rs.getTimestamp(3) == null ? Long.MAX_VALUE : rs.getTimestamp(3).toInstant().toEpochMilli(),
+                version(rs.getTimestamp(1), rs.getArray(2)).patterns()), new Timestamp(appendedAtMillis))
             .stream().findFirst().orElse(null);
         if (span == null) {
             return MaskPatterns.NONE;
@@ -165,7 +165,7 @@ public class PatternHistory {
     private record Span(long from, long until, MaskPatterns patterns) {
     }
 
-    private static Version version(long version, Timestamp effectiveAt, Array patterns) throws java.sql.SQLException {
-        return new Version(version, effectiveAt.toInstant(), MaskPatterns.compile(Arrays.asList((String[]) patterns.getArray())));
+    private static Version version(Timestamp effectiveAt, Array patterns) throws java.sql.SQLException {
+        return new Version(effectiveAt.toInstant(), MaskPatterns.compile(Arrays.asList((String[]) patterns.getArray())));
     }
 }
