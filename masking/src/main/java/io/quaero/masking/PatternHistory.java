@@ -165,7 +165,22 @@ public class PatternHistory {
     private record Span(long from, long until, MaskPatterns patterns) {
     }
 
+    /**
+     * A stored version. Its patterns passed the same compiler when they were set; one that no
+     * longer compiles (RE2/J changed) is left out with an error, by every reader alike, rather than
+     * failing every line (ingest would dead-letter them all).
+     */
     private static Version version(Timestamp effectiveAt, Array patterns) throws java.sql.SQLException {
-        return new Version(effectiveAt.toInstant(), MaskPatterns.compile(Arrays.asList((String[]) patterns.getArray())));
+        List<String> usable = Arrays.stream((String[]) patterns.getArray()).filter(p -> {
+            try {
+                MaskPatterns.compile(List.of(p));
+                return true;
+            } catch (MaskPatterns.Invalid e) {
+                log.error("mask pattern '{}' of the version in force from {} no longer compiles and is left out: {}", p,
+                    effectiveAt.toInstant(), e.getMessage());
+                return false;
+            }
+        }).toList();
+        return new Version(effectiveAt.toInstant(), MaskPatterns.compile(usable));
     }
 }
