@@ -1,6 +1,7 @@
 package io.quaero.jobs.accounts;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,9 +9,9 @@ import java.util.Set;
 import io.quaero.access.Directory;
 import io.quaero.access.Role;
 import io.quaero.contracts.audit.AuditAction;
-import io.quaero.jobs.audit.Auditor;
 import io.quaero.jobs.api.BadRequestException;
 import io.quaero.jobs.api.NotFoundException;
+import io.quaero.jobs.audit.Auditor;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -81,7 +82,7 @@ class AdminController {
         String description = fields.text("description");
         String token = auditor.change(() -> {
             var made = accounts.createToken(user.id(), description, days == null ? null : Duration.ofDays(days));
-            var details = new java.util.LinkedHashMap<String, Object>();
+            var details = new LinkedHashMap<String, Object>();
             details.put("user", user.name());
             if (days != null) {
                 details.put("expires_in_days", days);
