@@ -76,11 +76,16 @@ class MaskPatternsController {
     }
 
     private static List<String> patterns(@Nullable JsonNode body) {
-        if (body == null || !body.isObject() || !body.has("patterns") || body.size() != 1) {
-            throw new BadRequestException("patterns", "the body must be {\"patterns\": [\"regex\", ...]} and nothing else");
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("$", "the body must be {\"patterns\": [\"regex\", ...]}");
+        }
+        for (String name : body.propertyNames()) {
+            if (!name.equals("patterns")) {
+                throw new BadRequestException(name, "unknown field '" + name + "'; expected [patterns]");
+            }
         }
         JsonNode list = body.get("patterns");
-        if (!list.isArray()) {
+        if (list == null || !list.isArray()) {
             throw new BadRequestException("patterns", "patterns must be an array of strings");
         }
         List<String> patterns = new ArrayList<>();
