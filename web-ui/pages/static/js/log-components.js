@@ -112,6 +112,7 @@ function jobLogViewer(jobId) {
         cancelling: false,
         rerunning: false,
         error: '',
+        notice: '',
         searchInput: '',
         filters: { stepId: '', level: '', limit: 100, search: '' },
 
@@ -143,6 +144,11 @@ function jobLogViewer(jobId) {
             stream.onConnect = () => { this.connected = true; this.error = ''; };
             stream.onDisconnect = () => { this.connected = false; };
             stream.onError = (e) => { this.error = `Live stream interrupted (${e.message}); reconnecting…`; };
+            // A reset the user must hear of (an admin deleted the logs shown): said until the page is left.
+            stream.onReset = (payload) => {
+                const message = QuaeroWire.disconnects[payload.reason]?.message;
+                if (message) this.notice = message;
+            };
             // The job's partition routes its stream at a balancer (deploy/nginx): connect once known.
             loaded.then((job) => {
                 stream.options.partition = job?.partition ?? null;

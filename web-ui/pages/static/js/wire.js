@@ -5,7 +5,7 @@
  *  - disconnects: every reason a stream ends, by its wire name: how the client hears of it
  *    (notice: reset event, retry field, or none), what it does next (reconnect: resume from its
  *    cursor, or start-over from the newest lines) and after how long (a random delay between
- *    minDelayMs and maxDelayMs).
+ *    minDelayMs and maxDelayMs), and what the page tells its user (message), when it tells anything.
  */
 const QuaeroWire = Object.freeze({
     events: Object.freeze({ logs: 'logs', status: 'status', ping: 'ping', reset: 'reset' }),
@@ -17,6 +17,8 @@ const QuaeroWire = Object.freeze({
         'cursor-expired': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'unknown-cursor': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
         'record-rejected': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 0, maxDelayMs: 0 }),
+        'logs-deleted': Object.freeze({ notice: 'reset', reconnect: 'start-over', minDelayMs: 1000, maxDelayMs: 2000, message: 'Logs deleted by an admin' }),
+        'shared-connection-ended': Object.freeze({ notice: 'reset', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),
         'unknown-job': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'not-allowed': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'shutdown': Object.freeze({ notice: 'retry', reconnect: 'resume', minDelayMs: 1000, maxDelayMs: 5000 }),

@@ -136,7 +136,7 @@ class UnroutedErrors {
                 return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML).body(page);
             }
             return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-                .body(new ApiError(code(status), field(status), reason + " (" + request.getMethod() + " " + path + ")"));
+                .body(new ApiError(code(status), status >= 500 ? null : field(status), reason + " (" + path + ")"));
         }
     }
 

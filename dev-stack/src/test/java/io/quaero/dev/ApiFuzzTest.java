@@ -75,7 +75,15 @@ class ApiFuzzTest {
         "POST /api/admin/tokens", "{\"user\":\"fuzz-target\",\"description\":\"d\",\"expires_in_days\":1}",
         "POST /api/admin/signin-links", "{\"user\":\"fuzz-target\"}",
         "POST /api/session", "{\"name\":\"fuzz-target\",\"password\":\"not the password\"}",
-        "PUT /api/session/password", "{\"current\":\"not the password\",\"password\":\"long enough 3\"}");
+        "PUT /api/session/password", "{\"current\":\"not the password\",\"password\":\"long enough 3\"}",
+        "PUT /api/admin/mask-patterns", "{\"patterns\":[\"fuzz-never-[0-9]{40}\"]}");
+
+    /**
+     * What puts back a change a fuzzed call made that would reach beyond this test: a mask pattern
+     * applies to every line of every job (the stack is shared with other test classes).
+     */
+    private static final Map<String, String[]> UNDO = Map.of(
+        "PUT /api/admin/mask-patterns", new String[] {"PUT", "/api/admin/mask-patterns", "{\"patterns\":[]}"});
 
     /** Strings that have broken parsers somewhere. */
     private static final List<String> HOSTILE = List.of(
@@ -180,6 +188,10 @@ class ApiFuzzTest {
             } catch (IllegalArgumentException unsendable) {
                 continue; // a URI or header java.net.http itself refuses to send
             }
+            String[] undo = UNDO.get(endpoint.toString());
+            if (undo != null && answer.status() < 300) {
+                assertThat(send(undo[0], undo[1], TestCallers.ADMIN_TOKEN, undo[2], Map.of()).status()).isLessThan(300);
+            }
             String request = endpoint.method() + " " + path + query + (body == null ? "" : " body=" + abbreviate(body));
             if (answer.status() >= 500) {
                 failures.add(answer.status() + " for " + request + ": " + abbreviate(answer.body()));
@@ -269,7 +281,7 @@ class ApiFuzzTest {
         String path = endpoint.pattern();
         for (String var : endpoint.pathVariables()) {
             String value = switch (random.nextInt(3)) {
-                case 0 -> valid(var);
+                case 0 -> valid(var, random);
                 default -> pathSafe(pick(random));
             };
             path = path.replace("{" + var + "}", URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
@@ -277,11 +289,14 @@ class ApiFuzzTest {
         return path;
     }
 
-    /** A value that reaches the handler's logic: the job made for this test, the fuzz target user, a token id nobody has. */
-    private String valid(String var) {
+    /**
+     * A value that reaches the handler's logic: the fuzz target user; for an {@code id}, the job
+     * made for this test or a token id nobody has (each is a malformed value for the other kind).
+     */
+    private String valid(String var, Random random) {
         return switch (var) {
             case "name" -> TARGET_USER;
-            case "id" -> Integer.toString(Integer.MAX_VALUE); // a job id is a UUID: this is then a hostile one
+            case "id" -> random.nextBoolean() ? job.toString() : Integer.toString(Integer.MAX_VALUE);
             default -> job.toString();
         };
     }

@@ -91,6 +91,10 @@ class EndpointAccessMatrixTest {
         GET    /api/admin/tokens                 -                                                  401 403 403 200 403
         DELETE /api/admin/tokens/{fresh-token}   -                                                  403 403 403 204 403
         POST   /api/admin/signin-links           {"user":"{user}"}                                  403 403 403 201 403
+        GET    /api/admin/audit                  -                                                  401 403 403 200 403
+        DELETE /api/admin/jobs/{fresh-job}/logs  -                                                  403 403 403 200 403
+        GET    /api/admin/mask-patterns          -                                                  401 403 403 200 403
+        PUT    /api/admin/mask-patterns          {"patterns":["matrix-never-[0-9]{40}"]}            403 403 403 200 403
         POST   /api/session                      {"name":"{user}","password":"not the password"}    403 401 401 401 401
         GET    /api/session                      -                                                  401 200 200 200 200
         PUT    /api/session/password             {"current":"not the password","password":"long enough 2"}  403 403 403 403 403
@@ -259,7 +263,7 @@ class EndpointAccessMatrixTest {
         HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             boolean stream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
-            String text = stream ? "" : new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            String text = stream ? "" : new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
             return new Answer(response.statusCode(), text);
         }
     }

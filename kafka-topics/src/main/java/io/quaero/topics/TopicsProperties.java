@@ -76,21 +76,37 @@ public record TopicsProperties(int replicationFactor, int minInsyncReplicas, int
     /** Every Quaero topic as these settings describe it. */
     public List<NewTopic> newTopics() {
         return List.of(
-            topic(Topics.JOB_EVENTS, jobEventsPartitions),
+            logTopic(Topics.JOB_EVENTS, jobEventsPartitions),
             topic(Topics.JOB_STATUS, jobStatusPartitions),
             // One partition, and not a setting: the platform's own logs are few, and the
             // service-logs stream's cursor is a bare offset, exact only in a total order.
-            topic(Topics.SERVICE_LOGS, 1),
+            logTopic(Topics.SERVICE_LOGS, 1),
             // Dead letters are rare: one partition is enough.
             topic(Topics.DEAD_LETTER, 1),
-            topic(Topics.JOB_DISPATCH, jobDispatchPartitions));
+            topic(Topics.JOB_DISPATCH, jobDispatchPartitions),
+            // Audit entries of the gateway (downloads): few, in no order that matters.
+            topic(Topics.AUDIT, 1));
     }
 
     private NewTopic topic(String name, int partitions) {
+        return topic(name, partitions, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsyncReplicas)));
+    }
+
+    /**
+     * A topic of log lines: its records carry the broker's append time, not the producer's. The
+     * admins' mask patterns are in force by that time (module masking, PatternHistory): one value
+     * that ingest and every gateway read alike, which no worker's clock can move.
+     */
+    private NewTopic logTopic(String name, int partitions) {
+        return topic(name, partitions, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsyncReplicas),
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+    }
+
+    private NewTopic topic(String name, int partitions, Map<String, String> configs) {
         return TopicBuilder.name(name)
             .partitions(partitions)
             .replicas(replicationFactor)
-            .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsyncReplicas)))
+            .configs(configs)
             .build();
     }
 

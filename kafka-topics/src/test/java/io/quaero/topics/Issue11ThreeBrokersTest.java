@@ -28,7 +28,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class Issue11ThreeBrokersTest {
 
     private static final List<String> QUAERO_TOPICS = List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER,
-        Topics.JOB_DISPATCH);
+        Topics.JOB_DISPATCH, Topics.AUDIT);
 
     private static EmbeddedKafka cluster;
     private static Admin admin;

@@ -48,7 +48,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 class Issue11TopicSettingsTest {
 
     private static final List<String> QUAERO_TOPICS = List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER,
-        Topics.JOB_DISPATCH);
+        Topics.JOB_DISPATCH, Topics.AUDIT);
 
     private static String bootstrap;
     private static Admin admin;
@@ -119,7 +119,8 @@ class Issue11TopicSettingsTest {
 
         var topics = admin.describeTopics(QUAERO_TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
         assertThat(partitions(topics)).containsExactlyInAnyOrderEntriesOf(Map.of(
-            Topics.JOB_EVENTS, 3, Topics.JOB_STATUS, 3, Topics.JOB_DISPATCH, 2, Topics.SERVICE_LOGS, 1, Topics.DEAD_LETTER, 1));
+            Topics.JOB_EVENTS, 3, Topics.JOB_STATUS, 3, Topics.JOB_DISPATCH, 2, Topics.SERVICE_LOGS, 1, Topics.DEAD_LETTER, 1,
+            Topics.AUDIT, 1));
         assertThat(topics.values()).allSatisfy(t ->
             assertThat(t.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1)));
         assertThat(minInsyncReplicas(QUAERO_TOPICS)).containsOnlyKeys(QUAERO_TOPICS).containsValues("1");

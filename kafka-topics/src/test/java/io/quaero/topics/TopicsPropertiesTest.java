@@ -80,7 +80,18 @@ class TopicsPropertiesTest {
                 tuple(Topics.JOB_DISPATCH, 4, (short) 3, "2"),
                 tuple(Topics.JOB_STATUS, 5, (short) 3, "2"),
                 tuple(Topics.SERVICE_LOGS, 1, (short) 3, "2"),
-                tuple(Topics.DEAD_LETTER, 1, (short) 3, "2"));
+                tuple(Topics.DEAD_LETTER, 1, (short) 3, "2"),
+                tuple(Topics.AUDIT, 1, (short) 3, "2"));
+    }
+
+    @Test
+    void theLogTopicsCarryTheBrokersAppendTimeWhichTheMaskPatternsGoBy() {
+        var settings = bind(Map.of("quaero.topics.replication-factor", "1"));
+
+        assertThat(settings.newTopics())
+            .filteredOn(t -> "LogAppendTime".equals(t.configs().get("message.timestamp.type")))
+            .extracting(NewTopic::name)
+            .containsExactlyInAnyOrder(Topics.JOB_EVENTS, Topics.SERVICE_LOGS);
     }
 
     @Test

@@ -71,6 +71,13 @@ public final class Topics {
      */
     public static final String DEAD_LETTER = "quaero.dead-letter";
 
+    /**
+     * Audit entries made where the database may not be written (the gateway: downloads), for
+     * job-service to store in {@code audit_log} ({@link io.quaero.contracts.audit.AuditEntry} as
+     * JSON). Key: the entry's id; each entry is stored once whatever the redeliveries.
+     */
+    public static final String AUDIT = "quaero.audit";
+
     private Topics() {}
 
     /** The key for {@link #JOB_EVENTS}, {@link #JOB_STATUS} and {@link #JOB_DISPATCH}: the job id in canonical form. */

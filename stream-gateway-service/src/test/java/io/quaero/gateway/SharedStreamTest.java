@@ -23,6 +23,7 @@ import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.LogsDeletedEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsPayload;
 import io.quaero.contracts.sse.ResetPayload;
@@ -140,6 +141,37 @@ class SharedStreamTest {
             read(sse, seen, new HashMap<>(), Map.of("k", 2), 1);
             assertThat(seen.get("k")).extracting(LogEntry::line).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    void anAdminsDeletionOfOneJobsLogsStartsThatChannelOverAndTheOthersResume() throws Exception {
+        await().atMost(WAIT).until(tail::isTailing);
+        UUID deleted = UUID.randomUUID();
+        UUID kept = UUID.randomUUID();
+        produce(deleted, 1, 2);
+        produce(kept, 1, 2);
+        await().atMost(WAIT).until(() -> stored(deleted) == 2 && stored(kept) == 2);
+        // As job-service records it before publishing the mark (ingest then accepts the mark).
+        UUID deletion = UUID.randomUUID();
+        jdbc.update("INSERT INTO log_deletions (id, job_id, requested_by) VALUES (?, ?, 'test')", deletion, deleted);
+        try (var sse = SseClient.open(uri("""
+            [{"id":"d","job":"%s"},{"id":"k","job":"%s"}]""".formatted(deleted, kept)))) {
+            assertThat(sse.status()).isEqualTo(200);
+            read(sse, new HashMap<>(), new HashMap<>(), Map.of("d", 2, "k", 2), 2);
+            TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, Topics.jobKey(deleted),
+                codec.encode(new LogsDeletedEvent(UUID.randomUUID(), deleted, Instant.now(), deletion)))).get();
+            Map<String, ResetPayload> resets = new HashMap<>();
+            while (resets.size() < 2) {
+                SseFrame reset = sse.next("reset", WAIT);
+                assertThat(reset).as("a reset per channel").isNotNull();
+                int split = reset.data().indexOf('\n');
+                resets.put(reset.data().substring(0, split), SseJson.fromJson(reset.data().substring(split + 1), ResetPayload.class));
+            }
+            assertThat(resets.get("d")).isEqualTo(new ResetPayload("logs-deleted", null));
+            assertThat(resets.get("k").reason()).isEqualTo("shared-connection-ended");
+            assertThat(resets.get("k").cursor()).as("the other channel resumes where it was").isNotNull();
+        }
+        await().atMost(WAIT).until(() -> stored(deleted) == 0);
     }
 
     /**

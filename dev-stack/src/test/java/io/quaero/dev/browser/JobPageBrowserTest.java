@@ -50,6 +50,24 @@ class JobPageBrowserTest extends BrowserTest {
         eventually(() -> text("job-status").equals("pending"));
     }
 
+    /** Issue 14: an admin deletes the job's logs while the page shows them: it says so and shows what is left. */
+    @Test
+    void whenAnAdminDeletesTheLogsThePageSaysSoAndStartsOverWithWhatIsLeft() {
+        UUID job = stack.createJob("{\"type\":\"browser-deleted\",\"executor\":\"external\"}");
+        stack.publishLogs(job, Level.INFO, null, lines("leaked", 3));
+        browser.open(stack.url("/jobs/" + job));
+        eventually(() -> rows("log-container").size() == 3);
+
+        stack.deleteLogs(job);
+        eventually(() -> text("notice").equals("Logs deleted by an admin"));
+        eventually(() -> rows("log-container").isEmpty());
+        stack.publishLogs(job, Level.INFO, null, List.of("after the deletion"));
+        eventually(() -> rows("log-container").size() == 1);
+        assertThat(rows("log-container")).extracting(r -> r.get("message")).containsExactly("after the deletion");
+        assertThat(rows("log-container")).extracting(r -> r.get("line")).containsExactly("4");
+        browser.screenshot("job-page-logs-deleted");
+    }
+
     @Test
     void eachFilterReconnectsWithServerSideParametersAndNarrowsTheLines() {
         UUID job = stack.createJob("{\"type\":\"browser-filters\",\"executor\":\"external\"}");

@@ -118,6 +118,12 @@ final class Stack implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url("/api/jobs/" + job))).header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).build()).get("status").stringValue();
     }
 
+    /** An admin deletes the job's logs ({@code DELETE /api/admin/jobs/{id}/logs}). */
+    void deleteLogs(UUID job) {
+        send(HttpRequest.newBuilder(URI.create(url("/api/admin/jobs/" + job + "/logs")))
+            .header("Authorization", "Bearer " + TestCallers.ADMIN_TOKEN).DELETE().build());
+    }
+
     /** Publishes log lines of a job (made up here, as an external worker would) and waits for Kafka. */
     void publishLogs(UUID job, Level level, String step, List<String> messages) {
         var sent = messages.stream()

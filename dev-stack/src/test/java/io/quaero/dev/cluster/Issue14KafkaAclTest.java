@@ -66,7 +66,8 @@ class Issue14KafkaAclTest {
             }
             kafka.applyAcls(admin, Path.of(".."));
             // As the services would (kafka-topics), but by the super user: this test is about the clients.
-            admin.createTopics(List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER, Topics.JOB_DISPATCH)
+            admin.createTopics(List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER, Topics.JOB_DISPATCH,
+                    Topics.AUDIT)
                 .stream().map(t -> new NewTopic(t, 2, (short) 3)).toList()).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -114,8 +115,8 @@ class Issue14KafkaAclTest {
     }
 
     @Test
-    void aWorkerCannotDispatchCommandsNorWriteDeadLettersNorJobStatus() {
-        for (String topic : List.of(Topics.JOB_DISPATCH, Topics.DEAD_LETTER, Topics.JOB_STATUS)) {
+    void aWorkerCannotDispatchCommandsNorWriteDeadLettersNorJobStatusNorAuditEntries() {
+        for (String topic : List.of(Topics.JOB_DISPATCH, Topics.DEAD_LETTER, Topics.JOB_STATUS, Topics.AUDIT)) {
             assertThat(sendFailure("worker", topic)).as(topic).isInstanceOf(TopicAuthorizationException.class);
         }
     }
@@ -206,7 +207,7 @@ class Issue14KafkaAclTest {
     // Each service: its own job, not another's
 
     @Test
-    void theGatewayReadsItsTopicsWithoutAGroupAndWritesNothingButItsOwnLogLines() throws Exception {
+    void theGatewayReadsItsTopicsWithoutAGroupAndWritesNothingButItsOwnLogLinesAndAuditEntries() throws Exception {
         String key = UUID.randomUUID().toString();
         send("worker", Topics.JOB_EVENTS, key);
         assertThat(readAssigned("stream-gateway", Topics.JOB_EVENTS)).extracting(ConsumerRecord::key).contains(key);
@@ -214,6 +215,8 @@ class Issue14KafkaAclTest {
             assertThat(catchThrowable(() -> readAssigned("stream-gateway", topic))).as(topic).isNull();
         }
         assertThat(send("stream-gateway", Topics.SERVICE_LOGS).hasOffset()).isTrue();
+        assertThat(send("stream-gateway", Topics.AUDIT).hasOffset()).as("a download's audit entry").isTrue();
+        assertThat(catchThrowable(() -> readAssigned("stream-gateway", Topics.AUDIT))).isInstanceOf(TopicAuthorizationException.class);
         for (String topic : List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.JOB_DISPATCH, Topics.DEAD_LETTER)) {
             assertThat(sendFailure("stream-gateway", topic)).as(topic).isInstanceOf(TopicAuthorizationException.class);
         }
@@ -246,6 +249,13 @@ class Issue14KafkaAclTest {
             consumer.subscribe(List.of(Topics.JOB_DISPATCH));
             assertThat(pollFor(consumer, key)).isNotNull();
         }
+        String entry = UUID.randomUUID().toString();
+        send("stream-gateway", Topics.AUDIT, entry);
+        try (var consumer = consumer("job-service", "job-service-audit")) {
+            consumer.subscribe(List.of(Topics.AUDIT));
+            assertThat(pollFor(consumer, entry)).as("job-service stores the gateway's audit entries").isNotNull();
+        }
+        assertThat(sendFailure("job-service", Topics.AUDIT)).isInstanceOf(TopicAuthorizationException.class);
         assertThat(send("job-service", Topics.JOB_EVENTS).hasOffset()).isTrue();
         assertThat(sendFailure("job-service", Topics.JOB_STATUS)).isInstanceOf(TopicAuthorizationException.class);
         assertThat(catchThrowable(() -> readAssigned("job-service", Topics.JOB_EVENTS))).isInstanceOf(TopicAuthorizationException.class);

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import io.quaero.contracts.Topics;
 import io.quaero.ingest.config.KafkaConfiguration;
+import io.quaero.jobs.audit.AuditTopicListener;
 import io.quaero.jobs.config.JobsKafkaConfiguration;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -30,12 +31,13 @@ class KafkaAclsTest {
 
     private static final Path FILE = Path.of("..").resolve(KafkaAcls.FILE);
     private static final List<String> QUAERO_TOPICS =
-        List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER, Topics.JOB_DISPATCH);
+        List.of(Topics.JOB_EVENTS, Topics.JOB_STATUS, Topics.SERVICE_LOGS, Topics.DEAD_LETTER, Topics.JOB_DISPATCH, Topics.AUDIT);
 
     @Test
     void everyConsumerGroupOfTheServicesIsTheOneTheCodeUses() throws Exception {
         assertThat(names("log-ingest", ResourceType.GROUP, AclOperation.READ)).isEqualTo(KafkaConfiguration.LISTENER_TOPICS.keySet());
-        assertThat(names("job-service", ResourceType.GROUP, AclOperation.READ)).containsExactly(JobsKafkaConfiguration.WORKER_GROUP);
+        assertThat(names("job-service", ResourceType.GROUP, AclOperation.READ))
+            .containsExactlyInAnyOrder(JobsKafkaConfiguration.WORKER_GROUP, AuditTopicListener.GROUP);
         assertThat(names("stream-gateway", ResourceType.GROUP, AclOperation.READ)).as("the gateway's tails are in no group").isEmpty();
         assertThat(names("worker", ResourceType.GROUP, AclOperation.READ)).containsExactly("quaero.worker.*");
         assertThat(JobsKafkaConfiguration.WORKER_GROUP).as("outside workers' prefix must not cover the built-in workers' group")

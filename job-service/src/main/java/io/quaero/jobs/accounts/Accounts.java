@@ -123,11 +123,14 @@ public class Accounts {
         directory.forget(userId);
     }
 
+    /** A new API token and its id (the token itself is returned once and never stored). */
+    public record NewToken(long id, String token) {
+    }
+
     /** A new API token for the user (the token itself is returned once and never stored). */
-    public String createToken(long userId, @Nullable String description, @Nullable Duration lifetime) {
+    public NewToken createToken(long userId, @Nullable String description, @Nullable Duration lifetime) {
         String token = ApiTokens.generate();
-        insertToken(userId, token, description, lifetime);
-        return token;
+        return new NewToken(insertToken(userId, token, description, lifetime), token);
     }
 
     /** Makes {@code token} (one chosen by an operator, e.g. the dev stack's) an API token of the user, unless it is one already. */
@@ -137,9 +140,10 @@ public class Accounts {
             ON CONFLICT (token_hash) DO NOTHING""", userId, ApiTokens.hash(token), description);
     }
 
-    private void insertToken(long userId, String token, @Nullable String description, @Nullable Duration lifetime) {
-        jdbc.update("INSERT INTO api_tokens (user_id, token_hash, description, expires_at) VALUES (?, ?, ?, ?)", userId,
-            ApiTokens.hash(token), description, lifetime == null ? null : java.sql.Timestamp.from(Instant.now().plus(lifetime)));
+    private long insertToken(long userId, String token, @Nullable String description, @Nullable Duration lifetime) {
+        return jdbc.queryForObject("INSERT INTO api_tokens (user_id, token_hash, description, expires_at) VALUES (?, ?, ?, ?) RETURNING id",
+            Long.class, userId, ApiTokens.hash(token), description,
+            lifetime == null ? null : java.sql.Timestamp.from(Instant.now().plus(lifetime)));
     }
 
     public List<TokenView> tokens() {

@@ -1,6 +1,7 @@
 package io.quaero.jobs.accounts;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,8 +9,10 @@ import java.util.Set;
 import io.quaero.access.Directory;
 import io.quaero.access.Names;
 import io.quaero.access.Role;
+import io.quaero.contracts.audit.AuditAction;
 import io.quaero.jobs.api.BadRequestException;
 import io.quaero.jobs.api.NotFoundException;
+import io.quaero.jobs.audit.Auditor;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/admin/**}, for admins only (the access table in {@code access}): users with their
- * role and teams (made, changed, disabled), API tokens, one-time sign-in links. docs/SECURITY.md documents each call.
+ * role and teams (made, changed, disabled), API tokens, one-time sign-in links. docs/SECURITY.md
+ * documents each call. Every change is recorded in the audit log in its own transaction ({@link Auditor}).
  */
 @RestController
 class AdminController {
@@ -34,10 +38,12 @@ class AdminController {
 
     private final Accounts accounts;
     private final Directory directory;
+    private final Auditor auditor;
 
-    AdminController(Accounts accounts, Directory directory) {
+    AdminController(Accounts accounts, Directory directory, Auditor auditor) {
         this.accounts = accounts;
         this.directory = directory;
+        this.auditor = auditor;
     }
 
     /** {@code {"name", "password", "role", "teams": [...]}} → 201 and the user (no password). */
@@ -47,7 +53,12 @@ class AdminController {
         String name = fields.name("name");
         String password = fields.password("password");
         Role role = role(fields);
-        long id = accounts.createUser(name, password, role, fields.teams("teams"));
+        Set<String> teams = fields.teams("teams");
+        long id = auditor.change(() -> {
+            long made = accounts.createUser(name, password, role, teams);
+            auditor.record(AuditAction.USER_CREATED, name, Map.of("role", role.wireName(), "teams", List.copyOf(teams)));
+            return made;
+        });
         return ResponseEntity.status(HttpStatus.CREATED).body(accounts.users().stream().filter(u -> u.id() == id).findFirst().orElseThrow());
     }
 
@@ -67,7 +78,24 @@ class AdminController {
             fields.has("teams") ? fields.teams("teams") : null,
             fields.flag("disabled"),
             fields.has("password") ? fields.password("password") : null);
-        accounts.changeUser(user.id(), change);
+        Map<String, Object> changed = new java.util.LinkedHashMap<>();
+        if (change.role() != null) {
+            changed.put("role", change.role().wireName());
+        }
+        if (change.teams() != null) {
+            changed.put("teams", List.copyOf(change.teams()));
+        }
+        if (change.disabled() != null) {
+            changed.put("disabled", change.disabled());
+        }
+        if (change.password() != null) {
+            changed.put("password", "set");
+        }
+        auditor.change(() -> {
+            accounts.changeUser(user.id(), change);
+            auditor.record(AuditAction.USER_CHANGED, name, changed);
+            return null;
+        });
         return accounts.users().stream().filter(u -> u.id() == user.id()).findFirst().orElseThrow();
     }
 
@@ -85,7 +113,17 @@ class AdminController {
         Fields fields = Fields.of(body, Set.of("user", "description", "expires_in_days"));
         var user = user(fields.name("user"));
         Long days = fields.positiveLong("expires_in_days");
-        String token = accounts.createToken(user.id(), fields.text("description"), days == null ? null : Duration.ofDays(days));
+        String description = fields.text("description");
+        String token = auditor.change(() -> {
+            var made = accounts.createToken(user.id(), description, days == null ? null : Duration.ofDays(days));
+            var details = new LinkedHashMap<String, Object>();
+            details.put("user", user.name());
+            if (days != null) {
+                details.put("expires_in_days", days);
+            }
+            auditor.record(AuditAction.TOKEN_CREATED, Long.toString(made.id()), details);
+            return made.token();
+        });
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("token", token));
     }
 
@@ -97,9 +135,13 @@ class AdminController {
     /** Revokes a token at once on this instance, within seconds on every other. */
     @DeleteMapping("/api/admin/tokens/{id}")
     ResponseEntity<Void> revokeToken(@PathVariable long id) {
-        if (!accounts.revokeToken(id)) {
-            throw new NotFoundException("id", "no API token " + id);
-        }
+        auditor.change(() -> {
+            if (!accounts.revokeToken(id)) {
+                throw new NotFoundException("id", "no API token " + id);
+            }
+            auditor.record(AuditAction.TOKEN_REVOKED, Long.toString(id), Map.of());
+            return null;
+        });
         return ResponseEntity.noContent().build();
     }
 
@@ -108,7 +150,11 @@ class AdminController {
     ResponseEntity<Map<String, String>> signInLink(@RequestBody(required = false) JsonNode body) {
         Fields fields = Fields.of(body, Set.of("user"));
         var user = user(fields.name("user"));
-        String secret = accounts.createSignInLink(user.id(), LINK_LIFETIME);
+        String secret = auditor.change(() -> {
+            String made = accounts.createSignInLink(user.id(), LINK_LIFETIME);
+            auditor.record(AuditAction.SIGNIN_LINK_CREATED, user.name(), Map.of());
+            return made;
+        });
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("link", "/api/session/link?token=" + secret));
     }
 

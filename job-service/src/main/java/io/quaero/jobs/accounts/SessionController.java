@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.quaero.access.Caller;
+import io.quaero.contracts.audit.AuditAction;
+import io.quaero.jobs.audit.Auditor;
 import io.quaero.access.Directory;
 import io.quaero.access.SessionCookie;
 import io.quaero.access.SessionTokens;
@@ -57,8 +59,12 @@ class SessionController {
     private final SignInThrottle byAddress = new SignInThrottle(CLOCK, SignInThrottle.FREE_FAILURES_PER_ADDRESS);
     private final Clients clients;
 
-    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder, Clients clients) {
+    private final Auditor auditor;
+
+    SessionController(Directory directory, Accounts accounts, SessionTokens tokens, PasswordEncoder encoder, Clients clients,
+                      Auditor auditor) {
         this.clients = clients;
+        this.auditor = auditor;
         this.directory = directory;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -133,7 +139,11 @@ class SessionController {
             return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError("forbidden", "current", "the current password is wrong"));
         }
-        accounts.setPassword(caller.userId(), password);
+        auditor.change(() -> {
+            accounts.setPassword(caller.userId(), password);
+            auditor.record(AuditAction.PASSWORD_CHANGED, caller.name(), Map.of());
+            return null;
+        });
         var account = directory.byId(caller.userId()).orElseThrow();
         SessionCookie.set(request, response, tokens.issue(account), CLOCK);
         return ResponseEntity.noContent().build();

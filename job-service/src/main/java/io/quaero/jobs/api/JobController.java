@@ -13,6 +13,8 @@ import io.quaero.access.Names;
 import io.quaero.access.limits.Client;
 import io.quaero.access.limits.Clients;
 import io.quaero.contracts.JobStatus;
+import io.quaero.contracts.audit.AuditAction;
+import io.quaero.jobs.audit.Auditor;
 import io.quaero.jobs.catalog.JobCatalog;
 import io.quaero.jobs.catalog.JobParams;
 import io.quaero.jobs.catalog.JobType;
@@ -41,7 +43,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The jobs API: create, list, read, cancel and re-run jobs, and list what can be run. Logs and live
- * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin.
+ * changes are the stream gateway's ({@code /api/jobs/{id}/logs...}), on the same origin. Creating,
+ * cancelling and re-running are recorded in the audit log, in the change's transaction ({@link Auditor}).
  */
 @RestController
 class JobController {
@@ -58,12 +61,14 @@ class JobController {
     private final Clients clients;
     private final CreationRate rate;
     private final LoadCaps caps;
+    private final Auditor auditor;
 
     JobController(JobCatalog catalog, JobDispatcher dispatcher, JobStore store, JobsProperties props, Clients clients,
-                  CreationRate rate, LoadCaps caps) {
+                  CreationRate rate, LoadCaps caps, Auditor auditor) {
         this.clients = clients;
         this.rate = rate;
         this.caps = caps;
+        this.auditor = auditor;
         this.catalog = catalog;
         this.dispatcher = dispatcher;
         this.store = store;
@@ -127,13 +132,21 @@ class JobController {
             throw new BadRequestException("params", "params must be at most " + props.maxParamsBytes() + " bytes of JSON");
         }
         String team = team(text(body, "team"), client.caller());
-        return launch(new NewJob(type, executor, paramsJson, team, client.caller().userId(), planned), client);
+        return launch(new NewJob(type, executor, paramsJson, team, client.caller().userId(), planned), client,
+            AuditAction.JOB_CREATED, Map.of("type", type, "executor", executor.wireName()));
     }
 
-    /** Creates a valid job within the caller's creation rate (the line caps are checked on the way): 201 and the job. */
-    private ResponseEntity<JobJson> launch(NewJob job, Client client) {
+    /**
+     * Creates a valid job within the caller's creation rate (the line caps are checked on the
+     * way), audited in the same transaction: 201 and the job.
+     */
+    private ResponseEntity<JobJson> launch(NewJob job, Client client, AuditAction action, Map<String, Object> details) {
         rate.take(client);
-        var created = JobJson.of(dispatcher.create(job, client), true);
+        var created = JobJson.of(auditor.change(() -> {
+            JobRecord made = dispatcher.create(job, client);
+            auditor.record(action, made.id(), job.team(), details);
+            return made;
+        }), true);
         return ResponseEntity.created(URI.create("/api/jobs/" + created.id())).body(created);
     }
 
@@ -176,11 +189,15 @@ class JobController {
         return JobJson.of(visible(id), true);
     }
 
-    /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. */
+    /** 202: the cancel is on its way; the job's stream shows {@code cancelled} when it is done. Audited. */
     @PostMapping(path = "/api/jobs/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobJson> cancel(@PathVariable UUID id) {
-        visible(id);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(dispatcher.cancel(id), true));
+        String team = visible(id).team();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobJson.of(auditor.change(() -> {
+            JobRecord cancelled = dispatcher.cancel(id);
+            auditor.record(AuditAction.JOB_CANCELLED, id, team, Map.of());
+            return cancelled;
+        }), true));
     }
 
     /**
@@ -206,7 +223,7 @@ class JobController {
             }
         }
         return launch(new NewJob(original.type(), original.executor(), original.paramsJson(), original.team(), client.caller().userId(),
-            planned), client);
+            planned), client, AuditAction.JOB_RERUN, Map.of("type", original.type(), "of", id.toString()));
     }
 
     /** The job, if the caller may see it (its team's member, or an admin). */

@@ -14,6 +14,7 @@ import io.quaero.contracts.Level;
 import io.quaero.contracts.event.DispatchCommand;
 import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.LogsDeletedEvent;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.event.StepState;
 import io.quaero.contracts.publish.QuaeroProducer;
@@ -50,6 +51,15 @@ public class JobEvents {
                                                  @Nullable String stepId, @Nullable String stepName, @Nullable String source) {
         return producer.publish(new LogEvent(UUID.randomUUID(), jobId, Instant.now(), level, message, stepId, stepName, source),
             partition);
+    }
+
+    /**
+     * The mark of an admin's deletion of the job's logs, to the job's {@code partition} (as for
+     * {@link #status}): after every line already published, so ingest deletes them all and live
+     * viewers start over.
+     */
+    public CompletableFuture<RecordMetadata> logsDeleted(UUID jobId, @Nullable Integer partition, UUID deletionId) {
+        return producer.publish(new LogsDeletedEvent(UUID.randomUUID(), jobId, Instant.now(), deletionId), partition);
     }
 
     public CompletableFuture<RecordMetadata> run(UUID jobId, String type, String paramsJson) {

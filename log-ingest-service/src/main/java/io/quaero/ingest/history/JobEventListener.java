@@ -34,7 +34,8 @@ class JobEventListener {
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         intake.store(Topics.JOB_EVENTS, records,
-            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset()), ForwardedHeader.from(r.headers()) != null),
+            r -> new Positioned<>(decoder.jobEvent(r), new Cursor(r.partition(), r.offset()), ForwardedHeader.from(r.headers()) != null,
+                r.timestamp()),
             writer::write);
     }
 }

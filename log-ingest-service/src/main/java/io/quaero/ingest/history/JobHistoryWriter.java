@@ -20,11 +20,18 @@ import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.LogsDeletedEvent;
+import io.quaero.contracts.event.MaskEvent;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.ingest.intake.Forward;
 import io.quaero.ingest.intake.Forwards;
 import io.quaero.ingest.intake.RefusedRecordException;
 import io.quaero.ingest.intake.Written;
+import io.quaero.masking.JobMasks;
+import io.quaero.masking.MaskValue;
+import io.quaero.masking.Masker;
+import io.quaero.masking.PatternHistory;
+import io.quaero.masking.StoredMasks;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -46,9 +53,19 @@ import org.springframework.transaction.annotation.Transactional;
  *     deadlock) before anything is read: during a rebalance two instances may briefly both hold a
  *     partition, and the lock makes the second one wait for the first and then see its rows (READ
  *     COMMITTED takes a new snapshot per statement).</li>
- * <li>Cost per batch, whatever its size: about seven statements. Lines go in with one
- *     {@code COPY} (measured against multi-row INSERT in docs/BENCHMARKS.md); counters with one
- *     upsert over (job, step, level) keys, not one per line.</li>
+ * <li>Cost per batch, whatever its size: about eight statements (one reads the jobs' declared
+ *     masks). Lines go in with one {@code COPY} (measured against multi-row INSERT in
+ *     docs/BENCHMARKS.md); counters with one upsert over (job, step, level) keys, not one per
+ *     line.</li>
+ * <li>Secrets (module masking). A line is stored masked: every value its job declared before
+ *     it (stored {@code job_masks}, then the batch's {@code mask} events in order) and every admin
+ *     pattern in force at its append time become {@code ***}, by the one masker the gateway runs
+ *     live, so the stored text is the text shown. A {@code mask} event is stored as a digest, never
+ *     as a line; one past {@link JobMasks#MAX_PER_JOB} is refused (dead-lettered, so the worker
+ *     learns why) and masks nothing on any path.</li>
+ * <li>A {@code logs-deleted} event naming a deletion job-service recorded deletes every line of
+ *     its job before it, those stored since job-service deleted the rest included, and recounts;
+ *     one naming none is refused (a worker could publish one).</li>
  * <li>Status merges compare Kafka offsets, so a redelivered or late event never overwrites a
  *     newer state. They are offsets of one partition: only events in their job's partition are
  *     stored; one found elsewhere is returned to be forwarded there ({@code intake.Forwards}) and
@@ -64,10 +81,12 @@ class JobHistoryWriter {
 
     private final JdbcTemplate jdbc;
     private final Forwards forwards;
+    private final PatternHistory patterns;
 
-    JobHistoryWriter(JdbcTemplate jdbc, Forwards forwards) {
+    JobHistoryWriter(JdbcTemplate jdbc, Forwards forwards, PatternHistory patterns) {
         this.jdbc = jdbc;
         this.forwards = forwards;
+        this.patterns = patterns;
     }
 
     /**
@@ -107,7 +126,13 @@ class JobHistoryWriter {
             }
             elsewhere.add(new Forward(p.cursor(), home));
         }
-        insertLogs(own, jobs);
+        Map<LogEvent, String> texts = maskAndDeclare(own);
+        insertLogs(own, jobs, texts);
+        for (var p : own) {
+            if (p.event() instanceof LogsDeletedEvent deleted) {
+                deleteBefore(deleted, p.cursor().offset());
+            }
+        }
         List<Written.StoredStatus> statusChanges = new ArrayList<>();
         for (var p : own) {
             if (p.event() instanceof StatusEvent status) {
@@ -167,11 +192,72 @@ class JobHistoryWriter {
         return jobs;
     }
 
-    private void insertLogs(List<Positioned<JobEvent>> batch, Map<UUID, JobCursor> jobs) {
+    /**
+     * Walks the batch in Kafka order: each {@code mask} event is stored (as a digest) and counts for
+     * its job's later lines; each line gets its masked text. Returns the text to store per line.
+     *
+     * @throws RefusedRecordException for a mask event past the job's bound
+     */
+    private Map<LogEvent, String> maskAndDeclare(List<Positioned<JobEvent>> batch) {
+        Set<UUID> declaring = new HashSet<>();
+        batch.forEach(p -> {
+            if (p.event() instanceof LogEvent || p.event() instanceof MaskEvent) {
+                declaring.add(p.event().jobId());
+            }
+        });
+        Map<UUID, JobMasks> masks = StoredMasks.of(jdbc, declaring);
+        Map<LogEvent, String> texts = new java.util.IdentityHashMap<>();
+        for (var p : batch) {
+            switch (p.event()) {
+                case MaskEvent mask -> {
+                    MaskValue value = MaskValue.of(mask.jobId(), mask.value());
+                    JobMasks known = masks.get(mask.jobId());
+                    if (known.accepts(value)) {
+                        jdbc.update("""
+                            INSERT INTO job_masks (job_id, kafka_offset, length, fingerprint, digest) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT DO NOTHING""", mask.jobId(), p.cursor().offset(), value.length(), value.fingerprint(),
+                            value.digest());
+                        masks.put(mask.jobId(), known.with(value));
+                    } else if (known.size() >= JobMasks.MAX_PER_JOB) {
+                        throw new RefusedRecordException("value", "job " + mask.jobId() + " has declared "
+                            + JobMasks.MAX_PER_JOB + " values to mask already, the most a job may");
+                    }
+                }
+                case LogEvent log -> texts.put(log,
+                    Masker.mask(log.message(), masks.get(log.jobId()), patterns.at(p.appendedAt())));
+                default -> {
+                }
+            }
+        }
+        return texts;
+    }
+
+    /**
+     * An admin deleted the job's logs: job-service deleted what was stored then and recorded the
+     * deletion; this deletes what was stored since from before the event, and recounts the job.
+     *
+     * @throws RefusedRecordException when job-service recorded no such deletion of this job
+     */
+    private void deleteBefore(LogsDeletedEvent deleted, long offset) {
+        Integer recorded = jdbc.queryForObject("SELECT count(*) FROM log_deletions WHERE id = ? AND job_id = ?", Integer.class,
+            deleted.deletionId(), deleted.jobId());
+        if (recorded == null || recorded == 0) {
+            throw new RefusedRecordException("deletion_id", "names no deletion of job " + deleted.jobId()
+                + " recorded by job-service: only job-service's DELETE /api/admin/jobs/{id}/logs deletes logs");
+        }
+        jdbc.update("DELETE FROM job_logs WHERE job_id = ? AND kafka_offset < ?", deleted.jobId(), offset);
+        jdbc.update("DELETE FROM job_log_counts WHERE job_id = ?", deleted.jobId());
+        jdbc.update("""
+            INSERT INTO job_log_counts (job_id, step_id, level, lines)
+            SELECT job_id, coalesce(step_id, ''), level, count(*) FROM job_logs WHERE job_id = ? GROUP BY 1, 2, 3""",
+            deleted.jobId());
+    }
+
+    private void insertLogs(List<Positioned<JobEvent>> batch, Map<UUID, JobCursor> jobs, Map<LogEvent, String> texts) {
         List<Positioned<LogEvent>> logs = new ArrayList<>(batch.size());
         for (var p : batch) {
             if (p.event() instanceof LogEvent log) {
-                logs.add(new Positioned<>(log, p.cursor(), p.copy()));
+                logs.add(new Positioned<>(log, p.cursor(), p.copy(), p.appendedAt()));
             }
         }
         if (logs.isEmpty()) {
@@ -192,7 +278,7 @@ class JobHistoryWriter {
             job.changed = true;
             rows.add(log.jobId()).add(line).add(log.eventId()).add(p.cursor().partition()).add(p.cursor().offset())
                 .add(log.timestamp()).add(log.level().severity()).add(log.stepId()).add(log.stepName())
-                .add(log.source()).add(log.message()).endRow();
+                .add(log.source()).add(texts.get(log)).endRow();
             counts.merge(new CountKey(log.jobId(), log.stepId() == null ? "" : log.stepId(), log.level().severity()), 1L, Long::sum);
             copied++;
         }

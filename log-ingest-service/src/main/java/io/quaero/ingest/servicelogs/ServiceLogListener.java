@@ -14,6 +14,8 @@ import io.quaero.ingest.config.KafkaConfiguration;
 import io.quaero.ingest.intake.BatchIntake;
 import io.quaero.ingest.intake.RecordDecoder;
 import io.quaero.ingest.intake.Written;
+import io.quaero.masking.Masker;
+import io.quaero.masking.PatternHistory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Component;
  * (which also isolates and dead-letters what can never be stored, as for job events). A repeated
  * event id is a no-op: the transaction first takes an advisory lock per source partition, so two
  * instances that briefly share a partition during a rebalance write one after the other, and the
- * second sees the first one's rows.
+ * second sees the first one's rows. Each line is stored masked by the admins' patterns in force at
+ * its append time, as the gateway shows it live (module masking).
  */
 @Component
 class ServiceLogListener {
@@ -32,22 +35,24 @@ class ServiceLogListener {
     private final RecordDecoder decoder;
     private final JdbcTemplate jdbc;
     private final BatchIntake intake;
+    private final PatternHistory patterns;
 
-    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, BatchIntake intake) {
+    ServiceLogListener(RecordDecoder decoder, JdbcTemplate jdbc, BatchIntake intake, PatternHistory patterns) {
         this.decoder = decoder;
         this.jdbc = jdbc;
         this.intake = intake;
+        this.patterns = patterns;
     }
 
-    /** A decoded service log and where it was read. */
-    private record Read(ServiceLogEvent event, int partition, long offset) {
+    /** A decoded service log, where it was read, and its append time (which patterns apply). */
+    private record Read(ServiceLogEvent event, int partition, long offset, long appendedAt) {
     }
 
     @KafkaListener(id = KafkaConfiguration.SERVICE_LOGS_LISTENER, topics = Topics.SERVICE_LOGS,
         containerFactory = KafkaConfiguration.BATCH_FACTORY)
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         // One partition: nothing is ever in the wrong one, so nothing is forwarded; no job status here.
-        intake.store(Topics.SERVICE_LOGS, records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset()),
+        intake.store(Topics.SERVICE_LOGS, records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset(), r.timestamp()),
             reads -> {
                 insert(reads);
                 return Written.NOTHING;
@@ -65,7 +70,8 @@ class ServiceLogListener {
             if (seen.add(e.eventId())) {
                 rows.add(new Object[] {
                     e.eventId(), r.partition(), r.offset(), java.sql.Timestamp.from(e.timestamp()),
-                    (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(), e.message()});
+                    (short) e.level().severity(), e.service(), e.instance(), e.logger(), e.jobId(),
+                    Masker.mask(e.message(), patterns.at(r.appendedAt()))});
             }
         }
         jdbc.batchUpdate("""

@@ -76,7 +76,7 @@ class JobHistoryWriterTest {
                 if (!history.isEmpty() && random.nextInt(10) == 0) {
                     // A producer retry: the same event again, at a new offset.
                     var old = history.get(random.nextInt(history.size()));
-                    batch.add(new Positioned<>(old.event(), new Cursor(0, OFFSETS.incrementAndGet()), false));
+                    batch.add(new Positioned<>(old.event(), new Cursor(0, OFFSETS.incrementAndGet()), false, System.currentTimeMillis()));
                 } else {
                     UUID job = jobs.get(random.nextInt(jobs.size()));
                     String step = random.nextInt(4) == 0 ? null : "step-" + random.nextInt(3);
@@ -114,7 +114,7 @@ class JobHistoryWriterTest {
     }
 
     private static Positioned<JobEvent> positioned(JobEvent e) {
-        return new Positioned<>(e, new Cursor(0, OFFSETS.incrementAndGet()), false);
+        return new Positioned<>(e, new Cursor(0, OFFSETS.incrementAndGet()), false, System.currentTimeMillis());
     }
 
     private static LogEvent log(UUID job, String step, Level level, String message) {

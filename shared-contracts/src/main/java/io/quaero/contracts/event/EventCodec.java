@@ -45,6 +45,9 @@ public final class EventCodec {
             "schema", "type", "event_id", "job_id", "timestamp", "level", "message", "step_id", "step_name", "source");
     private static final Set<String> STATUS_FIELDS =
             Set.of("schema", "type", "event_id", "job_id", "timestamp", "job", "steps");
+    private static final Set<String> MASK_FIELDS = Set.of("schema", "type", "event_id", "job_id", "timestamp", "value");
+    private static final Set<String> LOGS_DELETED_FIELDS =
+            Set.of("schema", "type", "event_id", "job_id", "timestamp", "deletion_id");
     private static final Set<String> JOB_FIELDS = Set.of("status", "progress");
     private static final Set<String> STEP_FIELDS = Set.of("id", "name", "status");
     private static final Set<String> SERVICE_LOG_FIELDS = Set.of(
@@ -86,7 +89,14 @@ public final class EventCodec {
             return switch (type) {
                 case "log" -> decodeLog(root.allowOnly(LOG_FIELDS));
                 case "status" -> decodeStatus(root.allowOnly(STATUS_FIELDS));
-                default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type) + ", expected 'log' or 'status'");
+                case "mask" -> decodeMask(root.allowOnly(MASK_FIELDS));
+                case "logs-deleted" -> {
+                    root.allowOnly(LOGS_DELETED_FIELDS);
+                    yield new LogsDeletedEvent(root.requiredUuid("event_id"), root.requiredUuid("job_id"),
+                            root.requiredTimestamp("timestamp"), root.requiredUuid("deletion_id"));
+                }
+                default -> throw new InvalidEventException("type", "unknown type " + Wire.quote(type)
+                        + ", expected 'log', 'status', 'mask' or 'logs-deleted'");
             };
         });
     }
@@ -148,6 +158,19 @@ public final class EventCodec {
                 root.optionalText("step_id"),
                 root.optionalText("step_name"),
                 root.optionalText("source"));
+    }
+
+    private static MaskEvent decodeMask(ObjectFields root) {
+        UUID eventId = root.requiredUuid("event_id");
+        UUID jobId = root.requiredUuid("job_id");
+        Instant timestamp = root.requiredTimestamp("timestamp");
+        String value = root.requiredString("value");
+        String problem = MaskEvent.valueProblem(value);
+        if (problem != null) {
+            // The reason never quotes the value: it is a secret, and reasons go to logs and headers.
+            throw new InvalidEventException("value", problem);
+        }
+        return new MaskEvent(eventId, jobId, timestamp, value);
     }
 
     private static StatusEvent decodeStatus(ObjectFields root) {
@@ -263,6 +286,16 @@ public final class EventCodec {
                         stepNode.put("status", step.status().wireName());
                     }
                 }
+            }
+            case MaskEvent mask -> {
+                root.put("type", "mask");
+                putIds(root, mask);
+                root.put("value", mask.value());
+            }
+            case LogsDeletedEvent deleted -> {
+                root.put("type", "logs-deleted");
+                putIds(root, deleted);
+                root.put("deletion_id", deleted.deletionId().toString());
             }
         }
         return mapper.writeValueAsBytes(root);

@@ -1,6 +1,7 @@
 package io.quaero.contracts.sse;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every way a stream ends, what the client is told, and whether and when it comes back — the
@@ -33,6 +34,18 @@ public enum Disconnect {
      * the dead-letter topic): every later line number shifts, so start over from stored history.
      */
     RECORD_REJECTED("record-rejected", Notice.RESET, Reconnect.START_OVER, Duration.ZERO, Duration.ZERO),
+    /**
+     * An admin deleted the job's logs, some of which this stream has shown: drop them and start
+     * over from what is left (the page says so). After a short pause, so that a client arriving
+     * while ingest still stores the deleted lines does not come back at once to the same reset.
+     */
+    LOGS_DELETED("logs-deleted", Notice.RESET, Reconnect.START_OVER, Duration.ofSeconds(1), Duration.ofSeconds(2),
+        "Logs deleted by an admin"),
+    /**
+     * Another channel of the browser's shared connection had to end it (an admin deleted that
+     * channel's job's logs): this channel lost nothing and resumes from its cursor.
+     */
+    SHARED_CONNECTION_ENDED("shared-connection-ended", Notice.RESET, Reconnect.RESUME, Duration.ZERO, Duration.ZERO),
     /**
      * A channel of a browser's shared connection names a job that does not exist: that channel
      * ends (the others go on); reconnecting would not change it.
@@ -92,13 +105,23 @@ public enum Disconnect {
     private final Reconnect reconnect;
     private final Duration minDelay;
     private final Duration maxDelay;
+    private final @Nullable String message;
 
     Disconnect(String wireName, Notice notice, Reconnect reconnect, Duration minDelay, Duration maxDelay) {
+        this(wireName, notice, reconnect, minDelay, maxDelay, null);
+    }
+
+    Disconnect(String wireName, Notice notice, Reconnect reconnect, Duration minDelay, Duration maxDelay,
+               @Nullable String message) {
         this.wireName = wireName;
         this.notice = notice;
         this.reconnect = reconnect;
         this.minDelay = minDelay;
         this.maxDelay = maxDelay;
+        if (message != null && (message.indexOf('\'') >= 0 || message.indexOf('\\') >= 0)) {
+            throw new IllegalArgumentException("a message goes into wire.js between single quotes: " + message);
+        }
+        this.message = message;
     }
 
     /** The {@code reason} value on the wire (and in the server's logs and metrics). */
@@ -126,5 +149,10 @@ public enum Disconnect {
 
     public Duration maxDelay() {
         return maxDelay;
+    }
+
+    /** What the page tells its user when the stream ends this way (null: nothing, the reconnect is silent). */
+    public @Nullable String message() {
+        return message;
     }
 }

@@ -17,8 +17,10 @@ public final class WireValues {
     /** The whole of {@code wire.js}. */
     public static String javascript() {
         String disconnects = Arrays.stream(Disconnect.values())
-            .map(d -> "        '%s': Object.freeze({ notice: '%s', reconnect: '%s', minDelayMs: %d, maxDelayMs: %d }),".formatted(
-                d.wireName(), lower(d.notice()), lower(d.reconnect()), d.minDelay().toMillis(), d.maxDelay().toMillis()))
+            .map(d -> "        '%s': Object.freeze({ notice: '%s', reconnect: '%s', minDelayMs: %d, maxDelayMs: %d%s }),".formatted(
+                d.wireName(), lower(d.notice()), lower(d.reconnect()), d.minDelay().toMillis(), d.maxDelay().toMillis(),
+                // A message is plain text without quotes or backslashes (Disconnect checks it): safe in '...'.
+                d.message() == null ? "" : ", message: '" + d.message() + "'"))
             .collect(Collectors.joining("\n"));
         return """
             /**
@@ -28,7 +30,7 @@ public final class WireValues {
              *  - disconnects: every reason a stream ends, by its wire name: how the client hears of it
              *    (notice: reset event, retry field, or none), what it does next (reconnect: resume from its
              *    cursor, or start-over from the newest lines) and after how long (a random delay between
-             *    minDelayMs and maxDelayMs).
+             *    minDelayMs and maxDelayMs), and what the page tells its user (message), when it tells anything.
              */
             const QuaeroWire = Object.freeze({
                 events: Object.freeze({ logs: '%s', status: '%s', ping: '%s', reset: '%s' }),

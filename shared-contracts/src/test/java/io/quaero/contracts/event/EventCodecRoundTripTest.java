@@ -34,7 +34,23 @@ class EventCodecRoundTripTest {
                 new StatusEvent(EVENT, JOB, AT, new JobState(JobStatus.RUNNING, 45), List.of(
                         new StepState("s1", "Extract Data", JobStatus.COMPLETED), new StepState("s2", null, JobStatus.RUNNING))),
                 new StatusEvent(EVENT, JOB, AT, new JobState(JobStatus.PENDING, null), List.of()),
-                new StatusEvent(EVENT, JOB, AT, null, List.of(new StepState("s3", null, JobStatus.CANCELLED))));
+                new StatusEvent(EVENT, JOB, AT, null, List.of(new StepState("s3", null, JobStatus.CANCELLED))),
+                new MaskEvent(EVENT, JOB, AT, "hunter2-\u00e9\uD83D\uDE80 with spaces"),
+                new LogsDeletedEvent(EVENT, JOB, AT, UUID.fromString("1b6f3c3e-6d4f-4a51-9a43-2f1d1c2a7e11")));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMaskEventNeverPrintsItsValue() {
+        assertThat(new MaskEvent(EVENT, JOB, AT, "hunter2-secret").toString()).doesNotContain("hunter2");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> codec.decodeJobEvent(
+            ("{\"schema\":\"quaero.job-event/v1\",\"type\":\"mask\",\"event_id\":\"" + EVENT + "\",\"job_id\":\"" + JOB
+                + "\",\"timestamp\":\"2026-11-23T10:30:00Z\",\"value\":\"abc\",\"extra\":1}").getBytes())))
+            .isInstanceOf(InvalidEventException.class);
+        var tooShort = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidEventException.class, () -> codec.decodeJobEvent(
+            ("{\"schema\":\"quaero.job-event/v1\",\"type\":\"mask\",\"event_id\":\"" + EVENT + "\",\"job_id\":\"" + JOB
+                + "\",\"timestamp\":\"2026-11-23T10:30:00Z\",\"value\":\"ab9\"}").getBytes()));
+        assertThat(tooShort.field()).isEqualTo("value");
+        assertThat(tooShort.getMessage()).as("the reason never quotes the value").doesNotContain("ab9");
     }
 
     @ParameterizedTest

@@ -147,7 +147,7 @@ class JobEventDecodingTest {
                 rejects("schema not a string", log(), d -> d.put("schema", 1), "schema", "expected string, got number"),
                 rejects("type missing", log(), d -> d.remove("type"), "type", "required field missing"),
                 rejects("type unknown", log(), d -> d.put("type", "metric"), "type",
-                        "unknown type 'metric', expected 'log' or 'status'"),
+                        "unknown type 'metric', expected 'log', 'status', 'mask' or 'logs-deleted'"),
                 rejects("type null", log(), d -> d.putNull("type"), "type", "expected string, got null"),
                 // unknown fields, per kind
                 rejects("unknown root field", log(), d -> d.put("lvl", "info"), "lvl", "unknown field"),

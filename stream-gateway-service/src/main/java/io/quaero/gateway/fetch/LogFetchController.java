@@ -3,6 +3,7 @@ package io.quaero.gateway.fetch;
 import java.io.IOException;
 import java.util.UUID;
 
+import io.quaero.contracts.ApiError;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.api.BadParameterException;
 import io.quaero.gateway.api.JobNotFoundException;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -33,7 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
  * a 404, as one that does not exist (the service logs are for admins: the access table).
  */
 @RestController
-record LogFetchController(LogPages pages, JobHistory history, ServiceHistory services, StreamProperties props) {
+record LogFetchController(LogPages pages, JobHistory history, ServiceHistory services, StreamProperties props,
+                          DownloadAudit audit) {
 
     private static final Logger log = LoggerFactory.getLogger(LogFetchController.class);
 
@@ -80,6 +84,14 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
             .body(SseJson.toJson(FetchPayload.of(query, page)));
     }
 
+    /** A download that could not be recorded was not made: 503, try again. */
+    @ExceptionHandler
+    ResponseEntity<ApiError> unrecorded(DownloadAudit.Unrecorded e) {
+        log.warn("download refused: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+            .contentType(MediaType.APPLICATION_JSON).body(new ApiError("unavailable", null, e.getMessage()));
+    }
+
     /**
      * The whole log (no {@code limit}: a download is every matching line, paged internally by
      * {@code max-limit}), up to the last entry stored when the request came.
@@ -89,7 +101,11 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
      * tab and line feed, carriage return included ({@link TerminalText}). A worker's output must
      * not be able to act on the terminal of whoever runs {@code cat} or {@code tail} on the file;
      * the live page still shows the colours. Each line is
-     * {@code <line> <timestamp> <LEVEL> [<step>] <message>} ({@link TextLine}).
+     * {@code <line> <timestamp> <LEVEL> [<step>] <message>} ({@link TextLine}), its text as stored:
+     * masked.
+     *
+     * <p><b>Audited</b>: the download is recorded ({@link DownloadAudit}) before it starts, or
+     * refused with 503 when it cannot be.
      *
      * <p>Written straight to the response on the request's virtual thread rather than through a
      * {@code StreamingResponseBody}: that would be an async request, and the async timeout would
@@ -102,8 +118,9 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
                   @RequestParam(required = false) String q,
                   HttpServletResponse response) {
         var filter = LogQuery.parse(step, level, q, null, null, null, props).filter();
-        history.visible(id);
+        var job = history.visible(id);
         long upTo = pages.lastOffset(id).orElseThrow(() -> new JobNotFoundException(id));
+        audit.downloading(id, job.team(), filter);
         response.setContentType("text/plain; charset=utf-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment().filename("job-" + id + ".log").build().toString());

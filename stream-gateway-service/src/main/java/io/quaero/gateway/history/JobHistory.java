@@ -14,6 +14,7 @@ import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.api.JobNotFoundException;
 import io.quaero.gateway.filter.LogFilter;
+import io.quaero.masking.StoredMasks;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -99,7 +100,7 @@ public class JobHistory {
                 : expired(jobId, since) ? Disconnect.CURSOR_EXPIRED : null;
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
                 row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
-                partition == null ? stored : Map.of(), page.hasMore(), refusal));
+                partition == null ? stored : Map.of(), page.hasMore(), StoredMasks.of(jdbc, jobId), refusal));
         });
     }
 

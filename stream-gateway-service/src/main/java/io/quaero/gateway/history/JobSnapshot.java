@@ -7,6 +7,7 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.contracts.sse.StepView;
+import io.quaero.masking.JobMasks;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param storedUpToByPartition when {@code partition} is null, the same per partition (absent: -1),
  *                       read in the same transaction: where the job's first events may be unstored
  * @param truncated      true when {@code entries} stops before the end of the stored log
+ * @param masks          the values the job's worker declared secret in what is stored (up to
+ *                       {@code storedUpTo}): a live line after it is masked with these and those
+ *                       declared after them
  * @param refusal        why the resume cursor cannot be honoured, or null: retention dropped
  *                       lines after it ({@code cursor-expired}: a replay would skip them silently),
  *                       or it is in another partition than the job's ({@code unknown-cursor})
@@ -40,5 +44,6 @@ public record JobSnapshot(
     long storedUpTo,
     Map<Integer, Long> storedUpToByPartition,
     boolean truncated,
+    JobMasks masks,
     @Nullable Disconnect refusal) {
 }

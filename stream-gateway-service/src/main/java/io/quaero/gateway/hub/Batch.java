@@ -35,7 +35,7 @@ public final class Batch {
         this.channel = channel;
         this.deliveries = List.copyOf(deliveries);
         this.weightBytes = weightBytes;
-        this.hasStatus = deliveries.stream().anyMatch(d -> d.status() != null);
+        this.hasStatus = deliveries.stream().anyMatch(Delivery::changesStream);
     }
 
     /** The channel that gathered this batch (a connection may watch several). */
@@ -56,7 +56,10 @@ public final class Batch {
         return weightBytes;
     }
 
-    /** True when the batch holds a status change (whose output depends on more than a connection's position). */
+    /**
+     * True when the batch holds a status change, a declared mask or a deletion's mark: its output
+     * depends on more than a connection's position, so each connection writes it event by event.
+     */
     public boolean hasStatus() {
         return hasStatus;
     }

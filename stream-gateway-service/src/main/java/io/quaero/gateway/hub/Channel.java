@@ -40,6 +40,10 @@ public final class Channel {
     /** Called by the tail, under the lock: into the ring and the open batch (never waits). */
     void deliver(Delivery d) {
         if (ring != null) {
+            if (d.logsDeleted()) {
+                // An admin deleted the job's lines before it: the ring no longer holds or vouches for them.
+                ring.forgetUpTo(d.cursor());
+            }
             ring.append(d);
         }
         if (open.isEmpty()) {

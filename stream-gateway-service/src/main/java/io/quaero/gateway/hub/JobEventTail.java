@@ -61,6 +61,6 @@ public class JobEventTail extends KafkaTail {
             skip(record, e.getMessage());
             return;
         }
-        job.deliver(new Delivery(event, new Cursor(record.partition(), record.offset())));
+        job.deliver(new Delivery(event, new Cursor(record.partition(), record.offset()), record.timestamp()));
     }
 }

@@ -69,7 +69,7 @@ public class KafkaBridge implements DisposableBean {
     /** The job's events at offsets {@code from..to} (inclusive) of {@code partition}, oldest first. */
     public Result<Delivery> read(String key, int partition, long from, long to) throws InterruptedException {
         return read(Topics.JOB_EVENTS, partition, key, from, to,
-            r -> new Delivery(rules.jobEvent(r.key(), r.value()), new Cursor(partition, r.offset())));
+            r -> new Delivery(rules.jobEvent(r.key(), r.value()), new Cursor(partition, r.offset()), r.timestamp()));
     }
 
     /**

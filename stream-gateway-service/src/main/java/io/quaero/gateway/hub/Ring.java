@@ -83,6 +83,21 @@ final class Ring {
     }
 
     /**
+     * An admin deleted the job's lines before {@code cursor}: they leave the ring, which no longer
+     * vouches for a window reaching before it (a bridge over it reads Kafka, meets the deletion's
+     * mark there and ends its stream as the live ones end).
+     */
+    synchronized void forgetUpTo(Cursor cursor) {
+        if (cursor.partition() != partition) {
+            return;
+        }
+        while (size > 0 && ring[(next - size + ring.length) % ring.length].cursor().offset() < cursor.offset()) {
+            evictOldest();
+        }
+        evictedUpTo = Math.max(evictedUpTo, cursor.offset() - 1);
+    }
+
+    /**
      * Every event of the job's {@code partition} dispatched after {@code offset - 1} is in the ring
      * (unless evicted since): a subscriber read that position after registering, so the ring (made
      * at or before its registration) has appended everything after it. Ignored for another

@@ -29,7 +29,7 @@ public class ServiceLogTail extends KafkaTail {
             return;
         }
         try {
-            channels.all().deliver(Delivery.of(rules.serviceLog(record.value()), record.offset()));
+            channels.all().deliver(Delivery.of(rules.serviceLog(record.value()), record.offset(), record.timestamp()));
         } catch (InvalidEventException poison) {
             skip(record, poison.getMessage());
         }

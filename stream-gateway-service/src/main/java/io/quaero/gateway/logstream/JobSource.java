@@ -3,6 +3,7 @@ package io.quaero.gateway.logstream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import io.quaero.contracts.Cursor;
@@ -11,22 +12,36 @@ import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.hub.Delivery;
+import io.quaero.masking.JobMasks;
+import io.quaero.masking.MaskValue;
+import io.quaero.masking.MaskPatterns;
+import io.quaero.masking.Masker;
+import io.quaero.masking.PatternHistory;
 
 /**
  * A job's log: its status and steps start from the snapshot and merge each change (a change names
  * only what changed); lines are numbered one after another, as ingest numbers them; a record
- * storage refused after the tail passed it has no line.
+ * storage refused after the tail passed it has no line. Its values to mask start from those stored
+ * with the snapshot and grow with each {@code mask} event after it, in the job's order, so a live
+ * line is masked with exactly the values ingest masks it with (those declared before it), plus
+ * the admins' patterns in force at its append time.
  */
 final class JobSource implements LogSource {
 
     private JobView job;
     private final Map<String, StepView> steps = new LinkedHashMap<>();
     private final Predicate<Cursor> refused;
+    private JobMasks masks;
+    /** The admins' patterns in force at an append time (ms): {@link PatternHistory#live}. */
+    private final LongFunction<MaskPatterns> patterns;
 
-    JobSource(JobView job, List<StepView> steps, Predicate<Cursor> refused) {
+    JobSource(JobView job, List<StepView> steps, Predicate<Cursor> refused, JobMasks masks,
+              LongFunction<MaskPatterns> patterns) {
         this.job = job;
         steps.forEach(s -> this.steps.put(s.id(), s));
         this.refused = refused;
+        this.masks = masks;
+        this.patterns = patterns;
     }
 
     @Override
@@ -55,5 +70,16 @@ final class JobSource implements LogSource {
     @Override
     public boolean refused(Cursor cursor) {
         return refused.test(cursor);
+    }
+
+    @Override
+    public String text(Delivery line) {
+        JobMasks declared = masks;
+        return line.text(declared.size(), message -> Masker.mask(message, declared, patterns.apply(line.appendedAt())));
+    }
+
+    @Override
+    public void declare(MaskValue value) {
+        masks = masks.with(value);
     }
 }

@@ -17,6 +17,7 @@ import io.quaero.gateway.hub.Channels;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Hub;
 import io.quaero.gateway.hub.KafkaBridge;
+import io.quaero.masking.PatternHistory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
  * bridge between what is stored and where the live tail was when the connection subscribed.
  */
 @Component
-record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props) {
+record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages pages, StreamProperties props,
+                  PatternHistory patterns) {
 
     /**
      * The partition job {@code id}'s stream needs this instance's tail to read, known before
@@ -53,7 +55,7 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
         if (snapshot.partition() != null) {
             hub.ringCovers(subscription, snapshot.partition());
         }
-        var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected);
+        var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected, snapshot.masks(), patterns::live);
         var start = new LogSession.Start(snapshot.partition(), snapshot.storedUpTo(), snapshot.lastLine(),
             snapshot.totalCount(), snapshot.displayedCount(), request.since());
         // Where the tail was when we subscribed: the job's partition, or every partition while

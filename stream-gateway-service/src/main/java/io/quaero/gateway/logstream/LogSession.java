@@ -86,6 +86,8 @@ final class LogSession implements StreamLoop.Sink {
     private String lastSentCursor;
     /** Events written ({@code logs} and {@code status}), to tell whether a batch wrote anything. */
     private long written;
+    /** Set at the mark of an admin's deletion of the job's logs: nothing after it is taken, the stream ends. */
+    private boolean logsDeleted;
     private final Deliveries deliveries;
 
     LogSession(Subscriber subscriber, SseWriter out, LogFilter filter, StreamProperties props, LogSource source,
@@ -161,7 +163,12 @@ final class LogSession implements StreamLoop.Sink {
             take(d);
         }
         flush();
-        return null;
+        return logsDeleted ? reset(Disconnect.LOGS_DELETED) : null;
+    }
+
+    /** True when this stream met an admin's deletion of its job's logs (and so ends). */
+    boolean metDeletion() {
+        return logsDeleted;
     }
 
     /** The cursor this client would resume from: its last entry's, or the one it came with (null: none). */
@@ -234,11 +241,22 @@ final class LogSession implements StreamLoop.Sink {
             take(d);
         }
         flush();
+        if (logsDeleted) {
+            // What this client was shown of the job may be gone: it starts over (the loop sends the reset).
+            subscriber.end(Disconnect.LOGS_DELETED);
+        }
         return written > before;
     }
 
-    /** Takes one event into the stream (a status change writes the waiting lines, then itself). */
+    /**
+     * Takes one event into the stream: a line is numbered, masked and queued; a status change
+     * writes the waiting lines, then itself; a declared mask counts for every later line; an
+     * admin's deletion of the logs ends the stream after what came before it.
+     */
     private void take(Delivery d) throws IOException {
+        if (logsDeleted) {
+            return;
+        }
         Cursor cursor = d.cursor();
         if (partition == null) {
             partition = cursor.partition();
@@ -250,6 +268,14 @@ final class LogSession implements StreamLoop.Sink {
             return;
         }
         handledUpTo = cursor.offset();
+        if (d.mask() != null) {
+            source.declare(d.mask());
+            return;
+        }
+        if (d.logsDeleted()) {
+            logsDeleted = true;
+            return;
+        }
         Delivery.Line line = d.line();
         if (line != null) {
             add(d, line, cursor.offset() > clientHas);
@@ -271,13 +297,15 @@ final class LogSession implements StreamLoop.Sink {
             return;
         }
         totalCount++;
-        if (filter.matches(line.level(), line.message())) {
+        // Filtered by the masked text, as the database's search sees the stored one.
+        String text = source.text(d);
+        if (filter.matches(line.level(), text)) {
             displayedCount++;
             if (send) {
                 if (pending.isEmpty()) {
                     pendingFirstId = line.eventId();
                 }
-                SseJson.PreparedEntry entry = d.entry(number);
+                SseJson.PreparedEntry entry = d.entry(number, text);
                 pending.add(entry);
                 pendingBytes += entry.withoutLine().length;
                 pendingLastId = line.eventId();

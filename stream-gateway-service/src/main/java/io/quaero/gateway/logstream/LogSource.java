@@ -4,6 +4,7 @@ import io.quaero.contracts.Cursor;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.hub.Delivery;
+import io.quaero.masking.MaskValue;
 
 /** What a {@link LogSession} needs to know of the log it streams: a job's, or the services'. */
 interface LogSource {
@@ -19,4 +20,10 @@ interface LogSource {
 
     /** True when storage refused the event at {@code cursor} after the tail passed it: it has no line. */
     boolean refused(Cursor cursor);
+
+    /** A live line's text as stored: masked as ingest masks it (module masking). */
+    String text(Delivery line);
+
+    /** The job's worker declared a value secret: it is masked in every later line (only a job's log has them). */
+    void declare(MaskValue value);
 }

@@ -5,12 +5,18 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.ServiceView;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.gateway.hub.Delivery;
+import io.quaero.masking.MaskValue;
+import io.quaero.masking.Masker;
+import io.quaero.masking.MaskPatterns;
+import java.util.function.LongFunction;
 
 /**
  * The services' own log: its status is read once at connect; a line's number is its position in
- * the one-partition topic (as stored), so a record the rules skipped leaves a gap, not a shift.
+ * the one-partition topic (as stored), so a record the rules skipped leaves a gap, not a shift; its
+ * text is masked by the admins' patterns in force at its append time ({@code PatternHistory#live}),
+ * as ingest stores it.
  */
-record ServiceSource(ServiceView service) implements LogSource {
+record ServiceSource(ServiceView service, LongFunction<MaskPatterns> patterns) implements LogSource {
 
     @Override
     public StatusPayload status() {
@@ -30,5 +36,15 @@ record ServiceSource(ServiceView service) implements LogSource {
     @Override
     public boolean refused(Cursor cursor) {
         return false;
+    }
+
+    @Override
+    public String text(Delivery line) {
+        return line.text(0, message -> Masker.mask(message, patterns.apply(line.appendedAt())));
+    }
+
+    @Override
+    public void declare(MaskValue value) {
+        throw new IllegalStateException("service logs declare no masks");
     }
 }

@@ -12,6 +12,7 @@ import io.quaero.gateway.hub.JobEventTail;
 import io.quaero.gateway.hub.KafkaBridge;
 import io.quaero.gateway.hub.LiveRules;
 import io.quaero.gateway.hub.ServiceLogTail;
+import io.quaero.masking.PatternHistory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,9 +30,11 @@ class ServiceStreams {
     private final StreamProperties props;
     private final KafkaBridge bridge;
     private final LiveRules rules;
+    private final PatternHistory patterns;
 
     ServiceStreams(Hub hub, ServiceLogTail tail, JobEventTail jobTail, ServiceHistory history, StreamProperties props,
-                   KafkaBridge bridge, LiveRules rules) {
+                   KafkaBridge bridge, LiveRules rules, PatternHistory patterns) {
+        this.patterns = patterns;
         this.hub = hub;
         this.tail = tail;
         this.jobTail = jobTail;
@@ -65,8 +68,8 @@ class ServiceStreams {
         var start = new LogSession.Start(0, snapshot.storedUpTo(), 0, snapshot.page().totalCount(),
             snapshot.page().displayedCount(), request.since());
         long liveFrom = subscription.liveFrom().length == 0 ? -1 : subscription.liveFrom()[0];
-        return new Opening(new ServiceSource(status), request.filter(), start, null, snapshot.page().entries(),
+        return new Opening(new ServiceSource(status, patterns::live), request.filter(), start, null, snapshot.page().entries(),
             LogSession.BacklogPager.NONE, () -> bridge.read(Topics.SERVICE_LOGS, 0, null, snapshot.storedUpTo() + 1, liveFrom,
-                r -> Delivery.of(rules.serviceLog(r.value()), r.offset())));
+                r -> Delivery.of(rules.serviceLog(r.value()), r.offset(), r.timestamp())));
     }
 }

@@ -61,11 +61,15 @@ final class Taps implements StreamLoop.Sink {
         return wrote;
     }
 
-    /** Every channel is told to resume from its cursor (or start over), then the connection ends. */
+    /**
+     * Every channel is told to resume from its cursor (or start over), then the connection ends. An
+     * admin's deletion of one job's logs ends the connection for that job's channels; the others
+     * lost nothing and are told only that the connection ended (they resume, their pages say nothing).
+     */
     @Override
     public Disconnect reset(Disconnect reason) throws IOException {
         for (LogSession session : byId.values()) {
-            session.reset(reason);
+            session.reset(reason == Disconnect.LOGS_DELETED && !session.metDeletion() ? Disconnect.SHARED_CONNECTION_ENDED : reason);
         }
         return reason;
     }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.LogsDeletedEvent;
 import org.junit.jupiter.api.Test;
 
 /** The per-job ring vouches only for what it really holds. */
@@ -45,6 +46,21 @@ class RingTest {
         }
         assertThat(w.slice(0, 1, 4)).isNull();
         assertThat(offsets(w.slice(0, 2, 4))).containsExactly(2L, 3L, 4L);
+    }
+
+    @Test
+    void anAdminsDeletionEmptiesTheRingOfWhatCameBeforeItAndItVouchesOnlyFromThere() {
+        var w = new Ring(0, 8, MB);
+        w.coverFrom(0, 10);
+        for (long o = 10; o < 14; o++) {
+            w.append(at(o));
+        }
+        var channel = new Channel(w, new Channel.Limits(100, MB, () -> { }));
+        channel.deliver(new Delivery(new LogsDeletedEvent(UUID.randomUUID(), JOB, Instant.now(), UUID.randomUUID()),
+            new Cursor(0, 14), 0L));
+        channel.deliver(at(15));
+        assertThat(w.slice(0, 10, 15)).as("a window reaching before the deletion is read from Kafka").isNull();
+        assertThat(offsets(w.slice(0, 14, 15))).containsExactly(14L, 15L);
     }
 
     @Test
@@ -94,7 +110,7 @@ class RingTest {
         var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
-        w.append(new Delivery(log(11), new Cursor(3, 11)));
+        w.append(new Delivery(log(11), new Cursor(3, 11), 0L));
         w.append(at(12));
         assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
         assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
@@ -124,7 +140,7 @@ class RingTest {
     }
 
     private static Delivery at(long offset) {
-        return new Delivery(log(offset), new Cursor(0, offset));
+        return new Delivery(log(offset), new Cursor(0, offset), 0L);
     }
 
     private static LogEvent log(long offset) {
@@ -133,6 +149,6 @@ class RingTest {
 
     private static Delivery at(long offset, int messageChars) {
         return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m".repeat(messageChars), null, null,
-            null), new Cursor(0, offset));
+            null), new Cursor(0, offset), 0L);
     }
 }

@@ -25,6 +25,8 @@ import io.quaero.gateway.hub.Subscriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quaero.gateway.sse.Deliveries;
 import io.quaero.gateway.sse.SseWriter;
+import io.quaero.masking.JobMasks;
+import io.quaero.masking.MaskPatterns;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -92,7 +94,8 @@ class SharedBatchTest {
         }
 
         private static LogSession session(LogFilter filter, LogSession.Start start, ByteArrayOutputStream out) {
-            var source = new JobSource(new JobView(JOB.toString(), "running", null), List.of(), c -> false);
+            var source = new JobSource(new JobView(JOB.toString(), "running", null), List.of(), c -> false, JobMasks.none(JOB),
+                t -> MaskPatterns.NONE);
             return new LogSession(new Subscriber(100, 1 << 20), new SseWriter(out), filter, PROPS, source, start,
                 new Deliveries(new SimpleMeterRegistry()));
         }
@@ -105,7 +108,7 @@ class SharedBatchTest {
             offset++;
             Level level = offset % 3 == 0 ? Level.WARN : Level.INFO;
             var d = new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), level, "line at " + offset, "build", "Build",
-                "test"), new Cursor(0, offset));
+                "test"), new Cursor(0, offset), 0L);
             ds.add(d);
             weight += d.weightBytes();
         }
@@ -115,7 +118,7 @@ class SharedBatchTest {
     private Batch status() {
         offset++;
         var d = new Delivery(new StatusEvent(UUID.randomUUID(), JOB, Instant.now(), new JobState(JobStatus.RUNNING, 50), List.of()),
-            new Cursor(0, offset));
+            new Cursor(0, offset), 0L);
         return new Batch(null, List.of(d), d.weightBytes());
     }
 }
