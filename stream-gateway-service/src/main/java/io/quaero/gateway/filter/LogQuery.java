@@ -39,6 +39,10 @@ public record LogQuery(LogFilter filter, int limit, Cursor since) {
         if (value.length() > MAX_TEXT) {
             throw new BadParameterException(name, name + " is longer than " + MAX_TEXT + " characters");
         }
+        if (value.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold it, so no stored line or step has one (found by ApiFuzzTest: a 500).
+            throw new BadParameterException(name, name + " cannot contain the NUL character");
+        }
         return value;
     }
 
