@@ -99,7 +99,7 @@ public class JobHistory {
                 : expired(jobId, since) ? Disconnect.CURSOR_EXPIRED : null;
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
                 row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
-                partition == null ? stored : Map.of(), page.hasMore(), refusal));
+                partition == null ? stored : Map.of(), page.hasMore(), page.scannedTo(), page.countedFrom(), refusal));
         });
     }
 

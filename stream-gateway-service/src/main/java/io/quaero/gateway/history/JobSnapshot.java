@@ -3,6 +3,7 @@ package io.quaero.gateway.history;
 import java.util.List;
 import java.util.Map;
 
+import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.Disconnect;
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param storedUpToByPartition when {@code partition} is null, the same per partition (absent: -1),
  *                       read in the same transaction: where the job's first events may be unstored
  * @param truncated      true when {@code entries} stops before the end of the stored log
+ * @param scannedTo      where a search's first page stopped at its bound ({@link LogPages.Page#scannedTo()})
+ * @param countedFrom    where a search's count started ({@link LogPages.Page#countedFrom()})
  * @param refusal        why the resume cursor cannot be honoured, or null: retention dropped
  *                       lines after it ({@code cursor-expired}: a replay would skip them silently),
  *                       or it is in another partition than the job's ({@code unknown-cursor})
@@ -40,5 +43,7 @@ public record JobSnapshot(
     long storedUpTo,
     Map<Integer, Long> storedUpToByPartition,
     boolean truncated,
+    @Nullable Cursor scannedTo,
+    @Nullable Cursor countedFrom,
     @Nullable Disconnect refusal) {
 }
