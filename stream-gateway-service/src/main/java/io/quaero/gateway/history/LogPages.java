@@ -78,10 +78,13 @@ public class LogPages {
             long scope = filter.minLevel() != null ? counted(jobId, filter.stepId(), filter.minLevel()) : total;
             // A search in a scope that fits one window reads it whole: no window, an exact count.
             int window = filter.query() != null && scope > searchScanRows ? searchScanRows : WHOLE;
-            Rows rows = read(jdbc, JOB_LOGS, where, start, limit, window);
-            Counted displayed = filter.query() == null ? new Counted(scope, null) : countMatches(jdbc, JOB_LOGS, where, window);
-            return Optional.of(new Page(rows.entries(), rows.hasMore(), total, displayed.count(), lastStored(jobId),
-                rows.scannedTo(), displayed.from()));
+            Window newest = window == WHOLE ? null : Window.newest(jdbc, JOB_LOGS, where, window);
+            // The newest page's window is the one its count covers: found once.
+            Rows rows = start instanceof Start.Newest ? within(jdbc, JOB_LOGS, where, start, limit, newest)
+                : read(jdbc, JOB_LOGS, where, start, limit, window);
+            long displayed = filter.query() == null ? scope : countMatches(jdbc, JOB_LOGS, where, newest);
+            return Optional.of(new Page(rows.entries(), rows.hasMore(), total, displayed, lastStored(jobId),
+                rows.scannedTo(), newest == null ? null : newest.edge()));
         });
     }
 
@@ -104,51 +107,95 @@ public class LogPages {
      *               its start in the direction it reads; {@link #WHOLE} for no bound
      */
     public static Rows read(JdbcTemplate jdbc, Table table, LogRows.Predicate where, Start start, int limit, int window) {
-        boolean backwards = !(start instanceof Start.After);
-        String order = backwards ? " ORDER BY kafka_offset DESC" : " ORDER BY kafka_offset";
-        var from = switch (start) {
+        Window w = where.searches() && window != WHOLE ? Window.of(jdbc, table, from(where, start), order(start), window) : null;
+        return within(jdbc, table, where, start, limit, w);
+    }
+
+    /** Reads one page as {@link #read} does, within {@code window} (null: no window). */
+    static Rows within(JdbcTemplate jdbc, Table table, LogRows.Predicate where, Start start, int limit, @Nullable Window window) {
+        var from = from(where, start);
+        String columns = table.columns();
+        Rows rows = window == null
+            ? jdbc.query("SELECT " + columns + " FROM " + table.name() + " WHERE " + from.sql() + order(start) + " LIMIT ?",
+                upTo(table.entry(), limit), from.argsWith(limit + 1))
+            : jdbc.query("SELECT " + columns + " FROM (" + window.lines(table, from, order(start), columns) + ") w WHERE "
+                    + LogRows.Predicate.SEARCH + order(start) + " LIMIT ?",
+                upTo(table.entry(), limit), window.argsWith(from, limit + 1));
+        if (window != null && !rows.hasMore()) {
+            // Every match of the window is in the page, and the log goes on beyond it: continue from its edge.
+            rows = new Rows(rows.entries(), true, window.edge());
+        }
+        return start instanceof Start.After ? rows : new Rows(rows.entries().reversed(), rows.hasMore(), rows.scannedTo());
+    }
+
+    /** The lines a page starting at {@code start} may read: the filter's, beyond its cursor. */
+    private static LogRows.Predicate from(LogRows.Predicate where, Start start) {
+        return switch (start) {
             case Start.Newest() -> where;
             case Start.After(long offset) -> where.and("kafka_offset > ?", offset);
             case Start.Before(long offset) -> where.and("kafka_offset < ?", offset);
         };
-        Cursor edge = where.searches() && window != WHOLE ? windowEdge(jdbc, table, from, order, window) : null;
-        var within = edge == null ? from : from.and(backwards ? "kafka_offset >= ?" : "kafka_offset <= ?", edge.offset());
-        Rows rows = jdbc.query("SELECT " + table.columns() + " FROM " + table.name() + " WHERE " + within.sql() + order + " LIMIT ?",
-            upTo(table.entry(), limit), within.argsWith(limit + 1));
-        if (edge != null && !rows.hasMore()) {
-            // Every match of the window is in the page, and the log goes on beyond it: continue from its edge.
-            rows = new Rows(rows.entries(), true, edge);
+    }
+
+    private static String order(Start start) {
+        return start instanceof Start.After ? " ORDER BY kafka_offset" : " ORDER BY kafka_offset DESC";
+    }
+
+    /**
+     * The {@code lines} lines of a scope a search reads, in the order it reads them, when the scope
+     * holds more: the search is then written as "these lines, then the term", a {@code LIMIT} in a
+     * subquery, so that PostgreSQL walks the offset index for exactly them whatever the term, and
+     * never scans a whole partition or the trigram index (which it would, for a term of one or two
+     * characters, or for a job that is most of its table: a plan the bound does not allow).
+     *
+     * @param edge the window's last line: where the next page starts when this one ends before it fills
+     */
+    record Window(int lines, Cursor edge) {
+
+        /**
+         * The window of {@code lines} lines of the scope of {@code from} in {@code order}, or null
+         * when the scope has no line beyond it (then the read needs no bound). A walk of the
+         * offset index alone (or the step's, or a level's partial one), {@code lines} + 1 entries
+         * at most, then one probe for the last line's partition.
+         */
+        static @Nullable Window of(JdbcTemplate jdbc, Table table, LogRows.Predicate from, String order, int lines) {
+            List<Long> edge = jdbc.queryForList("SELECT kafka_offset FROM " + table.name() + " WHERE " + from.scopeSql() + order
+                + " OFFSET ? LIMIT 2", Long.class, LogRows.Predicate.concat(from.scopeArgs(), lines - 1));
+            if (edge.size() < 2) {
+                return null;
+            }
+            var last = from.and("kafka_offset = ?", edge.getFirst());
+            Integer partition = jdbc.queryForObject("SELECT kafka_partition FROM " + table.name() + " WHERE " + last.scopeSql()
+                + " LIMIT 1", Integer.class, last.scopeArgs());
+            return new Window(lines, new Cursor(partition == null ? 0 : partition, edge.getFirst()));
         }
-        return backwards ? new Rows(rows.entries().reversed(), rows.hasMore(), rows.scannedTo()) : rows;
+
+        /** The newest window of the scope of {@code where}, the one a search's count covers. */
+        static @Nullable Window newest(JdbcTemplate jdbc, Table table, LogRows.Predicate where, int lines) {
+            return of(jdbc, table, where, order(Start.NEWEST), lines);
+        }
+
+        /** The window's lines, as a subquery selecting {@code columns} of the scope of {@code from}. */
+        String lines(Table table, LogRows.Predicate from, String order, String columns) {
+            return "SELECT " + columns + " FROM " + table.name() + " WHERE " + from.scopeSql() + order + " LIMIT ?";
+        }
+
+        /** The arguments of a query over {@link #lines}: the scope's, the window's size, the term, then {@code more}. */
+        Object[] argsWith(LogRows.Predicate from, Object... more) {
+            return LogRows.Predicate.concat(LogRows.Predicate.concat(from.scopeArgs(), lines, from.pattern()), more);
+        }
     }
 
     /**
-     * The last line of a window of {@code window} lines of the scope of {@code from} in
-     * {@code order}, or null when the scope has no line beyond it (the window reaches the end, so
-     * the read needs no bound). One walk of the offset index (of the step's, or a level's partial
-     * one), {@code window} + 1 entries at most: what bounds the cost of the search after it.
+     * The number of lines matching {@code where}, or of those among the lines of {@code window}
+     * (null: all lines). A search term has no counter (no counter can know an arbitrary substring).
      */
-    private static @Nullable Cursor windowEdge(JdbcTemplate jdbc, Table table, LogRows.Predicate from, String order, int window) {
-        List<Cursor> edge = jdbc.query("SELECT kafka_partition, kafka_offset FROM " + table.name() + " WHERE " + from.scopeSql()
-                + order + " OFFSET ? LIMIT 2", (rs, i) -> new Cursor(rs.getInt(1), rs.getLong(2)),
-            LogRows.Predicate.concat(from.scopeArgs(), window - 1));
-        return edge.size() == 2 ? edge.getFirst() : null;
-    }
-
-    /**
-     * The number of lines matching {@code where} ({@code countedFrom} null), or, with a window, of
-     * those among the newest {@code window} lines of its scope, and the first of them.
-     */
-    static Counted countMatches(JdbcTemplate jdbc, Table table, LogRows.Predicate where, int window) {
-        // A search term has no counter (no counter can know an arbitrary substring).
-        Cursor from = window == WHOLE ? null : windowEdge(jdbc, table, where, " ORDER BY kafka_offset DESC", window);
-        var counted = from == null ? where : where.and("kafka_offset >= ?", from.offset());
-        Long n = jdbc.queryForObject("SELECT count(*) FROM " + table.name() + " WHERE " + counted.sql(), Long.class, counted.args());
-        return new Counted(n == null ? 0 : n, from);
-    }
-
-    /** A count of matching lines, and the first line it counted from (null: from the first). */
-    record Counted(long count, @Nullable Cursor from) {
+    static long countMatches(JdbcTemplate jdbc, Table table, LogRows.Predicate where, @Nullable Window window) {
+        Long n = window == null
+            ? jdbc.queryForObject("SELECT count(*) FROM " + table.name() + " WHERE " + where.sql(), Long.class, where.args())
+            : jdbc.queryForObject("SELECT count(*) FROM (" + window.lines(table, where, order(Start.NEWEST), "message") + ") w WHERE "
+                + LogRows.Predicate.SEARCH, Long.class, window.argsWith(where));
+        return n == null ? 0 : n;
     }
 
     /**

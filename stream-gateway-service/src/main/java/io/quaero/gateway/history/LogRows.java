@@ -60,6 +60,9 @@ public final class LogRows {
      */
     public record Predicate(String scopeSql, Object[] scopeArgs, @Nullable String pattern) {
 
+        /** The search term's condition, one {@code ?} for {@link #pattern}. */
+        static final String SEARCH = "message ILIKE ? ESCAPE '\\'";
+
         static Predicate of(UUID jobId, LogFilter f) {
             return of("job_id = ?", jobId, f);
         }
@@ -94,7 +97,7 @@ public final class LogRows {
         /** The whole clause. */
         public String sql() {
             // ILIKE is served by the pg_trgm index where the term has trigrams; %, _ and \ in the term are literal.
-            return pattern == null ? scopeSql : scopeSql + " AND message ILIKE ? ESCAPE '\\'";
+            return pattern == null ? scopeSql : scopeSql + " AND " + SEARCH;
         }
 
         /** The whole clause's arguments. */

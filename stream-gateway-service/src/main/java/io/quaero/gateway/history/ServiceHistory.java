@@ -82,13 +82,14 @@ public class ServiceHistory {
             long scope = filter.minLevel() != null ? counted(filter.minLevel()) : total;
             // As a job's page (LogPages): a search reads at most a window of lines per page.
             int window = filter.query() != null && scope > searchScanRows ? searchScanRows : LogPages.WHOLE;
-            var rows = LogPages.read(jdbc, SERVICE_LOGS, where, start, limit, window);
-            var displayed = filter.query() == null ? new LogPages.Counted(scope, null)
-                : LogPages.countMatches(jdbc, SERVICE_LOGS, where, window);
+            var newest = window == LogPages.WHOLE ? null : LogPages.Window.newest(jdbc, SERVICE_LOGS, where, window);
+            var rows = start instanceof LogPages.Start.Newest ? LogPages.within(jdbc, SERVICE_LOGS, where, start, limit, newest)
+                : LogPages.read(jdbc, SERVICE_LOGS, where, start, limit, window);
+            long displayed = filter.query() == null ? scope : LogPages.countMatches(jdbc, SERVICE_LOGS, where, newest);
             Long last = jdbc.query("SELECT kafka_offset FROM service_logs ORDER BY kafka_offset DESC LIMIT 1",
                 rs -> rs.next() ? rs.getLong(1) : null);
-            return new LogPages.Page(rows.entries(), rows.hasMore(), total, displayed.count(),
-                last == null ? null : new Cursor(0, last), rows.scannedTo(), displayed.from());
+            return new LogPages.Page(rows.entries(), rows.hasMore(), total, displayed,
+                last == null ? null : new Cursor(0, last), rows.scannedTo(), newest == null ? null : newest.edge());
         });
     }
 
