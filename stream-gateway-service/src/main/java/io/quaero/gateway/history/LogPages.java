@@ -118,7 +118,7 @@ public class LogPages {
         Rows rows = window == null
             ? jdbc.query("SELECT " + columns + " FROM " + table.name() + " WHERE " + from.sql() + order(start) + " LIMIT ?",
                 upTo(table.entry(), limit), from.argsWith(limit + 1))
-            : jdbc.query("SELECT " + columns + " FROM (" + window.lines(table, from, order(start), columns) + ") w WHERE "
+            : jdbc.query("SELECT " + columns + " FROM (" + window.subquery(table, from, order(start), columns) + ") w WHERE "
                     + LogRows.Predicate.SEARCH + order(start) + " LIMIT ?",
                 upTo(table.entry(), limit), window.argsWith(from, limit + 1));
         if (window != null && !rows.hasMore()) {
@@ -176,11 +176,11 @@ public class LogPages {
         }
 
         /** The window's lines, as a subquery selecting {@code columns} of the scope of {@code from}. */
-        String lines(Table table, LogRows.Predicate from, String order, String columns) {
+        String subquery(Table table, LogRows.Predicate from, String order, String columns) {
             return "SELECT " + columns + " FROM " + table.name() + " WHERE " + from.scopeSql() + order + " LIMIT ?";
         }
 
-        /** The arguments of a query over {@link #lines}: the scope's, the window's size, the term, then {@code more}. */
+        /** The arguments of a query over {@link #subquery}: the scope's, the window's size, the term, then {@code more}. */
         Object[] argsWith(LogRows.Predicate from, Object... more) {
             return LogRows.Predicate.concat(LogRows.Predicate.concat(from.scopeArgs(), lines, from.pattern()), more);
         }
@@ -193,7 +193,7 @@ public class LogPages {
     static long countMatches(JdbcTemplate jdbc, Table table, LogRows.Predicate where, @Nullable Window window) {
         Long n = window == null
             ? jdbc.queryForObject("SELECT count(*) FROM " + table.name() + " WHERE " + where.sql(), Long.class, where.args())
-            : jdbc.queryForObject("SELECT count(*) FROM (" + window.lines(table, where, order(Start.NEWEST), "message") + ") w WHERE "
+            : jdbc.queryForObject("SELECT count(*) FROM (" + window.subquery(table, where, order(Start.NEWEST), "message") + ") w WHERE "
                 + LogRows.Predicate.SEARCH, Long.class, window.argsWith(where));
         return n == null ? 0 : n;
     }
