@@ -27,7 +27,6 @@ public class ServiceHistory {
     /** At most this many instances are listed. */
     static final int MAX_INSTANCES = 100;
 
-
     /** Line of a service log = its position in the one-partition topic (1-based). */
     static LogEntry entry(String eventId, long offset, java.time.Instant ts, Level level, String message,
                           String service, String instance) {
