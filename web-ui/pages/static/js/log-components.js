@@ -105,6 +105,7 @@ function jobLogViewer(jobId) {
         shownCount: 0,
         totalCount: 0,
         displayedCount: 0,
+        countPartial: false,
         hasEarlier: false,
         loadingEarlier: false,
         atBottom: true,
@@ -185,7 +186,13 @@ function jobLogViewer(jobId) {
             this.shownCount = stream.logs.length;
             this.totalCount = stream.totalCount;
             this.displayedCount = stream.displayedCount;
+            this.countPartial = stream.countPartial;
             this.hasEarlier = stream.hasEarlier;
+        },
+
+        /** The filtered count; "+" when a search in a long log counted its newest part only (more may match earlier). */
+        get displayedText() {
+            return this.countPartial ? `${this.displayedCount}+` : String(this.displayedCount);
         },
 
         jumpToLatest() {

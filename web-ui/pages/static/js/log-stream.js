@@ -438,10 +438,18 @@ const QuaeroLogs = (function () {
             this.lastCursor = null;
             this.totalCount = 0;
             this.displayedCount = 0;
+            /** Whether displayedCount counts only the newest part of a log too long to search whole (meta.counted_from). */
+            this.countPartial = false;
             /** Entries dropped from the front to keep within max. */
             this.trimmed = 0;
-            /** Whether entries older than the first held exist. */
+            /** Whether entries older than the first held exist (or may: lines a search has not read yet). */
             this.hasEarlier = false;
+            /**
+             * Where "earlier" reads on from when it is not the first entry held: where a search stopped
+             * at its bound (meta.scanned_to), every line after it read and every match of them held.
+             */
+            this.earlierCursor = null;
+            this.started = false;
         }
 
         /**
@@ -453,7 +461,12 @@ const QuaeroLogs = (function () {
             const fresh = this.lastCursor === null
                 ? data.logs
                 : data.logs.filter((e) => compareCursors(e.cursor, this.lastCursor) > 0);
-            if (this.logs.length === 0 && this.lastCursor === null) this.hasEarlier = Boolean(data.meta?.has_more);
+            if (!this.started) {
+                // The first batch tells what lies before it; later ones are newer lines.
+                this.started = true;
+                this.hasEarlier = Boolean(data.meta?.has_more);
+                this.earlierCursor = data.meta?.scanned_to ?? null;
+            }
             if (fresh.length > 0) {
                 this.lastCursor = fresh[fresh.length - 1].cursor;
                 this.logs.push(...fresh);
@@ -474,19 +487,27 @@ const QuaeroLogs = (function () {
          */
         prepend(data, room) {
             const first = this.logs[0];
-            let older = data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0);
+            let older = first ? data.logs.filter((e) => compareCursors(e.cursor, first.cursor) < 0) : data.logs;
             const cut = older.length > Math.max(0, room);
             if (cut) older = older.slice(older.length - Math.max(0, room));
             this.logs = older.concat(this.logs);
             this.hasEarlier = cut || data.meta.has_more;
+            // A search that stopped at its bound goes on from there, unless entries were left out for room.
+            this.earlierCursor = cut ? null : data.meta.scanned_to ?? null;
             this.counts(data.meta);
             return older.length;
+        }
+
+        /** Where reading back goes on from: a search's stop, else the first entry held (null: nowhere). */
+        get earlierStart() {
+            return this.earlierCursor ?? this.logs[0]?.cursor ?? null;
         }
 
         counts(meta) {
             if (meta) {
                 this.totalCount = meta.total_count;
                 this.displayedCount = meta.displayed_count;
+                this.countPartial = Boolean(meta.counted_from);
             }
         }
     }
@@ -547,6 +568,8 @@ const QuaeroLogs = (function () {
         get lastCursor() { return this.buffer.lastCursor; }
         get totalCount() { return this.buffer.totalCount; }
         get displayedCount() { return this.buffer.displayedCount; }
+        /** True when displayedCount counts the matches of the newest part of the log only (a search in a long log). */
+        get countPartial() { return this.buffer.countPartial; }
         get trimmed() { return this.buffer.trimmed; }
         get hasEarlier() { return this.buffer.hasEarlier; }
         /** The current source (an EventSource, or a ChannelSource), for inspection. */
@@ -588,14 +611,15 @@ const QuaeroLogs = (function () {
         }
 
         /**
-         * Fetches up to `limit` entries before the first one in the buffer and puts them in front.
+         * Fetches up to `limit` entries before the first one in the buffer (or, after a search that
+         * stopped at its bound, before where it stopped) and puts them in front.
          * @returns {Promise<number>} how many were added
          */
         async loadEarlier() {
-            const first = this.logs[0];
-            if (!first) return 0;
+            const before = this.buffer.earlierStart;
+            if (!before) return 0;
             const generation = this.generation;
-            const data = await this.fetchJson({ ...this.filters, before: first.cursor });
+            const data = await this.fetchJson({ ...this.filters, before });
             if (generation !== this.generation) return 0;
             // Bounded: at most one page over maxBufferSize while reading back (live lines trim
             // it); what does not fit stays "earlier".

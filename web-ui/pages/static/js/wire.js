@@ -21,6 +21,7 @@ const QuaeroWire = Object.freeze({
         'shared-connection-ended': Object.freeze({ notice: 'reset', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),
         'unknown-job': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'not-allowed': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
+        'query-too-costly': Object.freeze({ notice: 'reset', reconnect: 'never', minDelayMs: 0, maxDelayMs: 0 }),
         'shutdown': Object.freeze({ notice: 'retry', reconnect: 'resume', minDelayMs: 1000, maxDelayMs: 5000 }),
         'session-renew': Object.freeze({ notice: 'reset', reconnect: 'resume', minDelayMs: 0, maxDelayMs: 0 }),
         'signed-out': Object.freeze({ notice: 'reset', reconnect: 'sign-in', minDelayMs: 0, maxDelayMs: 0 }),

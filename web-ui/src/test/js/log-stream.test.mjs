@@ -480,6 +480,49 @@ describe('LogStream.loadEarlier', () => {
         });
 });
 
+describe('A search bounded by the lines it reads (meta.scanned_to, meta.counted_from)', () => {
+    test('a first batch that found nothing in the lines it read still offers earlier lines, read on from where it stopped',
+        async () => {
+            const { stream, source } = connectedStream({ limit: 3 }, { search: 'x' });
+            source.emit('logs', logsEvent([], { has_more: true, scanned_to: '0-5000', counted_from: '0-5000' }));
+            assert.equal(stream.hasEarlier, true);
+            assert.equal(stream.countPartial, true);
+            globalThis.fetch = fetch = createFakeFetch(() => ({
+                logs: [entry(4001)],
+                meta: { total_count: 9000, displayed_count: 0, has_more: true, scanned_to: '0-3000', counted_from: '0-5000' },
+            }));
+
+            assert.equal(await stream.loadEarlier(), 1);
+            assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-5000', 'from where the search stopped');
+            assert.deepEqual(offsets(stream.logs), [4001]);
+            assert.equal(stream.hasEarlier, true);
+
+            fetch = createFakeFetch(() => ({ logs: [entry(2500)], meta: { total_count: 9000, displayed_count: 0, has_more: false } }));
+            globalThis.fetch = fetch;
+            assert.equal(await stream.loadEarlier(), 1);
+            assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-3000',
+                'again from where the last page stopped, not from its one entry');
+            assert.deepEqual(offsets(stream.logs), [2500, 4001]);
+            assert.equal(stream.hasEarlier, false);
+            assert.equal(stream.lastCursor, null, 'the live position is still the newest page\'s (none)');
+        });
+
+    test('a page that filled before its bound reads on from its first entry', async () => {
+        const { stream, source } = connectedStream({ limit: 2 }, { search: 'x' });
+        source.emit('logs', logsEvent([90, 95], { has_more: true, counted_from: '0-10' }));
+        fetch = createFakeFetch(() => ({ logs: [entry(80), entry(85)], meta: { has_more: true } }));
+        globalThis.fetch = fetch;
+        await stream.loadEarlier();
+        assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-90');
+    });
+
+    test('a count over every line is not partial', () => {
+        const { stream, source } = connectedStream({}, { search: 'x' });
+        source.emit('logs', logsEvent([1, 2], { has_more: false }));
+        assert.equal(stream.countPartial, false);
+    });
+});
+
 describe('LogStream.reconnect', () => {
     test('clears the buffer and opens a new EventSource with the new filters, from the newest', () => {
         const { stream, source, batches } = connectedStream({}, { level: 'info' });

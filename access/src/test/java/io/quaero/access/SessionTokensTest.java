@@ -19,7 +19,7 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 /** Sessions as signed tokens: who, until when, renewed while used, rotated keys, revocation. */
 class SessionTokensTest {
 
-    private static final Directory.Account ALICE = new Directory.Account(7, "alice", "-", Role.OPERATOR, Set.of("a", "b"), false,
+    private static final Directory.Account ALICE = new Directory.Account(7, "alice", Role.OPERATOR, Set.of("a", "b"), false,
         Instant.EPOCH);
     private static final Duration IDLE = Duration.ofMinutes(30);
     private static final Duration MAX = Duration.ofHours(12);

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.quaero.schema.DatabaseSetup;
+import io.quaero.schema.DbRole;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -74,6 +76,18 @@ class ComposeFileTest {
         "QUAERO_KAFKA_WORKER_PASSWORD", "pw-worker-6");
     /** What else an operator's .env gives: the session keys (docs/SECURITY.md), without which the file refuses to start too. */
     private static final Map<String, String> SESSION_KEYS = Map.of("QUAERO_SESSION_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    /** A password per database role and the server's superuser, as .env gives them: each must reach exactly who logs in with it. */
+    private static final Map<String, String> DB_PASSWORDS = Map.of(
+        DatabaseSetup.ADMIN_PASSWORD, "db-admin-1",
+        DbRole.OWNER.passwordVariable(), "db-owner-2",
+        DbRole.INGEST.passwordVariable(), "db-ingest-3",
+        DbRole.JOBS.passwordVariable(), "db-jobs-4",
+        DbRole.GATEWAY.passwordVariable(), "db-gateway-5");
+    /** The database role of each service's module; web-ui has no database. */
+    private static final Map<String, DbRole> DB_ROLES = Map.of(
+        "log-ingest-service", DbRole.INGEST, "stream-gateway-service", DbRole.GATEWAY, "job-service", DbRole.JOBS);
+    /** The module of the one-shot that makes the roles and migrates (DatabaseSetup). */
+    private static final String DB_SETUP_MODULE = "db-schema";
     /** The Kafka user of each service's module (deploy/kafka/acls.conf). */
     private static final Map<String, String> KAFKA_USERS = Map.of(
         "log-ingest-service", "log-ingest", "stream-gateway-service", "stream-gateway", "job-service", "job-service",
@@ -90,6 +104,7 @@ class ComposeFileTest {
         assertThat(DOCKER_COMPOSE).as("docker-compose must be installed in CI").isExecutable();
         var env = new HashMap<>(PASSWORDS);
         env.putAll(SESSION_KEYS);
+        env.putAll(DB_PASSWORDS);
         Config config = dockerComposeConfig(env);
         assertThat(config.exitCode()).as("docker-compose config: %s", config.errors()).isZero();
         Map<String, Object> file = new Yaml().load(config.normalized());
@@ -192,12 +207,65 @@ class ComposeFileTest {
         assertThat(Pattern.compile("password=\\\"(?!\\$\\{QUAERO_KAFKA_)").matcher(file).find()).as("a literal password in the file").isFalse();
         var withoutWorkers = new HashMap<>(PASSWORDS);
         withoutWorkers.putAll(SESSION_KEYS);
+        withoutWorkers.putAll(DB_PASSWORDS);
         withoutWorkers.remove("QUAERO_KAFKA_WORKER_PASSWORD");
         Config config = dockerComposeConfig(withoutWorkers);
         assertThat(config.exitCode()).isNotZero();
         assertThat(config.errors()).contains("QUAERO_KAFKA_WORKER_PASSWORD").contains(".env");
         assertThat(ROOT.resolve(".env.example")).content().contains(PASSWORDS.keySet().stream().map(v -> v + "=").toArray(String[]::new));
         assertThat(ROOT.resolve(".gitignore")).content().containsPattern("(?m)^\\.env$");
+    }
+
+    @Test
+    void issue14TheDatabaseIsSetUpOnceBeforeAnyServiceThatUsesItAsTheSuperuserWithEveryRolesPassword() throws Exception {
+        Map<String, Object> setup = service("db-setup");
+        assertThat(module("db-setup")).isEqualTo(DB_SETUP_MODULE);
+        assertThat(setup.get("depends_on")).asInstanceOf(MAP).containsEntry("postgres", Map.of("condition", "service_healthy"));
+        assertThat(env("db-setup")).containsAllEntriesOf(DB_PASSWORDS)
+            .containsEntry(DatabaseSetup.ADMIN_USER, env("postgres").get("POSTGRES_USER"))
+            .containsEntry(DatabaseSetup.URL, env("ingest-1").get(DatabaseSetup.URL));
+        assertThat(env("db-setup").keySet()).as("db-setup's settings; DatabaseSetup reads %s", DatabaseSetup.environment())
+            .filteredOn(name -> name.startsWith("QUAERO_")).allMatch(DatabaseSetup.environment()::contains);
+        assertThat(env("postgres")).as("the superuser db-setup logs in as")
+            .containsEntry("POSTGRES_PASSWORD", DB_PASSWORDS.get(DatabaseSetup.ADMIN_PASSWORD));
+        for (String service : quaeroServices()) {
+            if (DB_ROLES.containsKey(module(service))) {
+                assertThat(service(service).get("depends_on")).as(service).asInstanceOf(MAP)
+                    .containsEntry("db-setup", Map.of("condition", "service_completed_successfully"));
+            }
+        }
+    }
+
+    @Test
+    void issue14EachServiceLogsInToPostgresAsItsOwnRoleAndNoneMigrates() throws Exception {
+        for (String service : quaeroServices()) {
+            DbRole role = DB_ROLES.get(module(service));
+            if (role == null) {
+                assertThat(env(service).keySet()).as("%s has no database", service).noneMatch(k -> k.startsWith("QUAERO_DB_"));
+                continue;
+            }
+            assertThat(env(service)).as(service)
+                .containsEntry("QUAERO_DB_USER", role.roleName())
+                .containsEntry("QUAERO_DB_PASSWORD", DB_PASSWORDS.get(role.passwordVariable()));
+            if (reads(module(service)).placeholders().contains("QUAERO_DB_MIGRATE")) {
+                assertThat(env(service)).as("%s migrates only where the owner does not", service).containsEntry("QUAERO_DB_MIGRATE", "false");
+            }
+        }
+    }
+
+    @Test
+    void issue14NoDatabasePasswordIsInTheFileAndComposeRefusesToStartWithoutOne() throws Exception {
+        String file = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertThat(Pattern.compile("(?m)^\\s+\\w*PASSWORD\\w*:\\s*+(?!\\$\\{)").matcher(file).find())
+            .as("a literal password value in the file").isFalse();
+        var withoutGateway = new HashMap<>(PASSWORDS);
+        withoutGateway.putAll(SESSION_KEYS);
+        withoutGateway.putAll(DB_PASSWORDS);
+        withoutGateway.remove(DbRole.GATEWAY.passwordVariable());
+        Config config = dockerComposeConfig(withoutGateway);
+        assertThat(config.exitCode()).isNotZero();
+        assertThat(config.errors()).contains(DbRole.GATEWAY.passwordVariable()).contains(".env");
+        assertThat(ROOT.resolve(".env.example")).content().contains(DB_PASSWORDS.keySet().stream().map(v -> v + "=").toArray(String[]::new));
     }
 
     /** How the Kafka containers see deploy/kafka (the parser makes host paths absolute). */
@@ -315,9 +383,12 @@ class ComposeFileTest {
         return services.keySet().stream().filter(s -> String.valueOf(service(s).get("image")).startsWith(prefix)).toList();
     }
 
-    /** The services built from a Quaero module (deploy/Dockerfile with build arg MODULE). */
+    /**
+     * The services built from a Quaero service module (deploy/Dockerfile with build arg MODULE),
+     * not the one-shot db-setup, which is built from db-schema and checked on its own.
+     */
     private static List<String> quaeroServices() {
-        return services.keySet().stream().filter(s -> service(s).containsKey("build")).toList();
+        return services.keySet().stream().filter(s -> service(s).containsKey("build") && !DB_SETUP_MODULE.equals(module(s))).toList();
     }
 
     @SuppressWarnings("unchecked")

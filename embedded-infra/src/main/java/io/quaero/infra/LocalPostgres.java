@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * survives a restart, together with the broker's offsets). {@link #stop()} and {@link #start()}
  * keep the port and the data, so tests can take the database away under load and bring it back,
  * the way an outage looks to a service. The database is {@value #DATABASE}, user
- * {@value #USER} with trust authentication on loopback.
+ * {@value #USER} with trust authentication on loopback, unless started with a superuser password
+ * ({@link #start(Path, int, Map, String)}): then every login needs its password (SCRAM), as in
+ * production, so that a cluster's per-service roles mean something.
  */
 public final class LocalPostgres implements AutoCloseable {
 
@@ -33,13 +35,16 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Map<String, String> serverConfig;
+    /** The superuser's password; empty for trust authentication (the dev stack, the tests). */
+    private final String superuserPassword;
     private EmbeddedPostgres server;
 
-    private LocalPostgres(Path dataDir, Path workDir, int port, Map<String, String> serverConfig) {
+    private LocalPostgres(Path dataDir, Path workDir, int port, Map<String, String> serverConfig, String superuserPassword) {
         this.dataDir = dataDir;
         this.workDir = workDir;
         this.port = port;
         this.serverConfig = serverConfig;
+        this.superuserPassword = superuserPassword;
     }
 
     /**
@@ -56,10 +61,22 @@ public final class LocalPostgres implements AutoCloseable {
      * the server's log to a file of its run directory this way).
      */
     public static LocalPostgres start(Path dataDir, int port, Map<String, String> serverConfig) throws IOException {
+        return start(dataDir, port, serverConfig, "");
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)}, every login requiring its password (SCRAM-SHA-256), the
+     * superuser {@value #USER}'s being {@code superuserPassword}: set, and {@code pg_hba.conf}
+     * written, at every start, so a data directory made with trust authentication (or another
+     * password) is brought to this one.
+     */
+    public static LocalPostgres start(Path dataDir, int port, Map<String, String> serverConfig, String superuserPassword)
+        throws IOException {
         Files.createDirectories(dataDir.getParent());
         Path workDir = dataDir.resolveSibling(dataDir.getFileName() + "-binaries");
         Files.createDirectories(workDir);
-        var pg = new LocalPostgres(dataDir, workDir, port == 0 ? FreePorts.pick() : port, Map.copyOf(serverConfig));
+        var pg = new LocalPostgres(dataDir, workDir, port == 0 ? FreePorts.pick() : port, Map.copyOf(serverConfig),
+            superuserPassword);
         pg.start();
         pg.createDatabaseIfMissing();
         return pg;
@@ -91,8 +108,54 @@ public final class LocalPostgres implements AutoCloseable {
             .setServerConfig("fsync", "on")
             .setServerConfig("synchronous_commit", "on");
         serverConfig.forEach(builder::setServerConfig);
+        if (!superuserPassword.isEmpty()) {
+            // zonky logs in to see that the server is up: with passwords required, with this one.
+            builder.setConnectConfig("password", superuserPassword);
+        }
         server = builder.start();
+        if (!superuserPassword.isEmpty()) {
+            requirePasswords();
+        }
         log.info("PostgreSQL up on 127.0.0.1:{} (data in {})", port, dataDir);
+    }
+
+    /**
+     * Sets the superuser's password and makes every login need one: initdb (run by zonky with
+     * {@code -A trust}) lets anyone on loopback in as anyone, the superuser included, which would
+     * make a per-service role no barrier at all. Logging in works either way while this runs.
+     */
+    private void requirePasswords() throws IOException {
+        try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, superuserPassword)) {
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(USER, superuserPassword.toCharArray(), "scram-sha-256");
+            Files.writeString(dataDir.resolve("pg_hba.conf"), """
+                # Written by io.quaero.infra.LocalPostgres at every start: every login needs its password (SCRAM).
+                local all all scram-sha-256
+                host  all all 127.0.0.1/32 scram-sha-256
+                host  all all ::1/128 scram-sha-256
+                """);
+            try (var s = c.createStatement()) {
+                s.execute("SELECT pg_reload_conf()");
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not require passwords on PostgreSQL on port " + port, e);
+        }
+        awaitPasswordsRequired();
+    }
+
+    /** The server reloads its configuration when it gets to the signal: until a login without a password is refused. */
+    private void awaitPasswordsRequired() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "")) {
+                Thread.sleep(20);
+            } catch (SQLException refused) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while PostgreSQL reloaded its pg_hba.conf", e);
+            }
+        }
+        throw new IOException("PostgreSQL on port " + port + " still lets logins in without a password after reloading pg_hba.conf");
     }
 
     /** Stops the server (fast shutdown); the data stays for the next {@link #start()}. */
@@ -126,7 +189,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     private void createDatabaseIfMissing() throws IOException {
         String admin = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        try (var c = DriverManager.getConnection(admin, USER, "");
+        try (var c = DriverManager.getConnection(admin, USER, superuserPassword);
              var s = c.createStatement()) {
             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
             if (!rs.next()) {

@@ -82,6 +82,23 @@ class InfrastructureTest {
     }
 
     @Test
+    void startedWithASuperuserPasswordEveryLoginNeedsItsPasswordAcrossRestarts(@TempDir Path dir) throws Exception {
+        // A data directory made with trust authentication first, as a cluster from before issue 14.
+        LocalPostgres.start(dir.resolve("pg"), 0).close();
+        try (var pg = LocalPostgres.start(dir.resolve("pg"), 0, Map.of(), "s3cret-Postgres")) {
+            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), LocalPostgres.USER, "").close())
+                .isInstanceOf(java.sql.SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), LocalPostgres.USER, "wrong").close())
+                .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("password authentication failed");
+            pg.stop();
+            pg.start();
+            try (var c = DriverManager.getConnection(pg.jdbcUrl(), LocalPostgres.USER, "s3cret-Postgres")) {
+                assertThat(c.isValid(1)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void brokerKeepsItsTopicsAcrossARestartOnTheSameDataDirectory(@TempDir Path dir) throws Exception {
         try (var broker = EmbeddedKafka.start(dir.resolve("kafka"), 0);
              var admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param error   machine-readable kind, e.g. {@code bad_request}, {@code bad_parameter},
  *                {@code not_found}, {@code unauthenticated}, {@code forbidden}, {@code unavailable},
- *                or one of the limits' below
+ *                or one of the limits' below, or {@link #QUERY_TOO_COSTLY}
  * @param field   the request field, parameter or header at fault, when one is (e.g.
  *                {@code params.rate}, {@code Authorization}); for a limit, what ran out
  *                ({@link #FIELD_USER}, {@link #FIELD_ADDRESS})
@@ -34,4 +34,9 @@ public record ApiError(String error, String field, String message) {
     public static final String FIELD_USER = "user";
     /** The {@code field} of a limit counted per client address. */
     public static final String FIELD_ADDRESS = "address";
+    /**
+     * The database cancelled the request's query (its statement timeout): 422, {@code field} names
+     * the parameter to narrow (module query-cost).
+     */
+    public static final String QUERY_TOO_COSTLY = "query_too_costly";
 }

@@ -33,7 +33,10 @@ import io.quaero.infra.LocalPostgres;
  *
  * <p>Kafka is locked down as in production ({@link ClusterKafka}): every service logs in with a
  * SCRAM user of its own and may use only its topics and groups; the users' random passwords are
- * in {@code kafka-credentials/} of the run directory.
+ * in {@code kafka-credentials/} of the run directory. So is PostgreSQL ({@link ClusterDatabase}):
+ * every login needs its password, each service logs in as a role allowed only what it does, and
+ * the setup step makes the roles and migrates the schema as its owner before any service starts;
+ * the passwords are in {@code db-credentials/}.
  */
 public final class Cluster implements AutoCloseable {
 
@@ -63,10 +66,13 @@ public final class Cluster implements AutoCloseable {
     private final List<String> serviceSettings;
     /** Who may do what ({@link ClusterAccess}): the shared session keys, and the admin's API token. */
     private final ClusterAccess access;
+    /** Who logs in to the database as whom ({@link ClusterDatabase}). */
+    private final ClusterDatabase database;
 
-    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, ClusterKafka kafka,
-                    Path certificate, List<String> serviceSettings) throws IOException {
+    private Cluster(Path repoRoot, Path runDir, ClusterPorts ports, LocalPostgres postgres, ClusterDatabase database,
+                    ClusterKafka kafka, Path certificate, List<String> serviceSettings) throws IOException {
         this.repoRoot = repoRoot;
+        this.database = database;
         this.access = ClusterAccess.in(runDir);
         this.serviceSettings = List.copyOf(serviceSettings);
         this.runDir = runDir;
@@ -105,25 +111,28 @@ public final class Cluster implements AutoCloseable {
             new Balancer.Upstreams(ports.balancer(), ports.gateways(), ports.jobs(), ports.web()));
 
         var clusterKafka = ClusterKafka.prepare(runDir, ports, fresh);
+        var database = ClusterDatabase.in(runDir);
         List<Node> kafka = clusterKafka.nodes();
         kafka.forEach(Node::start);
         LocalPostgres pg;
         try {
             pg = LocalPostgres.start(runDir.resolve("data/postgres"), ports.postgres(), Map.of(
-                "logging_collector", "on", "log_directory", runDir.toString(), "log_filename", "postgres.log"));
+                "logging_collector", "on", "log_directory", runDir.toString(), "log_filename", "postgres.log"),
+                database.superuserPassword());
         } catch (IOException | RuntimeException e) {
             for (Node n : kafka) {
                 n.stop();
             }
             throw e;
         }
-        var cluster = new Cluster(repoRoot, runDir, ports, pg, clusterKafka, cert, serviceSettings);
+        var cluster = new Cluster(repoRoot, runDir, ports, pg, database, clusterKafka, cert, serviceSettings);
         kafka.forEach(n -> cluster.nodes.put(n.name(), n));
         try {
             cluster.writePostgresPid();
             cluster.awaitBrokersAndCreateAcls();
-            // Ingest and job-service migrate the schema (Flyway, one at a time under its lock);
-            // the gateways and web-ui start when it is there.
+            // The roles, then the schema migrated by its owner: no service migrates, or could.
+            database.setUp(pg.jdbcUrl());
+            // Then ingest and job-service, then the gateways and web-ui: fewer JVMs starting at once on two cores.
             cluster.startServices(List.of(
                 cluster.service("job-service", "job-service", "QUAERO_JOBS_PORT", ports.jobs()),
                 cluster.service("ingest-1", "log-ingest-service", "QUAERO_INGEST_PORT", ports.ingest().get(0)),
@@ -166,7 +175,7 @@ public final class Cluster implements AutoCloseable {
                Kafka users' passwords:         %s/<user>.password (0600)
                  an outside worker's settings:   %s/worker.properties (Java), worker.librdkafka.conf (kcat -F)
                  the super user's:               %s/admin.properties (Kafka's tools: --command-config)
-               PostgreSQL:                     %s (user %s)
+               PostgreSQL:                     %s (a role per service; passwords: %s/<role>.password, 0600)
                Processes (pid, log):           %s/<name>.pid, <name>.log
                  %s
                Certificate:                    %s (self-signed for localhost:
@@ -176,7 +185,7 @@ public final class Cluster implements AutoCloseable {
              Ctrl-C stops everything.
             ==============================================================
             %n""", cluster.signInLink(), runDir.toAbsolutePath(), cluster.balancerUrl(), cluster.kafkaBootstrap(),
-            cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.jdbcUrl(), LocalPostgres.USER,
+            cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.kafkaCredentialsDir(), cluster.jdbcUrl(), cluster.database.dir(),
             runDir.toAbsolutePath(), String.join(" ", cluster.nodes.keySet()) + " postgres",
             cluster.certificate, cluster.certificate, cluster.balancerUrl(), cluster.certificate);
         Thread.currentThread().join();
@@ -215,6 +224,11 @@ public final class Cluster implements AutoCloseable {
 
     public String jdbcUrl() {
         return postgres.jdbcUrl();
+    }
+
+    /** A connection to the database as its superuser (every login needs its password), for drills that read what is stored. */
+    public java.sql.Connection databaseConnection() throws java.sql.SQLException {
+        return database.superuser(postgres.jdbcUrl());
     }
 
     /** The balancer's certificate (PEM), for clients that must trust it. */
@@ -303,10 +317,9 @@ public final class Cluster implements AutoCloseable {
         env.putAll(Map.of(
             "QUAERO_KAFKA_BOOTSTRAP", kafkaBootstrap(),
             "QUAERO_DB_URL", postgres.jdbcUrl(),
-            "QUAERO_DB_USER", LocalPostgres.USER,
-            "QUAERO_DB_PASSWORD", "",
             "QUAERO_TOPICS_REPLICATION_FACTOR", String.valueOf(ClusterPorts.KAFKA_NODES),
             portVariable, String.valueOf(port)));
+        env.putAll(database.environment(module));
         env.putAll(access.environment(module));
         var node = new Node(name, command, env, runDir);
         nodes.put(name, node);

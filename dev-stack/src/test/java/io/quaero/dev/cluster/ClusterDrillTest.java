@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
@@ -23,7 +22,6 @@ import java.util.stream.LongStream;
 
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.SseClient;
-import io.quaero.infra.LocalPostgres;
 import io.quaero.jobs.accounts.DevAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
@@ -325,7 +323,7 @@ class ClusterDrillTest {
         long generated;
         long distinct;
         long maxLine;
-        try (var db = DriverManager.getConnection(cluster.jdbcUrl(), LocalPostgres.USER, "");
+        try (var db = cluster.databaseConnection();
              var q = db.prepareStatement("""
                  SELECT count(*) FILTER (WHERE message LIKE 'load line %'), count(DISTINCT line), coalesce(max(line), 0)
                  FROM job_logs WHERE job_id = ?""")) {
@@ -474,7 +472,7 @@ class ClusterDrillTest {
     /** The event id stored under each line number of the job. */
     private Map<Long, String> storedIds(UUID job) throws Exception {
         Map<Long, String> ids = new java.util.HashMap<>();
-        try (var db = DriverManager.getConnection(cluster.jdbcUrl(), LocalPostgres.USER, "");
+        try (var db = cluster.databaseConnection();
              var q = db.prepareStatement("SELECT line, event_id FROM job_logs WHERE job_id = ?")) {
             q.setObject(1, job);
             var rs = q.executeQuery();
@@ -486,7 +484,7 @@ class ClusterDrillTest {
     }
 
     private long stored(UUID job) throws Exception {
-        try (var db = DriverManager.getConnection(cluster.jdbcUrl(), LocalPostgres.USER, "");
+        try (var db = cluster.databaseConnection();
              var q = db.prepareStatement("SELECT count(*) FROM job_logs WHERE job_id = ?")) {
             q.setObject(1, job);
             var rs = q.executeQuery();

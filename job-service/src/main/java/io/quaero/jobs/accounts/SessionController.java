@@ -69,8 +69,8 @@ class SessionController {
         this.accounts = accounts;
         this.tokens = tokens;
         this.passwords = new DaoAuthenticationProvider(name -> directory.byName(name)
-            .map(a -> User.withUsername(a.name()).password(a.passwordHash()).disabled(a.disabled()).authorities(a.role().authority())
-                .build())
+            .flatMap(a -> directory.passwordHash(a.name()).map(hash ->
+                User.withUsername(a.name()).password(hash).disabled(a.disabled()).authorities(a.role().authority()).build()))
             .orElseThrow(() -> new UsernameNotFoundException("no such user")));
         this.passwords.setPasswordEncoder(encoder);
     }

@@ -11,7 +11,6 @@ import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.ingest.intake.DeadLetters.Rejected;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores one poll of a topic so that nothing a producer sends can stop ingest: every record is
@@ -60,7 +59,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class BatchIntake {
 
-    private final TransactionTemplate tx;
+    private final WriteTransactions tx;
     private final IngestProgress progress;
     private final Forwards forwardsPublisher;
     private final StatusChanges statusChanges;
@@ -68,7 +67,7 @@ public class BatchIntake {
     private final LastCommits commits;
     private final IngestMetrics metrics;
 
-    BatchIntake(TransactionTemplate tx, IngestProgress progress, Forwards forwardsPublisher, StatusChanges statusChanges,
+    BatchIntake(WriteTransactions tx, IngestProgress progress, Forwards forwardsPublisher, StatusChanges statusChanges,
                 DeadLetters deadLetters, LastCommits commits, IngestMetrics metrics) {
         this.tx = tx;
         this.progress = progress;

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.quaero.ingest.config.IngestProperties;
+import io.quaero.ingest.intake.WriteTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -17,7 +18,6 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Daily partitions of {@code job_logs} and {@code service_logs} (by the UTC day a row was stored):
@@ -29,7 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * creation ever lagged, inserts would fail and the batch would be retried until it caught up,
  * losing nothing. Dropping a day first subtracts its lines from {@code job_log_counts}, in the same
  * transaction, so the counters keep equalling what is stored. Several ingest instances may run
- * this; an advisory lock lets one do it at a time.
+ * this; an advisory lock lets one do it at a time. Creating and dropping go through two functions
+ * that run as the schema's owner (migration V4): ingest's database role owns no table and may not
+ * create one (docs/SECURITY.md, "Database roles").
  */
 @Component
 public class LogPartitions implements InitializingBean, DisposableBean {
@@ -41,19 +43,19 @@ public class LogPartitions implements InitializingBean, DisposableBean {
     private static final List<String> TABLES = List.of("job_logs", "service_logs");
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
+    private final WriteTransactions tx;
     private final Clock clock;
     private final int retentionDays;
     private final int daysAhead;
     private ScheduledExecutorService scheduler;
 
     @Autowired
-    LogPartitions(JdbcTemplate jdbc, TransactionTemplate tx, IngestProperties props) {
+    LogPartitions(JdbcTemplate jdbc, WriteTransactions tx, IngestProperties props) {
         this(jdbc, tx, props, Clock.systemUTC());
     }
 
     /** For tests: a clock decides what "today" is. */
-    LogPartitions(JdbcTemplate jdbc, TransactionTemplate tx, IngestProperties props, Clock clock) {
+    LogPartitions(JdbcTemplate jdbc, WriteTransactions tx, IngestProperties props, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
@@ -102,9 +104,7 @@ public class LogPartitions implements InitializingBean, DisposableBean {
     }
 
     private void create(String table, LocalDate day) {
-        String name = table + "_p" + SUFFIX.format(day);
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF " + table
-            + " FOR VALUES FROM ('" + day + " 00:00:00+00') TO ('" + day.plusDays(1) + " 00:00:00+00')");
+        call("create_log_partition", table, day);
     }
 
     private void dropBefore(String table, LocalDate cutoff) {
@@ -112,23 +112,36 @@ public class LogPartitions implements InitializingBean, DisposableBean {
             if (!day.isBefore(cutoff)) {
                 return;
             }
-            String name = table + "_p" + SUFFIX.format(day);
+            // The day's rows, read through the parent (a partition is granted to no one by name):
+            // the bounds select exactly that partition, and the planner reads only it.
+            Object from = day.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime();
+            Object to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toOffsetDateTime();
             if (table.equals("job_logs")) {
                 // Keep the counters equal to what is stored (invariant: counts without scans).
                 jdbc.update("""
                     UPDATE job_log_counts c SET lines = c.lines - d.n
                     FROM (SELECT job_id, coalesce(step_id, '') AS step_id, level, count(*) AS n
-                          FROM %s GROUP BY 1, 2, 3) d
-                    WHERE c.job_id = d.job_id AND c.step_id = d.step_id AND c.level = d.level""".formatted(name));
+                          FROM job_logs WHERE stored_at >= ? AND stored_at < ? GROUP BY 1, 2, 3) d
+                    WHERE c.job_id = d.job_id AND c.step_id = d.step_id AND c.level = d.level""", from, to);
                 jdbc.update("DELETE FROM job_log_counts WHERE lines <= 0");
             } else {
                 jdbc.update("""
                     UPDATE service_log_counts c SET lines = c.lines - d.n
-                    FROM (SELECT level, count(*) AS n FROM %s GROUP BY 1) d WHERE c.level = d.level""".formatted(name));
+                    FROM (SELECT level, count(*) AS n FROM service_logs WHERE stored_at >= ? AND stored_at < ? GROUP BY 1) d
+                    WHERE c.level = d.level""", from, to);
             }
-            jdbc.execute("DROP TABLE " + name);
-            log.info("dropped {} (stored before {}, retention {} days)", name, cutoff, retentionDays);
+            call("drop_log_partition", table, day);
+            log.info("dropped {} partition of {} (stored before {}, retention {} days)", table, day, cutoff, retentionDays);
         }
+    }
+
+    /**
+     * One of the two functions that make and drop log partitions (migration V4): they run as the
+     * schema's owner, so ingest needs no ownership of the log tables, only the right to call them.
+     */
+    private void call(String function, String table, LocalDate day) {
+        jdbc.query("SELECT " + function + "(?, ?)", rs -> {
+        }, table, day);
     }
 
     private void maintainSafely() {

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.quaero.infra.LocalPostgres;
 import io.quaero.ingest.config.IngestProperties;
+import io.quaero.ingest.intake.WriteTransactions;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class LogPartitionsTest {
             var ds = new SingleConnectionDataSource(pg.jdbcUrl(), LocalPostgres.USER, "", true);
             Flyway.configure().dataSource(ds).load().migrate();
             var jdbc = new JdbcTemplate(ds);
-            var tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+            var tx = new WriteTransactions(new TransactionTemplate(new DataSourceTransactionManager(ds)), jdbc);
             var props = new IngestProperties(2000, 30, 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
             LocalDate old = TODAY.minusDays(40);
@@ -60,11 +61,11 @@ class LogPartitionsTest {
         }
     }
 
-    private static void maintainAt(JdbcTemplate jdbc, TransactionTemplate tx, IngestProperties props, LocalDate day) {
+    private static void maintainAt(JdbcTemplate jdbc, WriteTransactions tx, IngestProperties props, LocalDate day) {
         new LogPartitions(jdbc, tx, props, clockAt(day)).maintain();
     }
 
-    private static java.util.List<LocalDate> days(JdbcTemplate jdbc, TransactionTemplate tx, IngestProperties props, String table) {
+    private static java.util.List<LocalDate> days(JdbcTemplate jdbc, WriteTransactions tx, IngestProperties props, String table) {
         return new LogPartitions(jdbc, tx, props, clockAt(TODAY)).days(table);
     }
 

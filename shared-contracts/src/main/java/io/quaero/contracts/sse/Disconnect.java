@@ -57,6 +57,13 @@ public enum Disconnect {
      */
     NOT_ALLOWED("not-allowed", Notice.RESET, Reconnect.NEVER, Duration.ZERO, Duration.ZERO),
     /**
+     * A channel of a browser's shared connection asks for more than a request may read: the
+     * database cancelled the query that opens it (its statement timeout). That channel ends, the
+     * others go on; asking again would fail the same way (a stream of its own is refused with 422
+     * {@code query_too_costly} naming the parameter to narrow).
+     */
+    QUERY_TOO_COSTLY("query-too-costly", Notice.RESET, Reconnect.NEVER, Duration.ZERO, Duration.ZERO),
+    /**
      * This gateway is shutting down: the stream ends with a {@code retry:} of a random 1-5 s and
      * EventSource comes back by itself (with {@code Last-Event-ID}), spread over the other instances
      * instead of all at once.

@@ -69,6 +69,15 @@ import org.springframework.util.unit.DataSize;
  *                       needs any more before it lets go of it (a viewer who comes back within it
  *                       finds the partition tailed). 0 lets go at the next check (about a second).
  *                       Default 60s.
+ * @param searchScanRows most lines of a log one page with a search term ({@code q}) reads: a
+ *                       page of the initial batch, a fetch, a resume or a download page. A term
+ *                       the trigram index cannot serve (one or two characters) is checked line by
+ *                       line, and counting a common term's matches reads them all; bounding the
+ *                       lines, not the term's length, keeps every result reachable: a page whose
+ *                       lines ran out before it filled says where it stopped ({@code scanned_to}),
+ *                       and the client asks again from there. Sized so that one page stays far
+ *                       below the statement timeout ({@code quaero.db.statement-timeout}):
+ *                       docs/BENCHMARKS.md ("Search cost"). Default 100000.
  */
 @ConfigurationProperties("quaero.stream")
 public record StreamProperties(
@@ -88,7 +97,8 @@ public record StreamProperties(
     @DefaultValue("1MB") DataSize ringBytes,
     @DefaultValue("10s") Duration writeDeadline,
     @DefaultValue("10s") Duration partitionAssignTimeout,
-    @DefaultValue("60s") Duration partitionReleaseAfter) {
+    @DefaultValue("60s") Duration partitionReleaseAfter,
+    @DefaultValue("100000") int searchScanRows) {
 
     public StreamProperties {
         require(!batchInterval.isNegative() && !batchInterval.isZero() && batchInterval.toMillis() <= 10_000,
@@ -119,6 +129,8 @@ public record StreamProperties(
         require(!partitionReleaseAfter.isNegative() && partitionReleaseAfter.toHours() < 24,
             "quaero.stream.partition-release-after must be within [0, 24h), was " + partitionReleaseAfter);
         require(maxBridgeScan >= 1_000, "quaero.stream.max-bridge-scan must be at least 1000, was " + maxBridgeScan);
+        require(searchScanRows >= maxLimit && searchScanRows <= 10_000_000,
+            "quaero.stream.search-scan-rows must be max-limit (" + maxLimit + ")..10000000, was " + searchScanRows);
     }
 
     private static void require(boolean ok, String message) {

@@ -16,7 +16,9 @@ final class FetchPayload {
     static LogsPayload of(PageQuery query, LogPages.Page page) {
         List<LogEntry> logs = page.entries();
         var meta = new LogsMeta(page.totalCount(), page.displayedCount(), page.hasMore(),
-            logs.isEmpty() ? null : logs.getFirst().id(), logs.isEmpty() ? null : logs.getLast().id());
+            logs.isEmpty() ? null : logs.getFirst().id(), logs.isEmpty() ? null : logs.getLast().id(),
+            page.scannedTo() == null ? null : page.scannedTo().toString(),
+            page.countedFrom() == null ? null : page.countedFrom().toString());
         return new LogsPayload(logs, meta, nextCursor(query, page));
     }
 
@@ -25,10 +27,14 @@ final class FetchPayload {
      * entry of the page. Forwards (and for the newest page, which the watchdog continues forwards):
      * the newest entry of the page; when the page is empty the client's own {@code since}, so that
      * polling an idle job neither skips nor repeats; and for an empty newest page the end of the
-     * stored log, so a filter that matches nothing yet is not rescanned from the beginning.
+     * stored log, so a filter that matches nothing yet is not rescanned from the beginning. A
+     * search page that stopped at its bound (before or since) continues where it stopped.
      */
     private static String nextCursor(PageQuery query, LogPages.Page page) {
         List<LogEntry> logs = page.entries();
+        if (page.scannedTo() != null && (query.before() != null || query.since() != null)) {
+            return page.scannedTo().toString();
+        }
         if (query.before() != null) {
             return logs.isEmpty() ? null : logs.getFirst().cursor();
         }

@@ -17,8 +17,13 @@ import io.quaero.gateway.history.LogPages;
  * a log of any length costs one page of memory. It ends at {@code upToOffset}, the end of the log
  * when the request came: a running job's download is the log as of that moment, and a job that
  * writes faster than the client reads cannot keep it going for ever.
+ *
+ * <p>With a search term each page reads at most {@code searchScanRows} lines (LogPages), so no
+ * statement of a download of any size runs long; the download as a whole reads the job once, as
+ * it must. A statement the database still cancels after the file has started cannot become an
+ * error status any more: the response is cut off, which the client sees as a failed transfer.
  */
-record LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset, int pageSize) {
+record LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset, int pageSize, int searchScanRows) {
 
     /** Writes every matching entry; an {@link IOException} means the client is gone. */
     void writeTo(OutputStream out) throws IOException {
@@ -26,11 +31,13 @@ record LogDownload(LogPages pages, UUID jobId, LogFilter filter, long upToOffset
         long after = -1;
         LogPages.Rows page;
         do {
-            page = pages.between(jobId, filter, after, upToOffset, pageSize);
+            page = pages.between(jobId, filter, after, upToOffset, pageSize, filter.query() == null ? LogPages.WHOLE : searchScanRows);
             for (LogEntry e : page.entries()) {
                 text.write(TextLine.of(e));
             }
-            if (!page.entries().isEmpty()) {
+            if (page.scannedTo() != null) {
+                after = page.scannedTo().offset();
+            } else if (!page.entries().isEmpty()) {
                 after = Cursor.parse(page.entries().getLast().cursor()).offset();
             }
         } while (page.hasMore());

@@ -125,7 +125,7 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment().filename("job-" + id + ".log").build().toString());
         try {
-            new LogDownload(pages, id, filter, upTo, props.maxLimit()).writeTo(response.getOutputStream());
+            new LogDownload(pages, id, filter, upTo, props.maxLimit(), props.searchScanRows()).writeTo(response.getOutputStream());
         } catch (IOException clientGone) {
             log.debug("client left during the download of job {}", id);
         }

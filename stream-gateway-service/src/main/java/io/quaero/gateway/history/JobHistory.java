@@ -100,7 +100,8 @@ public class JobHistory {
                 : expired(jobId, since) ? Disconnect.CURSOR_EXPIRED : null;
             return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
                 row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
-                partition == null ? stored : Map.of(), page.hasMore(), StoredMasks.of(jdbc, jobId), refusal));
+                partition == null ? stored : Map.of(), page.hasMore(), StoredMasks.of(jdbc, jobId), page.scannedTo(),
+                page.countedFrom(), refusal));
         });
     }
 

@@ -3,6 +3,7 @@ package io.quaero.gateway.history;
 import java.util.List;
 import java.util.Map;
 
+import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.Disconnect;
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param masks          the values the job's worker declared secret in what is stored (up to
  *                       {@code storedUpTo}): a live line after it is masked with these and those
  *                       declared after them
+ * @param scannedTo      where a search's first page stopped at its bound ({@link LogPages.Page#scannedTo()})
+ * @param countedFrom    where a search's count started ({@link LogPages.Page#countedFrom()})
  * @param refusal        why the resume cursor cannot be honoured, or null: retention dropped
  *                       lines after it ({@code cursor-expired}: a replay would skip them silently),
  *                       or it is in another partition than the job's ({@code unknown-cursor})
@@ -45,5 +48,7 @@ public record JobSnapshot(
     Map<Integer, Long> storedUpToByPartition,
     boolean truncated,
     JobMasks masks,
+    @Nullable Cursor scannedTo,
+    @Nullable Cursor countedFrom,
     @Nullable Disconnect refusal) {
 }

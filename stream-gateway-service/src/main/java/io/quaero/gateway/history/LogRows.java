@@ -10,6 +10,7 @@ import io.quaero.contracts.Level;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.gateway.filter.LogFilter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
@@ -49,8 +50,18 @@ public final class LogRows {
             + SseJson.jsonBytes(e.stepName()) + SseJson.jsonBytes(e.source());
     }
 
-    /** The WHERE clause of a filter, with its arguments in order. */
-    public record Predicate(String sql, Object[] args) {
+    /**
+     * The WHERE clause of a filter, with its arguments in order, in two parts: its scope (the job,
+     * its step, its level: what the indexes and the counters serve) and the search term
+     * ({@code pattern}), which an index serves for some terms only and which {@link LogPages}
+     * therefore bounds by the lines it reads.
+     *
+     * @param pattern the {@code ILIKE} pattern of the search term, or null without one
+     */
+    public record Predicate(String scopeSql, Object[] scopeArgs, @Nullable String pattern) {
+
+        /** The search term's condition, one {@code ?} for {@link #pattern}. */
+        static final String SEARCH = "message ILIKE ? ESCAPE '\\'";
 
         static Predicate of(UUID jobId, LogFilter f) {
             return of("job_id = ?", jobId, f);
@@ -75,18 +86,39 @@ public final class LogRows {
                 sql.append(" AND level >= ?");
                 args.add((short) f.minLevel().severity());
             }
-            if (f.query() != null) {
-                // ILIKE is served by the pg_trgm index; %, _ and \ in the term are literal.
-                sql.append(" AND message ILIKE ? ESCAPE '\\'");
-                args.add(f.likePattern());
-            }
-            return new Predicate(sql.toString(), args.toArray());
+            return new Predicate(sql.toString(), args.toArray(), f.query() == null ? null : f.likePattern());
         }
 
+        /** Whether it has a search term. */
+        public boolean searches() {
+            return pattern != null;
+        }
+
+        /** The whole clause. */
+        public String sql() {
+            // ILIKE is served by the pg_trgm index where the term has trigrams; %, _ and \ in the term are literal.
+            return pattern == null ? scopeSql : scopeSql + " AND " + SEARCH;
+        }
+
+        /** The whole clause's arguments. */
+        public Object[] args() {
+            return pattern == null ? scopeArgs : concat(scopeArgs, pattern);
+        }
+
+        /** The whole clause's arguments, then {@code more}. */
         public Object[] argsWith(Object... more) {
-            Object[] all = new Object[args.length + more.length];
-            System.arraycopy(args, 0, all, 0, args.length);
-            System.arraycopy(more, 0, all, args.length, more.length);
+            return concat(args(), more);
+        }
+
+        /** The same filter in a narrower scope: {@code condition} (one {@code ?}, for {@code arg}) added to it. */
+        public Predicate and(String condition, Object arg) {
+            return new Predicate(scopeSql + " AND " + condition, concat(scopeArgs, arg), pattern);
+        }
+
+        static Object[] concat(Object[] first, Object... more) {
+            Object[] all = new Object[first.length + more.length];
+            System.arraycopy(first, 0, all, 0, first.length);
+            System.arraycopy(more, 0, all, first.length, more.length);
             return all;
         }
     }

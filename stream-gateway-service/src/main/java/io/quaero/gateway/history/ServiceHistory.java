@@ -6,9 +6,8 @@ import io.quaero.contracts.Cursor;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.LogEntry;
+import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
-import io.quaero.gateway.history.LogPages;
-import io.quaero.gateway.history.LogRows;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -28,8 +27,6 @@ public class ServiceHistory {
     /** At most this many instances are listed. */
     static final int MAX_INSTANCES = 100;
 
-    private static final String COLUMNS = "event_id, kafka_offset, ts, level, message, service, instance";
-
     /** Line of a service log = its position in the one-partition topic (1-based). */
     static LogEntry entry(String eventId, long offset, java.time.Instant ts, Level level, String message,
                           String service, String instance) {
@@ -40,6 +37,9 @@ public class ServiceHistory {
     private static final RowMapper<LogEntry> ENTRY = (rs, i) -> entry(rs.getString(1), rs.getLong(2),
         rs.getTimestamp(3).toInstant(), Level.fromSeverity(rs.getShort(4)), rs.getString(5), rs.getString(6), rs.getString(7));
 
+    private static final LogPages.Table SERVICE_LOGS = new LogPages.Table("service_logs",
+        "event_id, kafka_offset, ts, level, message, service, instance", ENTRY);
+
     /**
      * What a service stream starts from: a page of stored lines, who logged lately, and up to
      * which offset everything is stored (-1: nothing); later lines come from Kafka.
@@ -49,10 +49,12 @@ public class ServiceHistory {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshotTx;
+    private final int searchScanRows;
 
-    ServiceHistory(JdbcTemplate jdbc, PlatformTransactionManager txManager) {
+    ServiceHistory(JdbcTemplate jdbc, PlatformTransactionManager txManager, StreamProperties props) {
         this.jdbc = jdbc;
         this.snapshotTx = Snapshots.oneInstant(txManager);
+        this.searchScanRows = props.searchScanRows();
     }
 
     public Snapshot snapshot(LogFilter filter, Cursor since, int limit) {
@@ -75,15 +77,18 @@ public class ServiceHistory {
     public LogPages.Page page(LogFilter filter, LogPages.Start start, int limit) {
         return snapshotTx.execute(status -> {
             var where = LogRows.Predicate.of(filter);
-            var rows = LogPages.read(jdbc, "SELECT " + COLUMNS + " FROM service_logs WHERE " + where.sql(), where, ENTRY,
-                start, limit);
             long total = counted(null);
-            long displayed = filter.query() != null
-                ? jdbc.queryForObject("SELECT count(*) FROM service_logs WHERE " + where.sql(), Long.class, where.args())
-                : filter.minLevel() != null ? counted(filter.minLevel()) : total;
+            long scope = filter.minLevel() != null ? counted(filter.minLevel()) : total;
+            // As a job's page (LogPages): a search reads at most a window of lines per page.
+            int window = filter.query() != null && scope > searchScanRows ? searchScanRows : LogPages.WHOLE;
+            var newest = window == LogPages.WHOLE ? null : LogPages.Window.newest(jdbc, SERVICE_LOGS, where, window);
+            var rows = start instanceof LogPages.Start.Newest ? LogPages.within(jdbc, SERVICE_LOGS, where, start, limit, newest)
+                : LogPages.read(jdbc, SERVICE_LOGS, where, start, limit, window);
+            long displayed = filter.query() == null ? scope : LogPages.countMatches(jdbc, SERVICE_LOGS, where, newest);
             Long last = jdbc.query("SELECT kafka_offset FROM service_logs ORDER BY kafka_offset DESC LIMIT 1",
                 rs -> rs.next() ? rs.getLong(1) : null);
-            return new LogPages.Page(rows.entries(), rows.hasMore(), total, displayed, last == null ? null : new Cursor(0, last));
+            return new LogPages.Page(rows.entries(), rows.hasMore(), total, displayed,
+                last == null ? null : new Cursor(0, last), rows.scannedTo(), newest == null ? null : newest.edge());
         });
     }
 

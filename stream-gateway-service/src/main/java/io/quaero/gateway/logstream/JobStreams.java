@@ -56,8 +56,11 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
             hub.ringCovers(subscription, snapshot.partition());
         }
         var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected, snapshot.masks(), patterns::live);
+        // A fresh stream's first page reads back from the newest line: where its search stopped is the
+        // client's to page back from. A resume reads forwards, and its pager goes on from there itself.
         var start = new LogSession.Start(snapshot.partition(), snapshot.storedUpTo(), snapshot.lastLine(),
-            snapshot.totalCount(), snapshot.displayedCount(), request.since());
+            snapshot.totalCount(), snapshot.displayedCount(), request.since(),
+            request.since() == null ? snapshot.scannedTo() : null, snapshot.countedFrom());
         // Where the tail was when we subscribed: the job's partition, or every partition while
         // the job has none (its first events may be in any).
         long[] liveFrom = subscription.liveFrom();
@@ -134,6 +137,8 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
         if (request.since() == null || !snapshot.truncated()) {
             return LogSession.BacklogPager.NONE;
         }
-        return new ResumePager(pages, id, request.filter(), snapshot, props.maxLimit(), props.maxReplay());
+        long upTo = snapshot.storedUpTo();
+        return new ResumePager((after, limit, window) -> pages.between(id, request.filter(), after, upTo, limit, window),
+            request.filter().query() != null, snapshot, props.maxLimit(), props.maxReplay());
     }
 }

@@ -56,9 +56,13 @@ final class LogSession implements StreamLoop.Sink {
      * @param totalCount     lines of the log (of the step, when filtered by step)
      * @param displayedCount lines matching the whole filter
      * @param since          the client's resume cursor, or null
+     * @param scannedTo      where a search's first page stopped at its bound, or null
+     *                       ({@link io.quaero.gateway.history.LogPages.Page#scannedTo()}): told in the first {@code logs} event
+     * @param countedFrom    where a search's count started, or null
+     *                       ({@link io.quaero.gateway.history.LogPages.Page#countedFrom()}): told in every {@code logs} event
      */
     record Start(@Nullable Integer partition, long storedUpTo, long lastLine, long totalCount, long displayedCount,
-                 @Nullable Cursor since) {
+                 @Nullable Cursor since, @Nullable Cursor scannedTo, @Nullable Cursor countedFrom) {
     }
 
     private final Subscriber subscriber;
@@ -81,6 +85,13 @@ final class LogSession implements StreamLoop.Sink {
     private long lastLine;
     private long totalCount;
     private long displayedCount;
+    /** Where a search's count started (null: it counted every line); matching lines before it may exist unsent. */
+    private final @Nullable String countedFrom;
+    /**
+     * Where a search's first page stopped at its bound: said once, in the first {@code logs} event,
+     * which {@link #open} always writes before any live batch (so a batch's state never holds it).
+     */
+    private @Nullable String scannedTo;
     private long sentCount;
     /** SSE id of the last entry sent: the cursor this client would resume from. */
     private String lastSentCursor;
@@ -104,6 +115,8 @@ final class LogSession implements StreamLoop.Sink {
         this.lastLine = start.lastLine();
         this.totalCount = start.totalCount();
         this.displayedCount = start.displayedCount();
+        this.countedFrom = start.countedFrom() == null ? null : start.countedFrom().toString();
+        this.scannedTo = start.scannedTo() == null ? null : start.scannedTo().toString();
         this.lastSentCursor = start.since() == null ? null : start.since().toString();
     }
 
@@ -121,6 +134,7 @@ final class LogSession implements StreamLoop.Sink {
         this.lastLine = from.lastLine;
         this.totalCount = from.totalCount;
         this.displayedCount = from.displayedCount;
+        this.countedFrom = from.countedFrom;
         this.sentCount = from.sentCount;
         this.lastSentCursor = from.lastSentCursor;
     }
@@ -198,7 +212,7 @@ final class LogSession implements StreamLoop.Sink {
             return writeEach(batch);
         }
         Prepared p = batch.prepared(new State(filter, partition, handledUpTo, lastLine, totalCount, displayedCount,
-            displayedCount - sentCount), k -> prepare(batch));
+            displayedCount - sentCount, countedFrom), k -> prepare(batch));
         if (p.bytes().length > 0) {
             out.prepared(p.bytes());
             lastSentCursor = p.sentUpTo() != null ? p.sentUpTo() : lastSentCursor;
@@ -214,7 +228,7 @@ final class LogSession implements StreamLoop.Sink {
 
     /** What determines a batch's output for a connection without status changes in the batch. */
     private record State(LogFilter filter, @Nullable Integer partition, long handledUpTo, long lastLine, long totalCount,
-                         long displayedCount, long unsent) {
+                         long displayedCount, long unsent, @Nullable String countedFrom) {
     }
 
     /** A batch's output for connections in one {@link State}, and the state they are in after it. */
@@ -230,7 +244,7 @@ final class LogSession implements StreamLoop.Sink {
             throw new UncheckedIOException(impossible);
         }
         var after = new State(filter, copy.partition, copy.handledUpTo, copy.lastLine, copy.totalCount, copy.displayedCount,
-            copy.displayedCount - copy.sentCount);
+            copy.displayedCount - copy.sentCount, copy.countedFrom);
         return new Prepared(buffer.toByteArray(), after, copy.written > 0 ? copy.lastSentCursor : null);
     }
 
@@ -352,7 +366,9 @@ final class LogSession implements StreamLoop.Sink {
         if (lastCursor != null) {
             lastSentCursor = lastCursor;
         }
-        out.logs(lastCursor, entries, new LogsMeta(totalCount, displayedCount, displayedCount > sentCount, firstId, lastId));
+        out.logs(lastCursor, entries, new LogsMeta(totalCount, displayedCount, displayedCount > sentCount || countedFrom != null,
+            firstId, lastId, scannedTo, countedFrom));
+        scannedTo = null;
     }
 
     private void sendStatus() throws IOException {

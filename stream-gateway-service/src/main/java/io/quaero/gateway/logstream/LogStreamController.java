@@ -28,6 +28,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -63,6 +64,11 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code since}. A reset ends the whole connection, each channel told its own cursor (or to start
  * over). One slot (of the instance's, the user's and the address's: {@link io.quaero.gateway.hub.Admission}),
  * one queue, one virtual thread, whatever the channels.
+ *
+ * <p>A query the database cancels (its statement timeout) before a stream starts is a 422 naming
+ * the parameter (module query-cost); on the shared connection it ends that channel alone
+ * ({@code query-too-costly}); after a stream started, in a resume's further pages, it ends the
+ * stream with {@code too-far-behind} ({@link ResumePager}). A stream never ends without a word.
  */
 @RestController
 class LogStreamController {
@@ -133,6 +139,7 @@ class LogStreamController {
             List<Hub.Subscription> opened = new ArrayList<>();
             List<ChannelRequest> unknown = new ArrayList<>();
             List<ChannelRequest> refused = new ArrayList<>();
+            List<ChannelRequest> tooCostly = new ArrayList<>();
             List<Opening> openings = new ArrayList<>();
             for (ChannelRequest r : requests) {
                 if (r.job() == null && !caller.isAdmin()) {
@@ -150,6 +157,10 @@ class LogStreamController {
                 } catch (JobNotFoundException e) {
                     // One tab's missing job must not take every other tab's streams down with it.
                     unknown.add(r);
+                } catch (QueryTimeoutException e) {
+                    // Nor one tab's search that reads more than a request may (the statement timeout).
+                    log.warn("channel {} of a shared connection: the database cancelled its opening query", r.id());
+                    tooCostly.add(r);
                 }
             }
             var out = SseResponse.start(response, "quaero streams: " + requests.size() + " channels");
@@ -160,6 +171,10 @@ class LogStreamController {
             for (ChannelRequest r : refused) {
                 new SseWriter(new ChannelFrames(response.getOutputStream(), r.id()))
                     .event(SseEvents.RESET, null, ResetPayload.of(Disconnect.NOT_ALLOWED, null));
+            }
+            for (ChannelRequest r : tooCostly) {
+                new SseWriter(new ChannelFrames(response.getOutputStream(), r.id()))
+                    .event(SseEvents.RESET, null, ResetPayload.of(Disconnect.QUERY_TOO_COSTLY, null));
             }
             var taps = new Taps(out);
             for (int i = 0; i < open.size(); i++) {

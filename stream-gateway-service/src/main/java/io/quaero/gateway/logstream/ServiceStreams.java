@@ -66,7 +66,8 @@ class ServiceStreams {
         var status = new ServiceView(snapshot.instances(), tail.isTailing() && jobTail.isTailing() ? "up" : "down", "up",
             hub.connectionCount());
         var start = new LogSession.Start(0, snapshot.storedUpTo(), 0, snapshot.page().totalCount(),
-            snapshot.page().displayedCount(), request.since());
+            snapshot.page().displayedCount(), request.since(), request.since() == null ? snapshot.page().scannedTo() : null,
+            snapshot.page().countedFrom());
         long liveFrom = subscription.liveFrom().length == 0 ? -1 : subscription.liveFrom()[0];
         return new Opening(new ServiceSource(status, patterns::live), request.filter(), start, null, snapshot.page().entries(),
             LogSession.BacklogPager.NONE, () -> bridge.read(Topics.SERVICE_LOGS, 0, null, snapshot.storedUpTo() + 1, liveFrom,

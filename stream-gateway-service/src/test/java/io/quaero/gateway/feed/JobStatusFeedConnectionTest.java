@@ -34,7 +34,7 @@ class JobStatusFeedConnectionTest {
     private static final int BUFFER = 16;
     private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 100,
         1000, BUFFER, DataSize.ofMegabytes(8), 100_000, 5000, 50, 200, 32, 100_000, 256, DataSize.ofMegabytes(1),
-        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60), 100_000);
 
     @Test
     void aStatusDeltaIsOneSharedFrameNamingItsJobEvenWhenOnlyStepsChanged() {

@@ -41,15 +41,15 @@ class SharedBatchTest {
     /** max-limit 50: a batch of 120 lines goes out as three logs events. */
     private static final StreamProperties PROPS = new StreamProperties(Duration.ofMillis(150), Duration.ofSeconds(5), 50,
         50, 10_000, DataSize.ofMegabytes(8), 100_000, 5000, 50, 200, 32, 100_000, 256, DataSize.ofMegabytes(1),
-        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60), 100_000);
 
     private long offset = 100;
 
     @Test
     void connectionsInTheSameStateWriteWhatTheyWouldHaveWrittenEventByEvent() throws Exception {
-        var start = new LogSession.Start(0, 100, 40, 40, 40, null);
+        var start = new LogSession.Start(0, 100, 40, 40, 40, null, null, null);
         var warnings = new LogFilter(null, Level.WARN, null);
-        var resumed = new LogSession.Start(0, 100, 40, 40, 40, new Cursor(0, 130));
+        var resumed = new LogSession.Start(0, 100, 40, 40, 40, new Cursor(0, 130), null, null);
         List<Viewer> viewers = List.of(
             new Viewer(LogFilter.ALL, start), new Viewer(LogFilter.ALL, start), new Viewer(LogFilter.ALL, start),
             new Viewer(warnings, start), new Viewer(warnings, start),
