@@ -104,8 +104,9 @@ class UnroutedErrors {
                 }
                 response.setContentType(MediaType.APPLICATION_JSON_VALUE);
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-                writer.write(JSON.writeValueAsString(new ApiError(code(status), "url",
-                    "the request could not be read: its URL or headers are malformed or too large")));
+                writer.write(JSON.writeValueAsString(status >= 500
+                    ? new ApiError(code(status), null, "the service could not answer this request; try again")
+                    : new ApiError(code(status), "url", "the request could not be read: its URL or headers are malformed or too large")));
                 response.finishResponse();
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response was already sent: nothing more to say.
