@@ -74,6 +74,8 @@ final class IngestBenchmark {
             var appArgs = new java.util.ArrayList<String>();
             e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));
             appArgs.addAll(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+            // Further arguments are the service's settings, e.g. --quaero.ingest.consumers=1.
+            appArgs.addAll(List.of(args).subList(Math.min(args.length, 2), args.length));
             var apps = new java.util.ArrayList<org.springframework.context.ConfigurableApplicationContext>();
             try {
                 for (int i = 0; i < instances; i++) {
@@ -230,13 +232,32 @@ final class IngestBenchmark {
         }
     }
 
-    /** CPU time of this run's PostgreSQL processes: their binary is unpacked under the run's data directory. */
+    /**
+     * CPU time of this run's PostgreSQL, from {@code /proc}: every process whose binary is unpacked
+     * under the run's data directory, with the CPU of its ended children (the postmaster reaps the
+     * backends of closed connections, and their time moves to its {@code cutime}). Linux only; 0 elsewhere.
+     */
     private static long postgresCpuNanos(Path data) {
         String binaries = data.toAbsolutePath().toString();
-        return ProcessHandle.allProcesses()
-            .filter(p -> p.info().command().map(c -> c.startsWith(binaries) && c.endsWith("/postgres")).orElse(false))
-            .mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L))
-            .sum();
+        long ticks = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                try {
+                    if (!Files.readSymbolicLink(proc.resolve("exe")).toString().startsWith(binaries)) {
+                        continue;
+                    }
+                    String stat = Files.readString(proc.resolve("stat"));
+                    // Fields after the command's closing parenthesis: utime, stime, cutime, cstime are 14..17.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // not a process, not ours, or ended meanwhile
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
     }
 
     private static long processCpuNanos() {
