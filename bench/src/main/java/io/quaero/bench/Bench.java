@@ -22,7 +22,7 @@ public final class Bench {
             case "streams-memory" -> StreamsMemoryBenchmark.main(rest);
             case "search" -> SearchBenchmark.main(rest);
             default -> {
-                System.out.println("usage: bench/run ingest [events] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds] | forward-kill [lines] [kills] | streams-memory [streams] | search [lines]");
+                System.out.println("usage: bench/run ingest [events] [instances] | gateway [clients] [jobs] [logs-per-second] [seconds] [warm-up-seconds] | load [rate] [seconds] | idle [viewers] | partitioners [rate] [seconds] | forward-kill [lines] [kills] | streams-memory [streams] | search [lines]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

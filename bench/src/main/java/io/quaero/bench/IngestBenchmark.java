@@ -34,7 +34,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * Issue 3's benchmark: pre-load N log events into {@code quaero.job-events}, start
  * log-ingest-service and time how long it takes to store them all; then, in the same run, time the
  * ceiling — a raw {@code COPY} of exactly those rows into the same (emptied) table with the same
- * indexes — and, for the choice COPY vs INSERT, a batched multi-row INSERT of the same rows.
+ * indexes — and, for the choice COPY vs INSERT, a batched multi-row INSERT of the same rows; last,
+ * the COPY without and with the trigram index {@code job_logs} had until issue 16.
  *
  * <p>Everything runs on this machine: broker, database, service and this driver share the cores,
  * as in the dev stack. Absolute rates drift with the machine's load; the ratio is the figure.
@@ -52,9 +53,12 @@ final class IngestBenchmark {
 
     static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
+        // Instances of log-ingest-service in one consumer group against the one database (each a
+        // Spring context of its own in this JVM: they share its cores, as two processes would).
+        int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path data = Files.createTempDirectory("quaero-bench-ingest");
-        System.out.printf("ingest benchmark: %,d events, %d jobs x %d steps, %d cores, data in %s%n",
-            events, JOBS, STEPS, Runtime.getRuntime().availableProcessors(), data);
+        System.out.printf("ingest benchmark: %,d events, %d jobs x %d steps, %d ingest instance(s), %d cores, data in %s%n",
+            events, JOBS, STEPS, instances, Runtime.getRuntime().availableProcessors(), data);
         try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
@@ -64,19 +68,33 @@ final class IngestBenchmark {
             System.out.printf("preloaded into Kafka: %,.0f events/s%n", produceRate);
 
             long cpuBefore = processCpuNanos();
+            long dbCpuBefore = postgresCpuNanos(data);
+            double dbCpuSeconds;
             long start = System.nanoTime();
             // As command-line arguments: they outrank the service's own application.properties.
             var appArgs = new java.util.ArrayList<String>();
             e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));
             appArgs.addAll(List.of("--server.port=0", "--spring.main.banner-mode=off"));
-            try (var app = new SpringApplicationBuilder(LogIngestApplication.class).run(appArgs.toArray(String[]::new))) {
+            // Further arguments are the service's settings, e.g. --quaero.ingest.consumers=1.
+            appArgs.addAll(List.of(args).subList(Math.min(args.length, 2), args.length));
+            var apps = new java.util.ArrayList<org.springframework.context.ConfigurableApplicationContext>();
+            try {
+                for (int i = 0; i < instances; i++) {
+                    apps.add(new SpringApplicationBuilder(LogIngestApplication.class).run(appArgs.toArray(String[]::new)));
+                }
                 waitForStored(e, events);
+                // Before the services close their connections: a closed backend's CPU reaches the
+                // postmaster's count only once it is reaped.
+                dbCpuSeconds = (postgresCpuNanos(data) - dbCpuBefore) / 1e9;
+            } finally {
+                apps.forEach(org.springframework.context.ConfigurableApplicationContext::close);
             }
             double ingestSeconds = (System.nanoTime() - start) / 1e9;
             double ingestRate = events / ingestSeconds;
             double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
             System.out.printf("log-ingest-service: %,d events stored in %.1f s = %,.0f events/s "
-                + "(this JVM incl. broker: %.1f CPU-s)%n", events, ingestSeconds, ingestRate, cpuSeconds);
+                + "(this JVM incl. broker: %.1f CPU-s = %.1f µs/event; PostgreSQL: %.1f CPU-s = %.1f µs/event)%n",
+                events, ingestSeconds, ingestRate, cpuSeconds, cpuSeconds * 1e6 / events, dbCpuSeconds, dbCpuSeconds * 1e6 / events);
 
             try (Connection db = DriverManager.getConnection(e.jdbcUrl(), e.dbUser(), e.dbPassword())) {
                 byte[] rows = dump(db);
@@ -84,12 +102,18 @@ final class IngestBenchmark {
                 double insertRate = timeInsert(db, rows, events);
                 System.out.printf("ceiling, one raw COPY of the same rows:    %,.0f rows/s%n", copyRate);
                 System.out.printf("multi-row INSERT, %d rows a transaction: %,.0f rows/s%n", INSERT_BATCH, insertRate);
-                // What the search index costs: the same COPY without the trigram index.
+                // What the search index costs: the same COPY without the trigram index (since issue 16
+                // the table has none, and this is the ceiling measured again), then with it, as before.
                 try (var st = db.createStatement()) {
-                    st.execute("DROP INDEX job_logs_message_trgm");
+                    st.execute("DROP INDEX IF EXISTS job_logs_message_trgm");
                 }
                 double copyNoSearch = timeCopy(db, rows, events);
                 System.out.printf("raw COPY without the trigram search index: %,.0f rows/s%n", copyNoSearch);
+                try (var st = db.createStatement()) {
+                    st.execute("CREATE INDEX job_logs_message_trgm ON job_logs USING gin (message gin_trgm_ops)");
+                }
+                double copyWithSearch = timeCopy(db, rows, events);
+                System.out.printf("raw COPY with the trigram search index (job_logs until issue 16): %,.0f rows/s%n", copyWithSearch);
                 System.out.printf("RESULT ingest %,.0f events/s = %.2f of raw COPY (%,.0f rows/s); INSERT/COPY = %.2f%n",
                     ingestRate, ingestRate / copyRate, copyRate, insertRate / copyRate);
             }
@@ -209,6 +233,34 @@ final class IngestBenchmark {
             s.execute("TRUNCATE job_logs");
             s.execute("VACUUM ANALYZE job_logs");
         }
+    }
+
+    /**
+     * CPU time of this run's PostgreSQL, from {@code /proc}: every process whose binary is unpacked
+     * under the run's data directory, with the CPU of its ended children (the postmaster reaps the
+     * backends of closed connections, and their time moves to its {@code cutime}). Linux only; 0 elsewhere.
+     */
+    private static long postgresCpuNanos(Path data) {
+        String binaries = data.toAbsolutePath().toString();
+        long ticks = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                try {
+                    if (!Files.readSymbolicLink(proc.resolve("exe")).toString().startsWith(binaries)) {
+                        continue;
+                    }
+                    String stat = Files.readString(proc.resolve("stat"));
+                    // Fields after the command's closing parenthesis: utime, stime, cutime, cstime are 14..17.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // not a process, not ours, or ended meanwhile
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
     }
 
     private static long processCpuNanos() {

@@ -14,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxPollRecords   records per poll, hence per database transaction. Larger batches
  *                         amortise the ~7 statements a batch costs. Default 2000.
+ * @param consumers        consumers of {@code quaero.job-events} in this instance, each its own
+ *                         thread, partitions and transactions (as that many instances would be).
+ *                         One consumer leaves the database idle while it decodes and the JVM idle
+ *                         while the database stores; two overlap the two (docs/BENCHMARKS.md,
+ *                         "Ingest"). More than the topic's partitions leaves some idle. Default 2, 1..64.
  * @param retentionDays    days of logs kept; older daily partitions are dropped. Default 30.
  * @param partitionsAhead  daily partitions created in advance. Default 2.
  * @param retryMaxInterval longest wait between retries of a batch the database refused (outage);
@@ -27,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
     @DefaultValue("2000") int maxPollRecords,
+    @DefaultValue("2") int consumers,
     @DefaultValue("30") int retentionDays,
     @DefaultValue("2") int partitionsAhead,
     @DefaultValue("30s") Duration retryMaxInterval,
@@ -35,6 +41,8 @@ public record IngestProperties(
     public IngestProperties {
         require(maxPollRecords >= 1 && maxPollRecords <= 50_000,
             "quaero.ingest.max-poll-records must be 1..50000, was " + maxPollRecords);
+        require(consumers >= 1 && consumers <= 64,
+            "quaero.ingest.consumers must be 1..64, was " + consumers);
         require(retentionDays >= 1 && retentionDays <= 3650,
             "quaero.ingest.retention-days must be 1..3650, was " + retentionDays);
         require(partitionsAhead >= 1 && partitionsAhead <= 31,

@@ -66,6 +66,11 @@ public class KafkaConfiguration {
         var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
         factory.setConsumerFactory(consumerFactory);
         factory.setBatchListener(true);
+        // Job events: a consumer per thread, each its partitions' transactions. Their jobs are
+        // disjoint (a job's events are in one partition), and where two batches meet a job (an
+        // event to forward) its row lock orders them, as between two instances. The service logs'
+        // listener overrides this with one: a single partition.
+        factory.setConcurrency(props.consumers());
         // Offsets are committed after the listener returns, i.e. after the Postgres commit.
         factory.getContainerProperties().setAckMode(AckMode.BATCH);
         factory.setCommonErrorHandler(ingestErrorHandler);

@@ -49,7 +49,7 @@ class ServiceLogListener {
     }
 
     @KafkaListener(id = KafkaConfiguration.SERVICE_LOGS_LISTENER, topics = Topics.SERVICE_LOGS,
-        containerFactory = KafkaConfiguration.BATCH_FACTORY)
+        containerFactory = KafkaConfiguration.BATCH_FACTORY, concurrency = "1")
     void onBatch(List<ConsumerRecord<String, byte[]>> records) {
         // One partition: nothing is ever in the wrong one, so nothing is forwarded; no job status here.
         intake.store(Topics.SERVICE_LOGS, records, r -> new Read(decoder.serviceLog(r), r.partition(), r.offset(), r.timestamp()),

@@ -35,7 +35,7 @@ class LogPartitionsTest {
             Flyway.configure().dataSource(ds).load().migrate();
             var jdbc = new JdbcTemplate(ds);
             var tx = new WriteTransactions(new TransactionTemplate(new DataSourceTransactionManager(ds)), jdbc);
-            var props = new IngestProperties(2000, 30, 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
+            var props = new IngestProperties(2000, 2, 30, 2, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
             LocalDate old = TODAY.minusDays(40);
             maintainAt(jdbc, tx, props, old);

@@ -1,9 +1,8 @@
 package io.quaero.contracts.event;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,8 +111,8 @@ final class ObjectFields {
             if (!Wire.TIMESTAMP_FORM.matcher(value).matches()) {
                 throw new DateTimeParseException("shape", value, 0);
             }
-            instant = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
+            instant = Wire.timestampOfForm(value);
+        } catch (DateTimeException e) {
             throw new InvalidEventException(path(name), Wire.quote(value)
                     + " is not an RFC 3339 date-time with offset in years 0001-9999, e.g. 2026-11-23T10:30:00.123Z");
         }
@@ -192,7 +191,7 @@ final class ObjectFields {
     }
 
     private UUID uuid(String name, String value) {
-        if (!Wire.UUID_FORM.matcher(value).matches()) {
+        if (!Wire.isCanonicalUuid(value)) {
             throw new InvalidEventException(path(name), Wire.quote(value) + " is not a canonical UUID (8-4-4-4-12 hex digits)");
         }
         return UUID.fromString(value);

@@ -1,6 +1,9 @@
 package io.quaero.contracts.event;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -15,11 +18,25 @@ final class Wire {
     static final int MAX_TEXT_LENGTH = 200;
 
     /**
-     * Canonical UUID text. {@link java.util.UUID#fromString} alone would also accept short groups
-     * such as {@code "1-2-3-4-5"}, which other languages' parsers reject.
+     * Whether {@code s} is canonical UUID text, {@code [0-9a-fA-F]{8}-{4}-{4}-{4}-{12}}.
+     * {@link java.util.UUID#fromString} alone would also accept short groups such as
+     * {@code "1-2-3-4-5"}, which other languages' parsers reject. A loop, not a regular expression:
+     * ingest checks three ids per event, and the expression was a tenth of its decoding (issue 16).
      */
-    static final Pattern UUID_FORM = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static boolean isCanonicalUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * RFC 3339 date-time with a mandatory offset, narrowed to what {@link java.time.OffsetDateTime}
@@ -29,6 +46,44 @@ final class Wire {
     static final Pattern TIMESTAMP_FORM = Pattern.compile(
             "(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?"
                     + "(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9]|[+-]18:00)");
+
+    /**
+     * The instant of a text that matched {@link #TIMESTAMP_FORM}, whose fields are therefore at
+     * fixed places: read directly, as {@code OffsetDateTime.parse(s, ISO_OFFSET_DATE_TIME)} would
+     * (strict: no 30 February, no hour 24), without the formatter's general machinery, which was a
+     * sixth of ingest's decoding (issue 16).
+     *
+     * @throws DateTimeException for a date or time that does not exist
+     */
+    static Instant timestampOfForm(String s) {
+        int nanos = 0;
+        int at = 19;
+        if (s.charAt(at) == '.') {
+            int end = at + 1;
+            while (s.charAt(end) >= '0' && s.charAt(end) <= '9') {
+                end++;
+            }
+            nanos = digits(s, at + 1, end);
+            for (int d = end - at - 1; d < 9; d++) {
+                nanos *= 10;
+            }
+            at = end;
+        }
+        ZoneOffset offset = s.charAt(at) == 'Z' ? ZoneOffset.UTC
+            : s.charAt(at) == '+' ? ZoneOffset.ofHoursMinutes(digits(s, at + 1, at + 3), digits(s, at + 4, at + 6))
+            : ZoneOffset.ofHoursMinutes(-digits(s, at + 1, at + 3), -digits(s, at + 4, at + 6));
+        return LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10), digits(s, 11, 13),
+            digits(s, 14, 16), digits(s, 17, 19), nanos).toInstant(offset);
+    }
+
+    /** The number written by the ASCII digits {@code s[from, to)}. */
+    private static int digits(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n = n * 10 + (s.charAt(i) - '0');
+        }
+        return n;
+    }
 
     /** "Non-blank" means "contains a non-whitespace character" in the sense of the schemas' {@code \S}. */
     private static final Pattern NON_BLANK = Pattern.compile("\\S");

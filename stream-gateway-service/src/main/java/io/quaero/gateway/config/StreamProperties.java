@@ -71,8 +71,8 @@ import org.springframework.util.unit.DataSize;
  *                       Default 60s.
  * @param searchScanRows most lines of a log one page with a search term ({@code q}) reads: a
  *                       page of the initial batch, a fetch, a resume or a download page. A term
- *                       the trigram index cannot serve (one or two characters) is checked line by
- *                       line, and counting a common term's matches reads them all; bounding the
+ *                       is checked line by line (job_logs has no index of its text since
+ *                       issue 16), and counting a common term's matches reads them all; bounding the
  *                       lines, not the term's length, keeps every result reachable: a page whose
  *                       lines ran out before it filled says where it stopped ({@code scanned_to}),
  *                       and the client asks again from there. Sized so that one page stays far

@@ -31,7 +31,7 @@ public record LogFilter(String stepId, Level minLevel, String query) {
 
     /**
      * The search term as an SQL {@code ILIKE} pattern ({@code %, _} and backslash in the term are
-     * literal; use with {@code ESCAPE '\'}). ILIKE is served by the pg_trgm indexes.
+     * literal; use with {@code ESCAPE '\'}).
      */
     public String likePattern() {
         return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";

@@ -31,9 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * bytes says {@code hasMore}, and the client reads on from its last entry as usual.
  *
  * <p><b>Search is bounded by the lines it reads</b> ({@code quaero.stream.search-scan-rows}). A step
- * and a level are served by indexes and counters; a search term is not, or not always: the trigram
- * index serves a term of three characters or more, one or two characters can only be checked line
- * by line, and a common term matches most of a log anyway, so counting its matches reads them all.
+ * and a level are served by indexes and counters; a search term is not: {@code job_logs} has no
+ * index of its text (a trigram index cost ingest a factor ~5, issue 16), so a term is checked line by
+ * line, and a common term matches most of a log anyway, so counting its matches reads them all.
  * A page with a search term therefore reads at most that many lines of its scope (the job, step
  * and level) in the direction it reads: its <em>window</em>. When the window ends before the page
  * is full and the log goes on beyond it, the page says where it stopped ({@code scannedTo}), and the
@@ -145,8 +145,8 @@ public class LogPages {
      * The {@code lines} lines of a scope a search reads, in the order it reads them, when the scope
      * holds more: the search is then written as "these lines, then the term", a {@code LIMIT} in a
      * subquery, so that PostgreSQL walks the offset index for exactly them whatever the term, and
-     * never scans a whole partition or the trigram index (which it would, for a term of one or two
-     * characters, or for a job that is most of its table: a plan the bound does not allow).
+     * never scans a whole partition (which it would for a job that is most of its table, or
+     * service_logs' trigram index for a term of one or two characters: plans the bound does not allow).
      *
      * @param edge the window's last line: where the next page starts when this one ends before it fills
      */

@@ -96,7 +96,7 @@ public final class LogRows {
 
         /** The whole clause. */
         public String sql() {
-            // ILIKE is served by the pg_trgm index where the term has trigrams; %, _ and \ in the term are literal.
+            // ILIKE checks the term on the scope's lines (service_logs' trigram index may serve it); %, _ and \ in the term are literal.
             return pattern == null ? scopeSql : scopeSql + " AND " + SEARCH;
         }
 

@@ -1,0 +1,14 @@
+-- Issue 16: job_logs loses its trigram index (V1's job_logs_message_trgm, on every day partition).
+--
+-- Every log line of every job goes through log-ingest's COPY, and the GIN trigram index made each
+-- one cost ~30 index entries: a COPY with it stores ~20k rows/s on the reference machine, the same
+-- COPY without it ~100k (docs/BENCHMARKS.md, "Ingest"). Since issue 14 no search needs it: a page
+-- with a search term reads at most quaero.stream.search-scan-rows lines of its job (and step and
+-- level) through the (job_id, kafka_offset) indexes, then checks the term on those lines
+-- (stream-gateway-service history/LogPages), and a scope that fits one window is read whole the
+-- same way. The search's cost is that bound, whatever the term, with or without this index
+-- (docs/BENCHMARKS.md, "Search cost": measured after this migration).
+--
+-- service_logs keeps its trigram index: the platform's own logs are a few lines a second.
+-- Dropping an index needs no grants (V6): no role's privileges change.
+DROP INDEX IF EXISTS job_logs_message_trgm;
