@@ -11,10 +11,15 @@ import java.util.UUID;
 import io.quaero.contracts.Cursor;
 import io.quaero.contracts.DeadLetterHeaders;
 import io.quaero.contracts.ForwardedHeader;
+import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.EventCodec;
+import io.quaero.contracts.event.JobEvent;
+import io.quaero.contracts.event.JobState;
 import io.quaero.contracts.event.LogEvent;
+import io.quaero.contracts.event.StatusEvent;
+import io.quaero.contracts.event.StepState;
 import io.quaero.infra.RealInfrastructure;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -31,7 +36,8 @@ import org.springframework.test.context.ContextConfiguration;
  * A job's events are stored only from the job's partition (where its first event landed). One
  * found elsewhere is copied there and stored once, however often it is copied (a copy repeated
  * after a crash mid-forward is de-duplicated by its event id); a copy that is not in its job's
- * partition cannot be made consistent and is dead-lettered, naming the field.
+ * partition cannot be made consistent and is dead-lettered, naming the field; a status copied
+ * there after a later one of its job does not undo it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer"})
@@ -88,7 +94,41 @@ class ForwardingTest {
         assertThat(messages(job)).containsExactly("first: decides partition 1", "after it");
     }
 
-    private RecordMetadata send(int partition, LogEvent event, Cursor copiedFrom) throws Exception {
+    /**
+     * A worker that ignores keys sent "running" to partition 3, then "completed" to partition 0,
+     * and ingest read partition 0 first (another consumer, another instance, or simply its
+     * order): the job is in partition 0 and completed before the copy of "running" arrives there.
+     * The copy comes after it in the partition but was sent before it, as its time says: it does
+     * not reopen the job or its step; what it adds (the start time) is kept.
+     */
+    @Test
+    void aStatusCopiedFromAnotherPartitionDoesNotUndoALaterOneTheJobAlreadyHas() throws Exception {
+        UUID job = UUID.randomUUID();
+        Instant started = Instant.parse("2026-11-23T10:30:00.000001Z");
+        Instant finished = started.plusMillis(2);
+        send(0, new StatusEvent(UUID.randomUUID(), job, finished, new JobState(JobStatus.COMPLETED, 100),
+            List.of(new StepState("all", "All", JobStatus.COMPLETED))), null);
+        await().atMost(WAIT).until(() -> "completed".equals(status(job)));
+
+        send(3, new StatusEvent(UUID.randomUUID(), job, started, new JobState(JobStatus.RUNNING, 0),
+            List.of(new StepState("all", "All", JobStatus.RUNNING))), null);
+        // Copied after the status, in the same order: once it is stored, so is the status's copy.
+        send(3, log(job, "sent after running"), null);
+        await().atMost(WAIT).until(() -> messages(job).contains("sent after running"));
+
+        assertThat(jdbc.queryForMap("SELECT status, progress, started_at, finished_at FROM jobs WHERE id = ?", job))
+            .containsEntry("status", "completed").containsEntry("progress", 100)
+            .containsEntry("started_at", java.sql.Timestamp.from(started))
+            .containsEntry("finished_at", java.sql.Timestamp.from(finished));
+        assertThat(jdbc.queryForObject("SELECT status FROM job_steps WHERE job_id = ? AND step_id = 'all'", String.class, job))
+            .isEqualTo("completed");
+    }
+
+    private String status(UUID job) {
+        return jdbc.query("SELECT status FROM jobs WHERE id = ?", rs -> rs.next() ? rs.getString(1) : null, job);
+    }
+
+    private RecordMetadata send(int partition, JobEvent event, Cursor copiedFrom) throws Exception {
         var headers = new RecordHeaders();
         if (copiedFrom != null) {
             headers.add(ForwardedHeader.NAME, ForwardedHeader.value(copiedFrom));

@@ -208,6 +208,31 @@ class JobStatusTopicTest {
         assertThat(topic.partitionsOf(job)).as("one key, one partition of the status topic").hasSize(1);
     }
 
+    /**
+     * A copy that arrives after a later change of its job (by the time the worker gave each) does
+     * not take effect where that change is in force, so it is not published there either: the feed
+     * keeps the job "completed", as the database does. Its step had no state yet: that part takes
+     * effect, and is published alone. The newer change copied after it is published whole.
+     */
+    @Test
+    void whatACopyOlderThanTheStateInForceChangesIsNotPublished() throws Exception {
+        UUID job = UUID.randomUUID();
+        Instant finished = now();
+        send(0, new StatusEvent(UUID.randomUUID(), job, finished, new JobState(JobStatus.COMPLETED, 100), List.of()));
+        topic.awaitChanges(Map.of(job, 1));
+        send(3, new StatusEvent(UUID.randomUUID(), job, finished.minusMillis(1), new JobState(JobStatus.RUNNING, 50),
+            List.of(new StepState("report", "Report", JobStatus.RUNNING))));
+        send(3, new StatusEvent(UUID.randomUUID(), job, finished.plusMillis(1), null,
+            List.of(new StepState("report", null, JobStatus.COMPLETED))));
+
+        topic.awaitChanges(Map.of(job, 3));
+        topic.poll(Duration.ofSeconds(1));
+        assertThat(topic.changesOf(job)).containsExactly(change(job, "completed", 100),
+            new JobStatusChange(new JobStatusChange.Job(job.toString(), null, null), List.of(new StepView("report", "Report", "running"))),
+            new JobStatusChange(new JobStatusChange.Job(job.toString(), null, null), List.of(new StepView("report", null, "completed"))));
+        assertThat(storedStatus(job)).isEqualTo("completed");
+    }
+
     /** The status topic from its end at the start of a test: the changes each job got, in order. */
     private static final class StatusTopic implements AutoCloseable {
 

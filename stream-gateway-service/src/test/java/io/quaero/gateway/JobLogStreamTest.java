@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.ForwardedHeader;
 import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.Topics;
@@ -28,8 +29,10 @@ import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
 import io.quaero.contracts.sse.SseFrame;
 import io.quaero.contracts.sse.StatusPayload;
+import io.quaero.contracts.sse.StepView;
 import io.quaero.gateway.hub.JobEventTail;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -227,6 +230,40 @@ class JobLogStreamTest {
             SseFrame reset = sse.next(SseEvents.RESET, WAIT);
             assertThat(reset).isNotNull();
             assertThat(reset.data(io.quaero.contracts.sse.ResetPayload.class).reason()).isEqualTo("cursor-expired");
+        }
+    }
+
+    /**
+     * A worker that ignores keys: its "completed" is stored; then the copy ingest makes of its
+     * earlier "running", found in another partition, comes after it in the job's partition. The
+     * stream keeps showing what the database keeps, "completed": a copy older than the state in
+     * force (the job's, and each step's, by the worker's time) does not take effect.
+     */
+    @Test
+    void aStatusCopiedAfterALaterOneOfItsJobChangesNothingTheStreamShows() throws Exception {
+        UUID job = UUID.randomUUID();
+        Instant finished = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        storeStatus(new StatusEvent(UUID.randomUUID(), job, finished, new JobState(JobStatus.COMPLETED, 100),
+            List.of(new StepState("extract", "Extract", JobStatus.COMPLETED))));
+        awaitTailing();
+        int partition = jdbc.queryForObject("SELECT kafka_partition FROM jobs WHERE id = ?", Integer.class, job);
+
+        try (var sse = open(job, "")) {
+            assertThat(sse.next(SseEvents.STATUS, WAIT).data(StatusPayload.class).job().status()).isEqualTo("completed");
+            var headers = new RecordHeaders();
+            headers.add(ForwardedHeader.NAME, ForwardedHeader.value(new Cursor((partition + 1) % tail.partitionCount(), 0)));
+            var running = new StatusEvent(UUID.randomUUID(), job, finished.minusMillis(1), new JobState(JobStatus.RUNNING, 50),
+                List.of(new StepState("extract", "Extract", JobStatus.RUNNING)));
+            long copy = TestProducer.kafka().send(new ProducerRecord<>(Topics.JOB_EVENTS, partition, Topics.jobKey(job),
+                codec.encode(running), headers)).get().offset();
+
+            StatusPayload after = sse.next(SseEvents.STATUS, WAIT).data(StatusPayload.class);
+            assertThat(after.job().status()).isEqualTo("completed");
+            assertThat(after.job().progress()).isEqualTo(100);
+            assertThat(after.steps()).extracting(StepView::status).containsExactly("completed");
+            await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT coalesce(max(next_offset), 0) FROM ingest_progress "
+                + "WHERE topic = ? AND kafka_partition = ?", Long.class, Topics.JOB_EVENTS, partition) > copy);
+            assertThat(jdbc.queryForObject("SELECT status FROM jobs WHERE id = ?", String.class, job)).isEqualTo("completed");
         }
     }
 

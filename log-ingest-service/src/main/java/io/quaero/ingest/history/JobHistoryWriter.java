@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
@@ -66,10 +64,11 @@ import org.springframework.transaction.annotation.Transactional;
  * <li>A {@code logs-deleted} event naming a deletion job-service recorded deletes every line of
  *     its job before it, those stored since job-service deleted the rest included, and recounts;
  *     one naming none is refused (a worker could publish one).</li>
- * <li>Status merges compare Kafka offsets, so a redelivered or late event never overwrites a
- *     newer state. They are offsets of one partition: only events in their job's partition are
- *     stored; one found elsewhere is returned to be forwarded there ({@code intake.Forwards}) and
- *     stored when it is read from there, so a job's order is the order of one partition.</li>
+ * <li>Only events in their job's partition are stored; one found elsewhere is returned to be
+ *     forwarded there ({@code intake.Forwards}) and stored when it is read from there, so a job's
+ *     lines are numbered in the order of one partition. Status merges compare that partition's
+ *     offsets, so a redelivered or late event never overwrites a newer state; a copy must also
+ *     not be older than the state in force by its producer's time ({@link StatusMerge}).</li>
  * </ul>
  */
 @Component
@@ -82,17 +81,20 @@ class JobHistoryWriter {
     private final JdbcTemplate jdbc;
     private final Forwards forwards;
     private final PatternHistory patterns;
+    private final StatusMerge statusMerge;
 
-    JobHistoryWriter(JdbcTemplate jdbc, Forwards forwards, PatternHistory patterns) {
+    JobHistoryWriter(JdbcTemplate jdbc, Forwards forwards, PatternHistory patterns, StatusMerge statusMerge) {
         this.jdbc = jdbc;
         this.forwards = forwards;
         this.patterns = patterns;
+        this.statusMerge = statusMerge;
     }
 
     /**
      * Stores the events of the batch that are in their job's partition; returns the others, to be
-     * forwarded there, and the status events stored, in Kafka order, to be published once the
-     * transaction has committed (all of them, a redelivered one too: publishing it again is harmless).
+     * forwarded there, and what of each status event took effect ({@link StatusMerge}), in Kafka
+     * order, to be published once the transaction has committed (an event re-read at the offset in
+     * force takes effect again: publishing it again is harmless).
      *
      * @throws RefusedRecordException for an event that cannot be made consistent: a copy that is
      *     not in its job's partition, or a job whose partition the topic no longer has
@@ -136,8 +138,10 @@ class JobHistoryWriter {
         List<Written.StoredStatus> statusChanges = new ArrayList<>();
         for (var p : own) {
             if (p.event() instanceof StatusEvent status) {
-                mergeStatus(status, p.cursor().offset());
-                statusChanges.add(new Written.StoredStatus(status, jobs.get(status.jobId()).team));
+                StatusEvent merged = statusMerge.merge(status, p.cursor().offset(), p.copy());
+                if (merged != null) {
+                    statusChanges.add(new Written.StoredStatus(merged, jobs.get(status.jobId()).team));
+                }
             }
         }
         return new Written(elsewhere, statusChanges);
@@ -378,33 +382,5 @@ class JobHistoryWriter {
 
     private static Array array(Connection con, String type, List<Object> values) throws SQLException {
         return con.createArrayOf(type, values.toArray());
-    }
-
-    private void mergeStatus(StatusEvent status, long offset) {
-        if (status.job() != null) {
-            JobStatus state = status.job().status();
-            Timestamp at = Timestamp.from(status.timestamp());
-            // started_at: the first "running"; finished_at: the terminal status (cleared if a later
-            // event reopens the job, which a worker may do, e.g. a retried step).
-            jdbc.update("""
-                UPDATE jobs SET status = ?, progress = COALESCE(?, progress), status_offset = ?, updated_at = now(),
-                       started_at = CASE WHEN ? THEN COALESCE(started_at, ?::timestamptz) ELSE started_at END,
-                       finished_at = CASE WHEN ? THEN ?::timestamptz END
-                WHERE id = ? AND (status_offset IS NULL OR status_offset < ?)""",
-                state.wireName(), status.job().progress(), offset,
-                state == JobStatus.RUNNING, at, state.isTerminal(), at, status.jobId(), offset);
-        }
-        if (!status.steps().isEmpty()) {
-            List<Object[]> rows = status.steps().stream()
-                .map(s -> new Object[] {status.jobId(), s.id(), s.name(), s.status().wireName(), offset, offset})
-                .toList();
-            jdbc.batchUpdate("""
-                INSERT INTO job_steps (job_id, step_id, name, status, first_offset, status_offset)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (job_id, step_id) DO UPDATE
-                   SET status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, job_steps.name),
-                       status_offset = EXCLUDED.status_offset, updated_at = now()
-                 WHERE job_steps.status_offset < EXCLUDED.status_offset""", rows);
-        }
     }
 }

@@ -43,12 +43,13 @@ import org.springframework.stereotype.Component;
  *     published after every write of the batch succeeded and acknowledged before the listener
  *     returns, like dead letters, so an outage publishes none and a crash before the offsets are
  *     committed publishes them again (their event ids make storing the copies idempotent).</li>
- * <li>The status events a write stored ({@link Written#statusChanges()}) go to the status topic
+ * <li>The status changes a write made ({@link Written#statusChanges()}) go to the status topic
  *     ({@link StatusChanges}) the same way: after every write of the batch succeeded, acknowledged
  *     before the listener returns. So a change is stored before it is published, a poll that does
  *     not commit (an outage, retried whole) publishes nothing, a half that rolled back publishes
  *     nothing of its own (it decides again when split), a refused record is never published, and a
- *     crash before the offsets are committed publishes the poll's changes again. An event set
+ *     crash before the offsets are committed publishes again what of the poll's changes is still in
+ *     force (an event re-read at the offset in force takes effect again). An event set
  *     aside to be forwarded is not stored here, so it is published once, when its copy is.</li>
  * <li>{@code ingest_progress} ends up past every record of the batch, the rejected ones included
  *     (else a rejected record at the end of a partition would keep a gateway waiting for it). It

@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * <p>A keyed producer never needs this; one that ignores keys (kafka-go's default round-robin
  * balancer, librdkafka's {@code random}) does for most of its events, and so does any producer
  * after partitions are added to the topic mid-job. Either way that producer's job has no order
- * across partitions any more but the order copies arrive in; said once per job, loudly, in the
- * service logs (the job's own log shows in the job's context).
+ * across partitions any more but the order copies arrive in (its statuses: also the times it gave
+ * them, {@code history.StatusMerge}); said once per job, loudly, in the service logs (the job's own
+ * log shows in the job's context).
  */
 @Component
 public class Forwards {

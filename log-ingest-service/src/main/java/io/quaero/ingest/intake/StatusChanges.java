@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * feed, and returns once the broker has acknowledged every one: called after the poll's database
  * transactions committed and before its offsets are, so a change is in PostgreSQL before it is on
  * the status topic, and a crash in between re-polls, re-stores (status merges are idempotent) and
- * publishes it again. A repeat is harmless to the feed: the same changes come again in the same
- * order, so the later one still wins. Each as the delta it is ({@link JobStatusChange#of}), keyed
+ * publishes again what of it is still in force. A repeat is harmless to the feed: it is the state
+ * in force, so the later change still wins. Each as the delta it is ({@link JobStatusChange#of}), keyed
  * by its job, in the order given (Kafka order per job): the producer is idempotent, so retries do
  * not reorder a partition. Counted in {@code quaero.ingest.status.published}.
  */

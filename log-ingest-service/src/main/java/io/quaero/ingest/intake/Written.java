@@ -8,11 +8,13 @@ import io.quaero.contracts.event.StatusEvent;
  * What a committed write leaves to be published before the poll's offsets are committed.
  *
  * @param forwards      records it did not store because they belong to another partition ({@link Forwards})
- * @param statusChanges the status events it stored, in Kafka order, with their job's team, for {@link StatusChanges}
+ * @param statusChanges what took effect of the status events it stored (an event, or the part of it
+ *                      that was not older than the state in force), in Kafka order, with their job's
+ *                      team, for {@link StatusChanges}
  */
 public record Written(List<Forward> forwards, List<StoredStatus> statusChanges) {
 
-    /** A stored status event and the team of its job (null: a job with none, seen by admins only). */
+    /** A status change that took effect and the team of its job (null: a job with none, seen by admins only). */
     public record StoredStatus(StatusEvent event, @org.jspecify.annotations.Nullable String team) {
     }
 

@@ -1,5 +1,8 @@
 package io.quaero.gateway.history;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +82,22 @@ public class JobHistory {
      */
     public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, @Nullable Cursor since, int limit) {
         return snapshotTx.execute(status -> {
-            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition FROM jobs WHERE id = ?",
+            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition, status_at FROM jobs WHERE id = ?",
                 (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
-                    rs.getLong(3), (Integer) rs.getObject(4)), jobId);
+                    rs.getLong(3), (Integer) rs.getObject(4), instant(rs.getTimestamp(5))), jobId);
             if (job.isEmpty()) {
                 return Optional.<JobSnapshot>empty();
             }
-            List<StepView> steps = jdbc.query(
-                "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
-                (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3)), jobId);
+            List<StepView> steps = new ArrayList<>();
+            Map<String, Instant> stepTimes = new HashMap<>();
+            jdbc.query("SELECT step_id, name, status, status_at FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
+                rs -> {
+                    steps.add(new StepView(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    Instant at = instant(rs.getTimestamp(4));
+                    if (at != null) {
+                        stepTimes.put(rs.getString(1), at);
+                    }
+                }, jobId);
             LogPages.Start start = since == null ? new LogPages.Start.Newest() : new LogPages.Start.After(since.offset());
             LogPages.Page page = pages.page(jobId, filter, start, limit).orElseThrow();
             JobRow row = job.getFirst();
@@ -98,8 +108,9 @@ public class JobHistory {
             Disconnect refusal = since == null ? null
                 : since.partition() != partition ? Disconnect.UNKNOWN_CURSOR
                 : expired(jobId, since) ? Disconnect.CURSOR_EXPIRED : null;
-            return Optional.of(new JobSnapshot(row.view(), steps, page.entries(), page.totalCount(), page.displayedCount(),
-                row.lastLine(), partition, partition == null ? -1 : stored.getOrDefault(partition, -1L),
+            return Optional.of(new JobSnapshot(row.view(), steps, new StatusTimes(row.statusAt(), stepTimes), page.entries(),
+                page.totalCount(), page.displayedCount(), row.lastLine(), partition,
+                partition == null ? -1 : stored.getOrDefault(partition, -1L),
                 partition == null ? stored : Map.of(), page.hasMore(), StoredMasks.of(jdbc, jobId), page.scannedTo(),
                 page.countedFrom(), refusal));
         });
@@ -127,6 +138,10 @@ public class JobHistory {
             rs -> rs.next() && rs.getLong(1) > 1 && rs.getLong(2) > since.offset(), jobId));
     }
 
-    private record JobRow(JobView view, long lastLine, Integer partition) {
+    private record JobRow(JobView view, long lastLine, Integer partition, @Nullable Instant statusAt) {
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 }

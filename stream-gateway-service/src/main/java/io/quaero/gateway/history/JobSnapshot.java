@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * What Postgres knew about a job at one instant (one repeatable-read transaction): its status,
  * the entries a client starts with, the counts, and how far the stored log reaches.
  *
+ * @param statusTimes    when the producer gave the job's status and each step's: a status copied
+ *                       later is compared with them ({@link StatusTimes})
  * @param entries        backlog in chronological order
  * @param totalCount     entries of the job (of the step, when filtered by step)
  * @param displayedCount entries matching the whole filter
@@ -39,6 +41,7 @@ import org.jspecify.annotations.Nullable;
 public record JobSnapshot(
     JobView job,
     List<StepView> steps,
+    StatusTimes statusTimes,
     List<LogEntry> entries,
     long totalCount,
     long displayedCount,

@@ -3,6 +3,7 @@ package io.quaero.gateway.hub;
 import java.time.Instant;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.ForwardedHeader;
 import io.quaero.contracts.Level;
 import io.quaero.contracts.event.JobEvent;
 import io.quaero.contracts.event.LogEvent;
@@ -51,6 +52,8 @@ public final class Delivery {
     private final long appendedAt;
     private final @Nullable Line line;
     private final @Nullable StatusEvent status;
+    /** True for a job's event ingest copied to the job's partition from another ({@link ForwardedHeader}). */
+    private final boolean copy;
     private final @Nullable MaskValue mask;
     private final boolean logsDeleted;
     private final int weightBytes;
@@ -63,13 +66,17 @@ public final class Delivery {
     private record Shown(int declared, String text, byte @Nullable [] entryWithoutLine) {
     }
 
-    /** A job's event at {@code cursor} of the job events, appended at {@code appendedAt} (ms). */
-    public Delivery(JobEvent event, Cursor cursor, long appendedAt) {
+    /**
+     * A job's event at {@code cursor} of the job events, appended at {@code appendedAt} (ms).
+     *
+     * @param copy true when ingest copied it there from another partition ({@link ForwardedHeader})
+     */
+    public Delivery(JobEvent event, Cursor cursor, long appendedAt, boolean copy) {
         this(cursor, event.timestamp(), appendedAt, switch (event) {
             case LogEvent log -> new Line(log.eventId().toString(), log.timestamp(), log.level(), log.message(), log.stepId(),
                 log.stepName(), log.source());
             default -> null;
-        }, event instanceof StatusEvent s ? s : null,
+        }, event instanceof StatusEvent s ? s : null, copy,
             event instanceof MaskEvent m ? MaskValue.of(m.jobId(), m.value()) : null,
             event instanceof LogsDeletedEvent, null, null);
     }
@@ -77,8 +84,8 @@ public final class Delivery {
     /** A service's log line at {@code offset} of the (one-partition) service logs, appended at {@code appendedAt} (ms). */
     public static Delivery of(ServiceLogEvent event, long offset, long appendedAt) {
         return new Delivery(new Cursor(0, offset), event.timestamp(), appendedAt, new Line(event.eventId().toString(),
-            event.timestamp(), event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null, null,
-            false, null, null);
+            event.timestamp(), event.level(), event.message(), null, null, event.service() + "/" + event.instance()), null, false,
+            null, false, null, null);
     }
 
     /**
@@ -88,18 +95,20 @@ public final class Delivery {
      * @param team        the job's team (null: none; only admins see it)
      */
     public static Delivery feed(JobStatusChange change, Cursor cursor, Instant publishedAt, @Nullable String team) {
-        return new Delivery(cursor, publishedAt, publishedAt.toEpochMilli(), null, null, null, false,
+        return new Delivery(cursor, publishedAt, publishedAt.toEpochMilli(), null, null, false, null, false,
             SseJson.frame(SseEvents.STATUS, null, change), team);
     }
 
     private Delivery(Cursor cursor, Instant timestamp, long appendedAt, @Nullable Line line, @Nullable StatusEvent status,
-                     @Nullable MaskValue mask, boolean logsDeleted, byte @Nullable [] feedFrame, @Nullable String team) {
+                     boolean copy, @Nullable MaskValue mask, boolean logsDeleted, byte @Nullable [] feedFrame,
+                     @Nullable String team) {
         this.team = team;
         this.cursor = cursor;
         this.timestamp = timestamp;
         this.appendedAt = appendedAt;
         this.line = line;
         this.status = status;
+        this.copy = copy;
         this.mask = mask;
         this.logsDeleted = logsDeleted;
         this.feedFrame = feedFrame;
@@ -139,6 +148,11 @@ public final class Delivery {
     /** The job's status event, or null for a log line or a feed's status change. */
     public @Nullable StatusEvent status() {
         return status;
+    }
+
+    /** True for a job's event ingest copied to the job's partition from another ({@link ForwardedHeader}). */
+    public boolean copy() {
+        return copy;
     }
 
     /** What is kept of a value the job's worker declared secret, or null for any other event. */

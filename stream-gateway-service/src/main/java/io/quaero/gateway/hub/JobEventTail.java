@@ -3,6 +3,7 @@ package io.quaero.gateway.hub;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.ForwardedHeader;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.event.InvalidEventException;
 import io.quaero.contracts.event.JobEvent;
@@ -61,6 +62,7 @@ public class JobEventTail extends KafkaTail {
             skip(record, e.getMessage());
             return;
         }
-        job.deliver(new Delivery(event, new Cursor(record.partition(), record.offset()), record.timestamp()));
+        job.deliver(new Delivery(event, new Cursor(record.partition(), record.offset()), record.timestamp(),
+            ForwardedHeader.from(record.headers()) != null));
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.ForwardedHeader;
 import io.quaero.contracts.Topics;
 import io.quaero.contracts.sse.Disconnect;
 import io.quaero.gateway.config.StreamProperties;
@@ -69,7 +70,8 @@ public class KafkaBridge implements DisposableBean {
     /** The job's events at offsets {@code from..to} (inclusive) of {@code partition}, oldest first. */
     public Result<Delivery> read(String key, int partition, long from, long to) throws InterruptedException {
         return read(Topics.JOB_EVENTS, partition, key, from, to,
-            r -> new Delivery(rules.jobEvent(r.key(), r.value()), new Cursor(partition, r.offset()), r.timestamp()));
+            r -> new Delivery(rules.jobEvent(r.key(), r.value()), new Cursor(partition, r.offset()), r.timestamp(),
+                ForwardedHeader.from(r.headers()) != null));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.quaero.gateway.logstream;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +12,21 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.StatusPayload;
 import io.quaero.contracts.sse.StepView;
+import io.quaero.gateway.history.StatusTimes;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.masking.JobMasks;
 import io.quaero.masking.MaskValue;
 import io.quaero.masking.MaskPatterns;
 import io.quaero.masking.Masker;
 import io.quaero.masking.PatternHistory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job's log: its status and steps start from the snapshot and merge each change (a change names
- * only what changed); lines are numbered one after another, as ingest numbers them; a record
+ * only what changed), by ingest's rule ({@code StatusMerge}): every change in the job's partition
+ * order, but a copy ingest made from another partition only where it is not older, by the
+ * producer's time, than the state in force, so the stream shows the state the database keeps;
+ * lines are numbered one after another, as ingest numbers them; a record
  * storage refused after the tail passed it has no line. Its values to mask start from those stored
  * with the snapshot and grow with each {@code mask} event after it, in the job's order, so a live
  * line is masked with exactly the values ingest masks it with (those declared before it), plus
@@ -29,16 +35,23 @@ import io.quaero.masking.PatternHistory;
 final class JobSource implements LogSource {
 
     private JobView job;
-    private final Map<String, StepView> steps = new LinkedHashMap<>();
+    /** When the producer gave the job its state, or null: unknown. */
+    private @Nullable Instant jobAt;
+    /** The job's steps in the order they appeared, each with its time (null: unknown); as many as the job has. */
+    private final Map<String, Step> steps = new LinkedHashMap<>();
     private final Predicate<Cursor> refused;
     private JobMasks masks;
     /** The admins' patterns in force at an append time (ms): {@link PatternHistory#live}. */
     private final LongFunction<MaskPatterns> patterns;
 
-    JobSource(JobView job, List<StepView> steps, Predicate<Cursor> refused, JobMasks masks,
+    private record Step(StepView view, @Nullable Instant at) {
+    }
+
+    JobSource(JobView job, List<StepView> steps, StatusTimes times, Predicate<Cursor> refused, JobMasks masks,
               LongFunction<MaskPatterns> patterns) {
         this.job = job;
-        steps.forEach(s -> this.steps.put(s.id(), s));
+        this.jobAt = times.job();
+        steps.forEach(s -> this.steps.put(s.id(), new Step(s, times.steps().get(s.id()))));
         this.refused = refused;
         this.masks = masks;
         this.patterns = patterns;
@@ -46,20 +59,30 @@ final class JobSource implements LogSource {
 
     @Override
     public StatusPayload status() {
-        return new StatusPayload(job, List.copyOf(steps.values()), null);
+        return new StatusPayload(job, steps.values().stream().map(Step::view).toList(), null);
     }
 
     @Override
-    public void merge(StatusEvent change) {
-        if (change.job() != null) {
+    public void merge(StatusEvent change, boolean copy) {
+        Instant at = change.timestamp();
+        if (change.job() != null && takesEffect(copy, at, jobAt)) {
             Integer progress = change.job().progress() != null ? change.job().progress() : job.progress();
             job = new JobView(job.id(), change.job().status().wireName(), progress);
+            jobAt = at;
         }
         for (var step : change.steps()) {
-            StepView old = steps.get(step.id());
-            String name = step.name() != null ? step.name() : old != null ? old.name() : null;
-            steps.put(step.id(), new StepView(step.id(), name, step.status().wireName()));
+            Step old = steps.get(step.id());
+            if (old != null && !takesEffect(copy, at, old.at())) {
+                continue;
+            }
+            String name = step.name() != null ? step.name() : old != null ? old.view().name() : null;
+            steps.put(step.id(), new Step(new StepView(step.id(), name, step.status().wireName()), at));
         }
+    }
+
+    /** A change in the job's partition order always does; a copy, unless older than the state in force. */
+    private static boolean takesEffect(boolean copy, Instant at, @Nullable Instant inForce) {
+        return !copy || inForce == null || !at.isBefore(inForce);
     }
 
     @Override

@@ -55,7 +55,8 @@ record JobStreams(Hub hub, KafkaBridge kafkaBridge, JobHistory history, LogPages
         if (snapshot.partition() != null) {
             hub.ringCovers(subscription, snapshot.partition());
         }
-        var source = new JobSource(snapshot.job(), snapshot.steps(), hub::wasRejected, snapshot.masks(), patterns::live);
+        var source = new JobSource(snapshot.job(), snapshot.steps(), snapshot.statusTimes(), hub::wasRejected, snapshot.masks(),
+            patterns::live);
         // A fresh stream's first page reads back from the newest line: where its search stopped is the
         // client's to page back from. A resume reads forwards, and its pager goes on from there itself.
         var start = new LogSession.Start(snapshot.partition(), snapshot.storedUpTo(), snapshot.lastLine(),

@@ -300,7 +300,7 @@ final class LogSession implements StreamLoop.Sink {
             return;
         }
         flush();
-        source.merge(d.status());
+        source.merge(d.status(), d.copy());
         sendStatus();
     }
 

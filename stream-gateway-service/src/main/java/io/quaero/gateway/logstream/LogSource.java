@@ -12,8 +12,12 @@ interface LogSource {
     /** The {@code status} event's payload as it stands. */
     StatusPayload status();
 
-    /** Takes a status change in (only a job's log has them). */
-    void merge(StatusEvent change);
+    /**
+     * Takes a status change in (only a job's log has them).
+     *
+     * @param copy true when ingest copied it to the job's partition from another ({@link Delivery#copy()})
+     */
+    void merge(StatusEvent change, boolean copy);
 
     /** The line number of a new live line, the previous one being {@code lastLine}: ingest's rule, so stream and database agree. */
     long lineOf(Delivery d, long lastLine);

@@ -24,7 +24,7 @@ record ServiceSource(ServiceView service, LongFunction<MaskPatterns> patterns) i
     }
 
     @Override
-    public void merge(StatusEvent change) {
+    public void merge(StatusEvent change, boolean copy) {
         throw new IllegalStateException("service logs carry no status changes");
     }
 

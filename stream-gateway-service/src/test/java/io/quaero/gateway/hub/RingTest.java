@@ -57,7 +57,7 @@ class RingTest {
         }
         var channel = new Channel(w, new Channel.Limits(100, MB, () -> { }));
         channel.deliver(new Delivery(new LogsDeletedEvent(UUID.randomUUID(), JOB, Instant.now(), UUID.randomUUID()),
-            new Cursor(0, 14), 0L));
+            new Cursor(0, 14), 0L, false));
         channel.deliver(at(15));
         assertThat(w.slice(0, 10, 15)).as("a window reaching before the deletion is read from Kafka").isNull();
         assertThat(offsets(w.slice(0, 14, 15))).containsExactly(14L, 15L);
@@ -110,7 +110,7 @@ class RingTest {
         var w = new Ring(0, 8, MB);
         w.coverFrom(0, 10);
         w.append(at(10));
-        w.append(new Delivery(log(11), new Cursor(3, 11), 0L));
+        w.append(new Delivery(log(11), new Cursor(3, 11), 0L, false));
         w.append(at(12));
         assertThat(offsets(w.slice(0, 10, 12))).as("an event in another partition is not the job's").containsExactly(10L, 12L);
         assertThat(w.slice(3, 10, 12)).as("another partition: the ring cannot vouch").isNull();
@@ -140,7 +140,7 @@ class RingTest {
     }
 
     private static Delivery at(long offset) {
-        return new Delivery(log(offset), new Cursor(0, offset), 0L);
+        return new Delivery(log(offset), new Cursor(0, offset), 0L, false);
     }
 
     private static LogEvent log(long offset) {
@@ -149,6 +149,6 @@ class RingTest {
 
     private static Delivery at(long offset, int messageChars) {
         return new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), Level.INFO, "m".repeat(messageChars), null, null,
-            null), new Cursor(0, offset), 0L);
+            null), new Cursor(0, offset), 0L, false);
     }
 }

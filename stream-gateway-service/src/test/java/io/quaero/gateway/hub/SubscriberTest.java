@@ -65,6 +65,6 @@ class SubscriberTest {
 
     private static Delivery line(int messageChars) {
         return new Delivery(new LogEvent(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), Level.INFO, "x".repeat(messageChars),
-            null, null, null), new Cursor(0, 1), 0L);
+            null, null, null), new Cursor(0, 1), 0L, false);
     }
 }

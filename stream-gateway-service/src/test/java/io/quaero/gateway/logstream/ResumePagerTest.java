@@ -11,6 +11,7 @@ import io.quaero.contracts.Cursor;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.gateway.history.JobSnapshot;
+import io.quaero.gateway.history.StatusTimes;
 import io.quaero.masking.JobMasks;
 import io.quaero.gateway.history.LogPages;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class ResumePagerTest {
 
     /** A resume whose first page, a search, read up to line {@code line} and found nothing. */
     private static JobSnapshot firstPageStoppedAt(long line) {
-        return new JobSnapshot(new JobView("j", "running", null), List.of(), List.of(), LINES, 0, LINES, 0, LINES, Map.of(),
+        return new JobSnapshot(new JobView("j", "running", null), List.of(), new StatusTimes(null, Map.of()), List.of(), LINES, 0, LINES, 0, LINES, Map.of(),
             true, JobMasks.none(new java.util.UUID(0, 0)), new Cursor(0, line), null, null);
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.quaero.contracts.Cursor;
@@ -19,6 +20,7 @@ import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.gateway.config.StreamProperties;
 import io.quaero.gateway.filter.LogFilter;
+import io.quaero.gateway.history.StatusTimes;
 import io.quaero.gateway.hub.Batch;
 import io.quaero.gateway.hub.Delivery;
 import io.quaero.gateway.hub.Subscriber;
@@ -94,8 +96,8 @@ class SharedBatchTest {
         }
 
         private static LogSession session(LogFilter filter, LogSession.Start start, ByteArrayOutputStream out) {
-            var source = new JobSource(new JobView(JOB.toString(), "running", null), List.of(), c -> false, JobMasks.none(JOB),
-                t -> MaskPatterns.NONE);
+            var source = new JobSource(new JobView(JOB.toString(), "running", null), List.of(), new StatusTimes(null, Map.of()),
+                c -> false, JobMasks.none(JOB), t -> MaskPatterns.NONE);
             return new LogSession(new Subscriber(100, 1 << 20), new SseWriter(out), filter, PROPS, source, start,
                 new Deliveries(new SimpleMeterRegistry()));
         }
@@ -108,7 +110,7 @@ class SharedBatchTest {
             offset++;
             Level level = offset % 3 == 0 ? Level.WARN : Level.INFO;
             var d = new Delivery(new LogEvent(UUID.randomUUID(), JOB, Instant.now(), level, "line at " + offset, "build", "Build",
-                "test"), new Cursor(0, offset), 0L);
+                "test"), new Cursor(0, offset), 0L, false);
             ds.add(d);
             weight += d.weightBytes();
         }
@@ -118,7 +120,7 @@ class SharedBatchTest {
     private Batch status() {
         offset++;
         var d = new Delivery(new StatusEvent(UUID.randomUUID(), JOB, Instant.now(), new JobState(JobStatus.RUNNING, 50), List.of()),
-            new Cursor(0, offset), 0L);
+            new Cursor(0, offset), 0L, false);
         return new Batch(null, List.of(d), d.weightBytes());
     }
 }
