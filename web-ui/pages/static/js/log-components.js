@@ -1026,6 +1026,7 @@ function serviceLogViewer(options = {}) {
  */
 function jobsList() {
     let feed = null;
+    let clock = null;
     let loading = false;
     let reloadAfter = false;
     const arrivedWhileLoading = [];
@@ -1041,6 +1042,9 @@ function jobsList() {
         /** The teams the signed-in user may run jobs for (a choice is shown when there are several). */
         teams: [],
         creating: false,
+        rerunning: false,
+        /** The clock running jobs' durations are counted on (ticks once a second while one runs). */
+        now: Date.now(),
         error: '',
 
         init() {
@@ -1059,6 +1063,14 @@ function jobsList() {
 
         destroy() {
             feed?.close();
+            clearTimeout(clock);
+        },
+
+        /** Durations of running jobs move on: one timeout a second, and none while no listed job runs. */
+        tick() {
+            clearTimeout(clock);
+            this.now = Date.now();
+            if (this.jobs.some((j) => j.status === 'running' && j.started_at)) clock = setTimeout(() => this.tick(), 1000);
         },
 
         /**
@@ -1103,10 +1115,21 @@ function jobsList() {
             if (job) {
                 if (change.status) job.status = change.status;
                 if (change.progress !== undefined && change.progress !== null) job.progress = change.progress;
+                // The feed carries no times: a job that starts or ends is read again for them (once per change).
+                if (change.status === 'running' || FINISHED.includes(change.status)) this.refresh(job.id);
             } else if (this.loaded) {
                 fetch(`/api/jobs/${change.id}`).then(jsonOrError).then((fresh) => this.insert(fresh))
                     .catch(() => { /* gone: nothing to show */ });
             }
+        },
+
+        /** Reads a listed job again (its times after it started or ended). */
+        refresh(id) {
+            fetch(`/api/jobs/${id}`).then(jsonOrError).then((fresh) => {
+                const job = this.jobs.find((j) => j.id === id);
+                if (job) Object.assign(job, { started_at: fresh.started_at, finished_at: fresh.finished_at });
+                this.tick();
+            }).catch(() => { /* gone: the list shows what it had */ });
         },
 
         /** Puts a job fetched on its first change into the list, newest first, if it belongs there. */
@@ -1116,6 +1139,7 @@ function jobsList() {
             // Older than every listed job while older pages exist: it belongs to those pages.
             if (at === -1 && this.nextCursor) return;
             this.jobs.splice(at === -1 ? this.jobs.length : at, 0, job);
+            this.tick();
         },
 
         matches(job) {
@@ -1133,6 +1157,7 @@ function jobsList() {
                 this.jobs = page.jobs;
                 this.nextCursor = page.next_cursor;
                 this.loaded = true;
+                this.tick();
             } catch (e) {
                 this.error = e.message;
             } finally {
@@ -1247,6 +1272,30 @@ function jobsList() {
             } catch (e) {
                 this.error = e.message;
             }
+        },
+
+        /** Runs a finished job again with the same parameters (a new job) and opens its page. */
+        async rerun(job) {
+            this.rerunning = true;
+            try {
+                const created = await fetch(`/api/jobs/${job.id}/rerun`, { method: 'POST', headers: QuaeroLogs.csrfHeaders() }).then(jsonOrError);
+                window.location.assign(`/jobs/${created.id}`);
+            } catch (e) {
+                this.error = e.message;
+                this.rerunning = false;
+            }
+        },
+
+        /** Finished, and created through the API (a job first seen in events has nothing to run again). */
+        rerunnable(job) {
+            return this.isFinished(job) && Boolean(job.type) && Boolean(job.executor) && Boolean(job.team);
+        },
+
+        /** Since it started, to its end or (still running) to now. */
+        durationText(job) {
+            if (!job.started_at) return '';
+            const end = job.finished_at ? Date.parse(job.finished_at) : this.now;
+            return QuaeroLogs.formatDuration(end - Date.parse(job.started_at));
         },
 
         isFinished(job) {

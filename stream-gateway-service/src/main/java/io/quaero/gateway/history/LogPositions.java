@@ -55,7 +55,8 @@ public class LogPositions {
     public Optional<Range> fromPosition(UUID jobId, LogFilter filter, long from, int count) {
         long after;
         if (filter.equals(LogFilter.ALL)) {
-            after = firstLine(jobId).flatMap(first -> atOrAfter(jobId, first + from))
+            // Saturating: a position past any log is past the end, never an overflow to line 1.
+            after = firstLine(jobId).flatMap(first -> atOrAfter(jobId, from > Long.MAX_VALUE - first ? Long.MAX_VALUE : first + from))
                 .map(row -> row.offset() - 1).orElse(PAST_THE_END);
         } else {
             var where = LogRows.Predicate.of(jobId, filter);
