@@ -170,6 +170,8 @@ function jobLogViewer(jobId) {
     let onHash = null;
     /** Lines in the view when the reader last looked (left the bottom, or the tab): the divider goes there. */
     let leftAt = null;
+    /** Bumped by each error count: an answer for an earlier view is dropped. */
+    let counting = 0;
     /** Find and error moves, one after the other: `n n` goes two matches on, not twice to the same. */
     let navigation = Promise.resolve();
     const api = `/api/jobs/${jobId}`;
@@ -239,15 +241,19 @@ function jobLogViewer(jobId) {
             stream = QuaeroLogs.createStream(`${api}/logs/stream`, { limit: RANGE_PAGE, maxBufferSize: RANGE_PAGE * 5 });
             stream.onLogs = (batch) => this.render(batch);
             stream.onStatus = (data) => {
+                // A busy job sends a status per percent of progress: only what changed is touched
+                // (a new jobStart redraws every row; new steps redraw the strip).
                 if (data.job) {
                     this.jobStatus = data.job.status;
                     if (data.job.progress !== undefined && data.job.progress !== null) this.progress = data.job.progress;
-                    this.startedAt = data.job.started_at ?? this.startedAt;
                     this.finishedAt = data.job.finished_at ?? null;
+                    if ((data.job.started_at ?? this.startedAt) !== this.startedAt) {
+                        this.startedAt = data.job.started_at;
+                        viewer.set({ jobStart: this.startedAt });
+                    }
                     if (this.finished) this.jobEnded();
                 }
-                this.steps = stream.steps;
-                viewer.set({ jobStart: this.startedAt });
+                if (JSON.stringify(stream.steps) !== JSON.stringify(this.steps)) this.steps = stream.steps;
                 this.tick();
             };
             stream.onConnect = () => { this.connected = true; this.error = ''; };
@@ -366,23 +372,26 @@ function jobLogViewer(jobId) {
             this.totalCount = stream.totalCount;
             this.displayedCount = stream.displayedCount;
             if (batch.replaced) this.countPending = true;
-            if (this.countPending) {
-                // The stream's first lines come from storage: nothing new to a reader who already
-                // looks elsewhere (a linked line), and the server counts errors up to the last of them.
+            let counted = batch.entries;
+            if (this.countPending && stream.snapshotLine !== null) {
+                // The stream began with what storage held, up to snapshotLine: the server counts the
+                // errors up to there; what came after is counted here. Nothing of it is new to a
+                // reader who already looks elsewhere (a linked line).
                 this.countPending = false;
                 if (leftAt !== null) leftAt = viewer.total;
+                const upTo = stream.snapshotLine;
                 this.errorCount = 0;
                 this.warningCount = 0;
-                const last = batch.entries.at(-1);
-                this.countErrors(last ? last.line + 1 : null);
-            } else {
-                if (!viewer.following) this.newWhileAway += batch.entries.length;
-                // Counted here, as long as the stream carries every line of those levels.
-                const level = this.streamFilters.level;
-                for (const e of this.streamFilters.search ? [] : batch.entries) {
-                    if (e.level === 'error' || e.level === 'fatal') this.errorCount++;
-                    else if (e.level === 'warn' && level !== 'error' && level !== 'fatal') this.warningCount++;
-                }
+                this.countErrors(upTo + 1);
+                counted = batch.entries.filter((e) => e.line > upTo);
+            } else if (!viewer.following) {
+                this.newWhileAway += batch.entries.length;
+            }
+            // Counted here as long as the stream carries every line of those levels.
+            const level = this.streamFilters.level;
+            for (const e of this.streamFilters.search ? [] : counted) {
+                if (e.level === 'error' || e.level === 'fatal') this.errorCount++;
+                else if (e.level === 'warn' && level !== 'error' && level !== 'fatal') this.warningCount++;
             }
             announcer.add(batch.entries);
         },
@@ -563,18 +572,20 @@ function jobLogViewer(jobId) {
         // ------------------------------------------------------------ errors
 
         /**
-         * Error and warning lines of the view's step, counted by the server: all of them, or those
-         * before `beforeLine` (the stream counts the ones after it as they come).
+         * Error and warning lines of the view's step before `beforeLine`, counted by the server
+         * (the stream counts the ones after it as they come, and they add up).
          */
-        async countErrors(beforeLine = null) {
+        async countErrors(beforeLine) {
             const filters = { stepId: this.filters.stepId };
-            const where = beforeLine === null ? {} : { before: beforeLine };
+            const generation = ++counting;
             try {
                 const [errors, warnPlus] = await Promise.all(['error', 'warn'].map((level) =>
-                    fetch(`${api}/logs/matches?${this.viewQuery({ ...where, limit: 0 }, { ...filters, level })}`).then(jsonOrError)));
-                const count = (m) => (beforeLine === null ? m.total : m.index);
-                this.errorCount = count(errors) + (beforeLine === null ? 0 : this.errorCount);
-                this.warningCount = count(warnPlus) - count(errors) + (beforeLine === null ? 0 : this.warningCount);
+                    fetch(`${api}/logs/matches?${this.viewQuery({ before: beforeLine, limit: 0 }, { ...filters, level })}`)
+                        .then(jsonOrError)));
+                // Another view's count began meanwhile: this one is stale.
+                if (generation !== counting) return;
+                this.errorCount += errors.index;
+                this.warningCount += warnPlus.index - errors.index;
             } catch (e) {
                 this.error = e.message;
             }
@@ -760,7 +771,6 @@ function jobLogViewer(jobId) {
                 this.notifyWhenDone = false;
                 new Notification(`${this.jobType} ${this.jobStatus}`, { body: `Job ${jobId} ${this.jobStatus} after ${this.durationText}`, tag: jobId });
             }
-            this.countErrors();
         },
 
         // ------------------------------------------------------------ display choices and keys

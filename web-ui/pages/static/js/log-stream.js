@@ -602,6 +602,10 @@ const QuaeroLogs = (function () {
      * arrived since the last call (batch.entries, batch.replaced: true after a restart), onStatus(data),
      * onConnect(), onDisconnect(), onReset(payload), onError(error).
      *
+     * `snapshotLine`: the line of the last entry of the first `logs` event after connecting (or
+     * starting over): the newest line storage held for the view then (0: none; null: not yet
+     * heard). Everything up to it is stored, so the server can count it; what follows came live.
+     *
      * Each entry is given its `position`: its index among the entries the filter matches, 0 for the
      * oldest stored, the index a range read uses (`GET …/logs/range?from=`). A `logs` event's
      * entries are the newest its counts cover, so the last is at `displayed_count - 1`; a fallback
@@ -623,6 +627,7 @@ const QuaeroLogs = (function () {
             this.pending = [];
             this.pendingReplaced = false;
             this.frame = null;
+            this.snapshotLine = null;
             /** Bumped by connect/disconnect: an answer to an older request is dropped. */
             this.generation = 0;
             this.onLogs = null;
@@ -664,6 +669,7 @@ const QuaeroLogs = (function () {
          */
         connect(filters = {}) {
             this.generation++;
+            this.snapshotLine = null;
             this.filters = { ...filters };
             this.transport.open(null);
         }
@@ -686,8 +692,9 @@ const QuaeroLogs = (function () {
             this.setConnected(false);
         }
 
-        /** Empties the buffer and the counts (the stream stays open). */
+        /** Empties the buffer and the counts (the stream stays open); the next logs event is a new snapshot. */
         clear() {
+            this.snapshotLine = null;
             this.buffer.clear();
             this.pending = [];
             this.pendingReplaced = true;
@@ -744,6 +751,7 @@ const QuaeroLogs = (function () {
          * @param {boolean} [positioned] the entries are the newest the counts cover (a stream event always is)
          */
         handleLogs(data, positioned = true) {
+            if (this.snapshotLine === null) this.snapshotLine = data.logs.at(-1)?.line ?? 0;
             const displayed = data.meta?.displayed_count;
             if (positioned && Number.isInteger(displayed)) {
                 const first = displayed - data.logs.length;

@@ -120,6 +120,18 @@ describe('LogStream logs events', () => {
         assert.deepEqual(stream.logs.map((e) => e.position), [38, 39, 40]);
     });
 
+    test('snapshotLine is the last line of the first event after connecting: what storage held then', () => {
+        const { stream, source } = connectedStream();
+        assert.equal(stream.snapshotLine, null);
+        source.emit('logs', logsEvent([7, 8], { displayed_count: 8 }));
+        source.emit('logs', logsEvent([9], { displayed_count: 9 }));
+        assert.equal(stream.snapshotLine, 8);
+        stream.reconnect({ level: 'warn' });
+        assert.equal(stream.snapshotLine, null, 'a new view begins with a new snapshot');
+        FakeEventSource.last.emit('logs', logsEvent([], { displayed_count: 0 }));
+        assert.equal(stream.snapshotLine, 0, 'nothing stored yet');
+    });
+
     test('a replayed entry keeps the position of its first delivery; the fresh ones follow it', () => {
         const { stream, source } = connectedStream();
         source.emit('logs', logsEvent([1, 2], { displayed_count: 2 }));
