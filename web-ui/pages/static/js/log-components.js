@@ -170,6 +170,8 @@ function jobLogViewer(jobId) {
     let onHash = null;
     /** Lines in the view when the reader last looked (left the bottom, or the tab): the divider goes there. */
     let leftAt = null;
+    /** A linked line not stored yet when the link was opened: shown when the stream brings it. */
+    let pendingLine = null;
     /** Bumped by each error count: an answer for an earlier view is dropped. */
     let counting = 0;
     /** Find and error moves, one after the other: `n n` goes two matches on, not twice to the same. */
@@ -353,6 +355,7 @@ function jobLogViewer(jobId) {
             this.newWhileAway = 0;
             leftAt = null;
             this.countPending = true;
+            pendingLine = null;
             stream.reconnect(this.streamFilters);
             viewer.set({ term: this.filters.search });
             this.find(false);
@@ -392,6 +395,18 @@ function jobLogViewer(jobId) {
             for (const e of this.streamFilters.search ? [] : counted) {
                 if (e.level === 'error' || e.level === 'fatal') this.errorCount++;
                 else if (e.level === 'warn' && level !== 'error' && level !== 'fatal') this.warningCount++;
+            }
+            if (pendingLine !== null) {
+                // The linked line came live (or, in a filtered view, the first after it); or the
+                // stream began after storage had it, and it is read like any other.
+                const line = pendingLine;
+                const hit = batch.entries.find((e) => e.line >= line && Number.isInteger(e.position));
+                if (hit && (hit.line === line || !this.unfilteredView)) {
+                    pendingLine = null;
+                    viewer.scrollToIndex(hit.position);
+                } else if (stream.snapshotLine !== null && stream.snapshotLine >= line) {
+                    this.goToLine(line);
+                }
             }
             announcer.add(batch.entries);
         },
@@ -464,20 +479,29 @@ function jobLogViewer(jobId) {
 
         // ------------------------------------------------------------ lines and links
 
-        /** Shows a line (loading it if needed), a third down the screen. */
+        /**
+         * Shows a line (loading it if needed), a third down the screen. A line not stored yet (a
+         * link opened while the job runs and ingest catches up) is shown when the stream brings it.
+         */
         async goToLine(line) {
-            const index = viewer.indexOfLine(line);
-            if (index !== null && viewer.entry(index)?.line === line) {
-                viewer.scrollToIndex(index);
-                return;
-            }
+            pendingLine = null;
+            if (this.showLoaded(line)) return;
             try {
                 const data = await fetch(`${api}/logs/range?${this.viewQuery({ line, count: RANGE_PAGE })}`).then(jsonOrError);
                 viewer.put(data.from, data.logs, data.meta.displayed_count);
+                if (data.logs.length === 0 && !this.showLoaded(line)) pendingLine = line;
                 viewer.scrollToIndex(data.from);
             } catch (e) {
                 this.error = e.message;
             }
+        },
+
+        /** Shows the line if the list holds it already (the live stream may have brought it). */
+        showLoaded(line) {
+            const index = viewer.indexOfLine(line);
+            if (index === null || viewer.entry(index)?.line !== line) return false;
+            viewer.scrollToIndex(index);
+            return true;
         },
 
         selectLines(lines) {

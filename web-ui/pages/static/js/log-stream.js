@@ -18,8 +18,13 @@
  * channel of one shared connection (SharedConnection: one tab leads and relays); over HTTP/2 each
  * stream is its own EventSource. Reset reasons and event names come from js/wire.js.
  *
- * Everything is bounded: the log buffer (maxBufferSize), the rows in the DOM (LogView maxRows),
- * the back-off. Log text is always rendered as text (ANSI colours become spans), never as HTML.
+ * A job page shows a log of any length as one list (LogViewer): a RangeCache of entries by
+ * position, read by range as the reader scrolls and written by the live stream, and a VirtualLog
+ * that keeps only the rows on screen in the DOM.
+ *
+ * Everything is bounded: the log buffer (maxBufferSize), the range cache (pages and bytes), the
+ * rows in the DOM (the screen's, or LogView maxRows), the back-off. Log text is always rendered as
+ * text (ANSI colours become spans, http(s) URLs links, search hits marks), never as HTML.
  */
 const QuaeroLogs = (function () {
     'use strict';
@@ -1463,7 +1468,7 @@ const QuaeroLogs = (function () {
             }
         }
 
-        /** Entries held now (for the bound's tests and the page's figures). */
+        /** Entries held now (what the bounds' tests check). */
         get size() {
             let n = 0;
             this.pages.forEach((page) => { n += page.items.filter((e) => e !== undefined).length; });
@@ -1832,7 +1837,6 @@ const QuaeroLogs = (function () {
                 fetchRange: o.fetchRange,
                 onChange: () => this.list.schedule(),
                 onError: (e) => this.o.onError?.(e),
-                ...(o.cache || {}),
             });
             container.setAttribute('role', 'grid');
             container.setAttribute('aria-readonly', 'true');
