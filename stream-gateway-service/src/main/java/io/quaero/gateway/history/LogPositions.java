@@ -56,7 +56,8 @@ public class LogPositions {
         long after;
         if (filter.equals(LogFilter.ALL)) {
             // Saturating: a position past any log is past the end, never an overflow to line 1.
-            after = firstLine(jobId).flatMap(first -> atOrAfter(jobId, from > Long.MAX_VALUE - first ? Long.MAX_VALUE : first + from))
+            after = firstLine(jobId)
+                .flatMap(first -> atOrAfter(jobId, from > Long.MAX_VALUE - first ? Long.MAX_VALUE : first + from))
                 .map(row -> row.offset() - 1).orElse(PAST_THE_END);
         } else {
             var where = LogRows.Predicate.of(jobId, filter);
