@@ -31,7 +31,7 @@ import org.flywaydb.core.Flyway;
  * job. <b>After</b> is its defaults. Each figure is the median of {@value #RUNS} requests
  * ({@code GET /api/jobs/{id}/logs?q=…&limit=100}) after one warm-up. For the after side the table
  * also gives what it takes to read back through the whole job, page by page from each page's
- * {@code scanned_to} (what the job page's "Show earlier lines" does): the same work as before,
+ * {@code scanned_to} (what a client of the fetch API does): the same work as before,
  * now in requests of bounded cost.
  *
  * <p>The lines are written by one SQL statement (not through Kafka and ingest, which would take

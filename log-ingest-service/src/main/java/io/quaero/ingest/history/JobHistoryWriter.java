@@ -395,15 +395,21 @@ class JobHistoryWriter {
                 state == JobStatus.RUNNING, at, state.isTerminal(), at, status.jobId(), offset);
         }
         if (!status.steps().isEmpty()) {
+            Timestamp at = Timestamp.from(status.timestamp());
+            // A step's times follow the job's rule: started_at the first "running", finished_at the
+            // terminal status (cleared when a later event runs the step again).
             List<Object[]> rows = status.steps().stream()
-                .map(s -> new Object[] {status.jobId(), s.id(), s.name(), s.status().wireName(), offset, offset})
+                .map(s -> new Object[] {status.jobId(), s.id(), s.name(), s.status().wireName(), offset, offset,
+                    s.status() == JobStatus.RUNNING ? at : null, s.status().isTerminal() ? at : null})
                 .toList();
             jdbc.batchUpdate("""
-                INSERT INTO job_steps (job_id, step_id, name, status, first_offset, status_offset)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO job_steps (job_id, step_id, name, status, first_offset, status_offset, started_at, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (job_id, step_id) DO UPDATE
                    SET status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, job_steps.name),
-                       status_offset = EXCLUDED.status_offset, updated_at = now()
+                       status_offset = EXCLUDED.status_offset, updated_at = now(),
+                       started_at = COALESCE(job_steps.started_at, EXCLUDED.started_at),
+                       finished_at = EXCLUDED.finished_at
                  WHERE job_steps.status_offset < EXCLUDED.status_offset""", rows);
         }
     }

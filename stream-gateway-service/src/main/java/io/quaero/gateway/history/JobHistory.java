@@ -1,5 +1,9 @@
 package io.quaero.gateway.history;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +83,17 @@ public class JobHistory {
      */
     public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, @Nullable Cursor since, int limit) {
         return snapshotTx.execute(status -> {
-            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition FROM jobs WHERE id = ?",
-                (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
-                    rs.getLong(3), (Integer) rs.getObject(4)), jobId);
+            List<JobRow> job = jdbc.query(
+                "SELECT status, progress, last_line, kafka_partition, started_at, finished_at FROM jobs WHERE id = ?",
+                (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2),
+                    instant(rs, 5), instant(rs, 6)), rs.getLong(3), (Integer) rs.getObject(4)), jobId);
             if (job.isEmpty()) {
                 return Optional.<JobSnapshot>empty();
             }
             List<StepView> steps = jdbc.query(
-                "SELECT step_id, name, status FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
-                (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3)), jobId);
+                "SELECT step_id, name, status, started_at, finished_at FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
+                (rs, i) -> new StepView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5)),
+                jobId);
             LogPages.Start start = since == null ? new LogPages.Start.Newest() : new LogPages.Start.After(since.offset());
             LogPages.Page page = pages.page(jobId, filter, start, limit).orElseThrow();
             JobRow row = job.getFirst();
@@ -125,6 +131,11 @@ public class JobHistory {
         return Boolean.TRUE.equals(jdbc.query(
             "SELECT line, kafka_offset FROM job_logs WHERE job_id = ? ORDER BY kafka_offset LIMIT 1",
             rs -> rs.next() && rs.getLong(1) > 1 && rs.getLong(2) > since.offset(), jobId));
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
     }
 
     private record JobRow(JobView view, long lastLine, Integer partition) {

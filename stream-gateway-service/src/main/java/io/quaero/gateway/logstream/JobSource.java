@@ -1,5 +1,6 @@
 package io.quaero.gateway.logstream;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.StatusPayload;
@@ -17,6 +19,7 @@ import io.quaero.masking.MaskValue;
 import io.quaero.masking.MaskPatterns;
 import io.quaero.masking.Masker;
 import io.quaero.masking.PatternHistory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job's log: its status and steps start from the snapshot and merge each change (a change names
@@ -51,15 +54,28 @@ final class JobSource implements LogSource {
 
     @Override
     public void merge(StatusEvent change) {
+        // Times follow ingest's rule (JobHistoryWriter), so the stream and a later snapshot agree:
+        // started the first time it said running, finished when it said a terminal status.
+        Instant at = change.timestamp();
         if (change.job() != null) {
+            JobStatus status = change.job().status();
             Integer progress = change.job().progress() != null ? change.job().progress() : job.progress();
-            job = new JobView(job.id(), change.job().status().wireName(), progress);
+            job = new JobView(job.id(), status.wireName(), progress, started(job.startedAt(), status, at), finished(status, at));
         }
         for (var step : change.steps()) {
             StepView old = steps.get(step.id());
             String name = step.name() != null ? step.name() : old != null ? old.name() : null;
-            steps.put(step.id(), new StepView(step.id(), name, step.status().wireName()));
+            steps.put(step.id(), new StepView(step.id(), name, step.status().wireName(),
+                started(old == null ? null : old.startedAt(), step.status(), at), finished(step.status(), at)));
         }
+    }
+
+    private static @Nullable Instant started(@Nullable Instant before, JobStatus status, Instant at) {
+        return before != null ? before : status == JobStatus.RUNNING ? at : null;
+    }
+
+    private static @Nullable Instant finished(JobStatus status, Instant at) {
+        return status.isTerminal() ? at : null;
     }
 
     @Override
