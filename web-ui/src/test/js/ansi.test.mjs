@@ -116,14 +116,41 @@ describe('ansiSegments', () => {
 
     // 38/48 introduce extended colours whose parameters follow in the same sequence
     // (38;5;n 256 colours, 38;2;r;g;b truecolour). Read as codes of their own they would
-    // underline (4), bolden (1), reset (0) or colour (31): they must be skipped as arguments.
-    test('the parameters of 256-colour and truecolour sequences (38;5;n, 38;2;r;g;b) are not read as codes',
-        () => {
-            assert.deepEqual(ansiSegments(`${sgr('38;5;4')}x`), [{ text: 'x', classes: [] }]);
-            assert.deepEqual(ansiSegments(`${sgr('38;5;1')}x`), [{ text: 'x', classes: [] }]);
-            assert.deepEqual(ansiSegments(`${sgr('48;5;31')}x`), [{ text: 'x', classes: [] }]);
-            assert.deepEqual(ansiSegments(`${sgr('1;38;2;0;0;255')}x`), [{ text: 'x', classes: ['ansi-bold'] }]);
-        });
+    // underline (4), bolden (1), reset (0) or colour (31): they must be taken as arguments.
+    test('256-colour 0-15 are the named colours; their parameters are never codes of their own', () => {
+        assert.deepEqual(ansiSegments(`${sgr('38;5;4')}x`), [{ text: 'x', classes: ['ansi-fg-blue'] }]);
+        assert.deepEqual(ansiSegments(`${sgr('38;5;9')}x`), [{ text: 'x', classes: ['ansi-fg-bright-red'] }]);
+        assert.deepEqual(ansiSegments(`${sgr('48;5;1;4')}x`), [{ text: 'x', classes: ['ansi-bg-red', 'ansi-underline'] }]);
+    });
+
+    test('256-colour 16-231 are the 6x6x6 cube and 232-255 the greys, as rgb() styles', () => {
+        assert.deepEqual(ansiSegments(`${sgr('38;5;196')}x`), [{ text: 'x', classes: [], style: { color: 'rgb(255, 0, 0)' } }]);
+        assert.deepEqual(ansiSegments(`${sgr('38;5;31')}x`), [{ text: 'x', classes: [], style: { color: 'rgb(0, 135, 175)' } }]);
+        assert.deepEqual(ansiSegments(`${sgr('48;5;232')}x`), [{ text: 'x', classes: [], style: { backgroundColor: 'rgb(8, 8, 8)' } }]);
+        assert.deepEqual(ansiSegments(`${sgr('38;5;255')}x`), [{ text: 'x', classes: [], style: { color: 'rgb(238, 238, 238)' } }]);
+    });
+
+    test('truecolour 38;2;r;g;b and 48;2;r;g;b are rgb() styles; a later 39/49/0 ends them', () => {
+        assert.deepEqual(ansiSegments(`${sgr('1;38;2;0;0;255')}a${sgr('48;2;10;20;30')}b${sgr(39)}c${sgr(0)}d`), [
+            { text: 'a', classes: ['ansi-bold'], style: { color: 'rgb(0, 0, 255)' } },
+            { text: 'b', classes: ['ansi-bold'], style: { color: 'rgb(0, 0, 255)', backgroundColor: 'rgb(10, 20, 30)' } },
+            { text: 'c', classes: ['ansi-bold'], style: { backgroundColor: 'rgb(10, 20, 30)' } },
+            { text: 'd', classes: [] },
+        ]);
+    });
+
+    test('an out-of-range or incomplete extended colour changes nothing and reads no codes', () => {
+        assert.deepEqual(ansiSegments(`${sgr('38;5;256')}x`), [{ text: 'x', classes: [] }]);
+        assert.deepEqual(ansiSegments(`${sgr('38;2;300;0;0')}x`), [{ text: 'x', classes: [] }]);
+        assert.deepEqual(ansiSegments(`${sgr('38;2;1')}x`), [{ text: 'x', classes: [] }]);
+    });
+
+    test('a style is only ever an rgb() of three numbers: nothing from the text reaches it', () => {
+        const text = `${sgr('38;2;1;2;3')}a${sgr('38;2;red;0;0')}b${sgr('48;5;"x')}c`;
+        for (const segment of ansiSegments(text)) {
+            for (const value of Object.values(segment.style ?? {})) assert.match(value, /^rgb\(\d{1,3}, \d{1,3}, \d{1,3}\)$/);
+        }
+    });
 });
 
 describe('renderMessage', () => {

@@ -442,6 +442,71 @@ export class FakeElement extends FakeNode {
         this.listeners = new Map();
         this.scrollTop = 0;
         this.clientHeight = 0;
+        /** CSSOM properties set by the library (style.height, style.transform, style.color…). */
+        this.style = {};
+        this.attributes = new Map();
+        /** A row's laid-out height; undefined: ROW_HEIGHT for a log row, the sum of its children otherwise. */
+        this.fakeHeight = undefined;
+    }
+
+    setAttribute(name, value) {
+        this.attributes.set(name, String(value));
+    }
+
+    getAttribute(name) {
+        return this.attributes.has(name) ? this.attributes.get(name) : null;
+    }
+
+    hasAttribute(name) {
+        return this.attributes.has(name);
+    }
+
+    removeAttribute(name) {
+        this.attributes.delete(name);
+    }
+
+    replaceChildren(...nodes) {
+        for (const child of this.childNodes) child.parentNode = null;
+        this.childNodes = [];
+        for (const node of nodes) this.appendChild(node);
+    }
+
+    /** Matches `tag`, `.class`, `tag.class` or `[data-name]`: what the library's closest() calls use. */
+    matches(selector) {
+        const data = /^\[data-([a-z-]+)\]$/.exec(selector);
+        if (data) return Object.hasOwn(this.dataset, data[1]);
+        const [tag, ...classes] = selector.split('.');
+        return (!tag || this.tagName === tag.toUpperCase()) && classes.every((c) => this.classList.includes(c));
+    }
+
+    closest(selector) {
+        let node = this;
+        while (node && node.nodeType === 1) {
+            if (node.matches(selector)) return node;
+            node = node.parentNode;
+        }
+        return null;
+    }
+
+    /** Fake layout: a log row is ROW_HEIGHT (or its fakeHeight) tall, anything else its children stacked. */
+    get offsetHeight() {
+        if (this.fakeHeight !== undefined) return this.fakeHeight;
+        if (this.classList.includes('log-entry')) return ROW_HEIGHT;
+        return this.children.reduce((sum, child) => sum + child.offsetHeight, 0);
+    }
+
+    get offsetTop() {
+        if (!this.parentNode) return 0;
+        let top = 0;
+        for (const sibling of this.parentNode.children) {
+            if (sibling === this) break;
+            top += sibling.offsetHeight;
+        }
+        return top;
+    }
+
+    getBoundingClientRect() {
+        return { top: this.offsetTop, height: this.offsetHeight };
     }
 
     get scrollHeight() {
@@ -480,6 +545,16 @@ export class FakeElement extends FakeNode {
 
     dispatch(type) {
         for (const { listener } of this.listeners.get(type) ?? []) listener({ type, target: this });
+    }
+
+    /** Delivers an event object to this element's listeners and its ancestors' (bubbling). */
+    dispatchEvent(event) {
+        let node = event.target ?? this;
+        while (node) {
+            for (const { listener } of node.listeners?.get(event.type) ?? []) listener(event);
+            node = node.parentNode;
+        }
+        return true;
     }
 }
 

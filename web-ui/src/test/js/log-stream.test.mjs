@@ -113,12 +113,63 @@ describe('LogStream logs events', () => {
         assert.equal(stream.connected, true);
     });
 
-    test('the first batch tells whether earlier entries exist (meta.has_more)', () => {
+    test('each entry gets its position in the view: the last of an event is at displayed_count - 1', () => {
         const { stream, source } = connectedStream();
-        source.emit('logs', logsEvent([101, 102], { has_more: true }));
-        assert.equal(stream.hasEarlier, true);
-        source.emit('logs', logsEvent([103], { has_more: false }));
-        assert.equal(stream.hasEarlier, true, 'later batches do not change it');
+        source.emit('logs', logsEvent([101, 102], { displayed_count: 40, has_more: true }));
+        source.emit('logs', logsEvent([103], { displayed_count: 41 }));
+        assert.deepEqual(stream.logs.map((e) => e.position), [38, 39, 40]);
+    });
+
+    test('snapshotLine is the last line of the first event after connecting: what storage held then', () => {
+        const { stream, source } = connectedStream();
+        assert.equal(stream.snapshotLine, null);
+        source.emit('logs', logsEvent([7, 8], { displayed_count: 8 }));
+        source.emit('logs', logsEvent([9], { displayed_count: 9 }));
+        assert.equal(stream.snapshotLine, 8);
+        stream.reconnect({ level: 'warn' });
+        assert.equal(stream.snapshotLine, null, 'a new view begins with a new snapshot');
+        FakeEventSource.last.emit('logs', logsEvent([], { displayed_count: 0 }));
+        assert.equal(stream.snapshotLine, 0, 'nothing stored yet');
+    });
+
+    test('a search counted over the newest lines only is aligned once: positions and the count become the whole log\'s', async () => {
+        const asked = [];
+        let answer;
+        const countBefore = (e) => { asked.push(e.line); return new Promise((resolve) => { answer = resolve; }); };
+        const { stream, source, batches } = connectedStream({ countBefore });
+        // 3 matches among the newest window's lines (from offset 900), the last two sent.
+        source.emit('logs', logsEvent([950, 990], { displayed_count: 3, counted_from: '0-900', has_more: true }));
+        assert.deepEqual(stream.logs.map((e) => e.position), [undefined, undefined], 'not known until the server says');
+        assert.deepEqual(asked, [950], 'asked once, for the first entry');
+        source.emit('logs', logsEvent([995], { displayed_count: 4, counted_from: '0-900' }));
+        assert.deepEqual(asked, [950], 'not asked again while the answer is on its way');
+
+        answer(56); // 56 matches before line 950 in the whole log: it is the 57th, the window's 2nd
+        await settle();
+        assert.equal(stream.displayedCount, 4 + 55);
+        source.emit('logs', logsEvent([999], { displayed_count: 5, counted_from: '0-900' }));
+        assert.equal(stream.logs.at(-1).position, 59);
+        frames.flush();
+        assert.ok(batches.length > 0, 'the page hears of the new count');
+    });
+
+    test('a count that is whole needs no alignment, and a new connection forgets an old one', () => {
+        const countBefore = mock.fn(() => Promise.resolve(0));
+        const { stream, source } = connectedStream({ countBefore });
+        source.emit('logs', logsEvent([5], { displayed_count: 1 }));
+        assert.equal(stream.logs[0].position, 0);
+        assert.equal(countBefore.mock.callCount(), 0);
+        stream.reconnect({ search: 'x' });
+        FakeEventSource.last.emit('logs', logsEvent([7], { displayed_count: 1, counted_from: '0-6' }));
+        assert.equal(stream.logs[0].position, undefined);
+        assert.equal(countBefore.mock.callCount(), 1);
+    });
+
+    test('a replayed entry keeps the position of its first delivery; the fresh ones follow it', () => {
+        const { stream, source } = connectedStream();
+        source.emit('logs', logsEvent([1, 2], { displayed_count: 2 }));
+        source.emit('logs', logsEvent([2, 3], { displayed_count: 3 }));
+        assert.deepEqual(stream.logs.map((e) => e.position), [0, 1, 2]);
     });
 
     test('entries at or before the last cursor are ignored (a replay after the browser reconnects)', () => {
@@ -155,20 +206,16 @@ describe('LogStream logs events', () => {
         assert.deepEqual(offsets(stream.logs), [8, 9, 10, 11]);
     });
 
-    test('the buffer keeps the newest maxBufferSize entries, counts the trimmed ones and sets hasEarlier', () => {
+    test('the buffer keeps the newest maxBufferSize entries', () => {
         const { stream, source } = connectedStream({ maxBufferSize: 5 });
         source.emit('logs', logsEvent([1, 2, 3]));
-        assert.equal(stream.hasEarlier, false);
         source.emit('logs', logsEvent(range(4, 8)));
 
         assert.deepEqual(offsets(stream.logs), [4, 5, 6, 7, 8]);
-        assert.equal(stream.trimmed, 3);
-        assert.equal(stream.hasEarlier, true);
         assert.equal(stream.lastCursor, '0-8');
 
         source.emit('logs', logsEvent([9]));
         assert.deepEqual(offsets(stream.logs), [5, 6, 7, 8, 9]);
-        assert.equal(stream.trimmed, 4);
     });
 
     test('one frame never hands more than maxBufferSize entries to onLogs (the newest)', () => {
@@ -191,7 +238,9 @@ describe('LogStream onLogs batching', () => {
         assert.equal(frames.pending, 1, 'one frame is requested, not one per event');
 
         frames.flush();
-        assert.deepEqual(batches, [{ entries: logsEvent(range(1, 5)).logs, replaced: false }]);
+        assert.equal(batches.length, 1);
+        assert.deepEqual(offsets(batches[0].entries), range(1, 5));
+        assert.equal(batches[0].replaced, false);
 
         source.emit('logs', logsEvent([6]));
         frames.flush();
@@ -279,7 +328,6 @@ describe('LogStream reset events', () => {
             assert.deepEqual(stream.logs, []);
             assert.equal(stream.lastCursor, null);
             assert.equal(stream.totalCount, 0);
-            assert.equal(stream.hasEarlier, false);
             const reopened = FakeEventSource.last;
             assert.notEqual(reopened, source);
             assert.equal(source.closed, true);
@@ -288,7 +336,8 @@ describe('LogStream reset events', () => {
             reopened.emit('logs', logsEvent([5, 6]));
             frames.flush();
             assert.deepEqual(offsets(stream.logs), [5, 6], 'lower cursors are accepted after a restart');
-            assert.deepEqual(batches.at(-1), { entries: logsEvent([5, 6]).logs, replaced: true });
+            assert.deepEqual(offsets(batches.at(-1).entries), [5, 6]);
+            assert.equal(batches.at(-1).replaced, true);
         });
     }
 
@@ -424,105 +473,6 @@ describe('LogStream.disconnect', () => {
     });
 });
 
-describe('LogStream.loadEarlier', () => {
-    test('fetches before the first cursor with the filters and prepends only older entries', async () => {
-        const { stream, source } = connectedStream({ limit: 3 }, { stepId: 'extract', level: 'warn' });
-        source.emit('logs', logsEvent([10, 11, 12], { has_more: true }));
-        fetch = createFakeFetch(() => ({
-            logs: [entry(7), entry(8), entry(9), entry(10)],
-            meta: { total_count: 40, displayed_count: 12, has_more: false },
-        }));
-        globalThis.fetch = fetch;
-
-        const added = await stream.loadEarlier();
-
-        assert.equal(fetch.calls.length, 1);
-        const [url] = fetch.urls();
-        assert.equal(url.pathname, '/api/jobs/42/logs', 'the plain endpoint, not the stream');
-        assert.deepEqual(Object.fromEntries(url.searchParams), { limit: '3', step: 'extract', level: 'warn', before: '0-10' });
-        assert.equal(fetch.calls[0].init.headers.Accept, 'application/json');
-        assert.equal(added, 3);
-        assert.deepEqual(offsets(stream.logs), [7, 8, 9, 10, 11, 12]);
-        assert.equal(stream.hasEarlier, false);
-        assert.equal(stream.totalCount, 40);
-        assert.equal(stream.lastCursor, '0-12', 'the live position does not move');
-    });
-
-    test('does nothing on an empty buffer', async () => {
-        const { stream } = connectedStream();
-        assert.equal(await stream.loadEarlier(), 0);
-        assert.equal(fetch.calls.length, 0);
-    });
-
-    test('rejects with the HTTP status when the fetch fails', async () => {
-        const { stream, source } = connectedStream();
-        source.emit('logs', logsEvent([5]));
-        globalThis.fetch = async () => ({ ok: false, status: 503, json: async () => ({}) });
-        await assert.rejects(stream.loadEarlier(), /HTTP 503/);
-        assert.deepEqual(offsets(stream.logs), [5]);
-    });
-
-    // The bound `this.logs.length = max` cuts the END of the buffer: the newest entries go, while
-    // lastCursor still points after them, so they are never fetched again. The buffer then has a
-    // hole (jumpToLatest in log-components.js shows stream.logs without them).
-    test('reading back past the bound never drops the newest entries',
-        async () => {
-            const { stream, source } = connectedStream({ limit: 2, maxBufferSize: 4 });
-            source.emit('logs', logsEvent(range(10, 13), { has_more: true }));
-            let before = 10;
-            globalThis.fetch = createFakeFetch(() => {
-                before -= 2;
-                return { logs: [entry(before), entry(before + 1)], meta: { has_more: true } };
-            });
-            await stream.loadEarlier(); // 8..13: 6 entries = maxBufferSize + limit
-            await stream.loadEarlier(); // 6..13 would be 8 entries: over the bound
-            assert.equal(stream.logs.at(-1).cursor, stream.lastCursor, 'the buffer ends at the live position');
-        });
-});
-
-describe('A search bounded by the lines it reads (meta.scanned_to, meta.counted_from)', () => {
-    test('a first batch that found nothing in the lines it read still offers earlier lines, read on from where it stopped',
-        async () => {
-            const { stream, source } = connectedStream({ limit: 3 }, { search: 'x' });
-            source.emit('logs', logsEvent([], { has_more: true, scanned_to: '0-5000', counted_from: '0-5000' }));
-            assert.equal(stream.hasEarlier, true);
-            assert.equal(stream.countPartial, true);
-            globalThis.fetch = fetch = createFakeFetch(() => ({
-                logs: [entry(4001)],
-                meta: { total_count: 9000, displayed_count: 0, has_more: true, scanned_to: '0-3000', counted_from: '0-5000' },
-            }));
-
-            assert.equal(await stream.loadEarlier(), 1);
-            assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-5000', 'from where the search stopped');
-            assert.deepEqual(offsets(stream.logs), [4001]);
-            assert.equal(stream.hasEarlier, true);
-
-            fetch = createFakeFetch(() => ({ logs: [entry(2500)], meta: { total_count: 9000, displayed_count: 0, has_more: false } }));
-            globalThis.fetch = fetch;
-            assert.equal(await stream.loadEarlier(), 1);
-            assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-3000',
-                'again from where the last page stopped, not from its one entry');
-            assert.deepEqual(offsets(stream.logs), [2500, 4001]);
-            assert.equal(stream.hasEarlier, false);
-            assert.equal(stream.lastCursor, null, 'the live position is still the newest page\'s (none)');
-        });
-
-    test('a page that filled before its bound reads on from its first entry', async () => {
-        const { stream, source } = connectedStream({ limit: 2 }, { search: 'x' });
-        source.emit('logs', logsEvent([90, 95], { has_more: true, counted_from: '0-10' }));
-        fetch = createFakeFetch(() => ({ logs: [entry(80), entry(85)], meta: { has_more: true } }));
-        globalThis.fetch = fetch;
-        await stream.loadEarlier();
-        assert.equal(Object.fromEntries(fetch.urls()[0].searchParams).before, '0-90');
-    });
-
-    test('a count over every line is not partial', () => {
-        const { stream, source } = connectedStream({}, { search: 'x' });
-        source.emit('logs', logsEvent([1, 2], { has_more: false }));
-        assert.equal(stream.countPartial, false);
-    });
-});
-
 describe('LogStream.reconnect', () => {
     test('clears the buffer and opens a new EventSource with the new filters, from the newest', () => {
         const { stream, source, batches } = connectedStream({}, { level: 'info' });
@@ -541,7 +491,8 @@ describe('LogStream.reconnect', () => {
 
         FakeEventSource.last.emit('logs', logsEvent([2]));
         frames.flush();
-        assert.deepEqual(batches.at(-1), { entries: logsEvent([2]).logs, replaced: true });
+        assert.deepEqual(offsets(batches.at(-1).entries), [2]);
+        assert.equal(batches.at(-1).replaced, true);
     });
 
     test('without arguments keeps the current filters', () => {

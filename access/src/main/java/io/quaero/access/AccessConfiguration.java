@@ -65,7 +65,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and the Prometheus scrape are public; {@code /api/admin/**}, the service logs and the rest of
  * the actuator are for admins; creating, cancelling and re-running jobs for operators; everything
  * else for any signed-in user, each controller then showing only the caller's teams' jobs
- * ({@link Caller#sees}: another team's job is a 404).
+ * ({@link Caller#sees}: another team's job is a 404). That last row covers every read of a job's
+ * log: the stream, the fallback page, the download, and the job page's range, matches and raw
+ * reads (issue 15; {@code /api/jobs/*}{@code /logs/range|matches|raw}); each has its row in
+ * dev-stack's EndpointAccessMatrixTest.
  *
  * <p>CSRF. A request that changes something and carries the cookie must also send the
  * {@code XSRF-TOKEN} cookie's value in {@code X-XSRF-TOKEN} (double submit, stateless: any

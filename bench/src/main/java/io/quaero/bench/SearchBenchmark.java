@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.MatchesPayload;
+import io.quaero.contracts.sse.RangePayload;
 import io.quaero.contracts.sse.SseJson;
 import io.quaero.infra.Endpoints;
 import io.quaero.infra.InfraSettings;
@@ -31,7 +33,7 @@ import org.flywaydb.core.Flyway;
  * job. <b>After</b> is its defaults. Each figure is the median of {@value #RUNS} requests
  * ({@code GET /api/jobs/{id}/logs?q=…&limit=100}) after one warm-up. For the after side the table
  * also gives what it takes to read back through the whole job, page by page from each page's
- * {@code scanned_to} (what the job page's "Show earlier lines" does): the same work as before,
+ * {@code scanned_to} (what a client of the fetch API does): the same work as before,
  * now in requests of bounded cost.
  *
  * <p>The lines are written by one SQL statement (not through Kafka and ingest, which would take
@@ -80,9 +82,11 @@ final class SearchBenchmark {
             BenchCaller.register(e);
             Path copy = Files.copy(jar, data.resolve("stream-gateway-service.jar"));
             List<Timing> before = measure(copy, e, data, job, "before", false,
-                List.of("--quaero.stream.search-scan-rows=10000000", "--quaero.db.statement-timeout=0"));
-            List<Timing> after = measure(copy, e, data, job, "after", true, List.of());
+                List.of("--quaero.stream.search-scan-rows=10000000", "--quaero.db.statement-timeout=0"), null);
+            var viewer = new ArrayList<Viewer>();
+            List<Timing> after = measure(copy, e, data, job, "after", true, List.of(), viewer);
             print(lines, before, after);
+            printViewer(lines, viewer);
         }
     }
 
@@ -118,8 +122,12 @@ final class SearchBenchmark {
         return job;
     }
 
+    /**
+     * @param viewer where the job page's reads by position are measured (issue 15), or null: not on
+     *               this gateway
+     */
     private static List<Timing> measure(Path jar, Endpoints e, Path data, UUID job, String name, boolean walk,
-                                        List<String> settings) throws Exception {
+                                        List<String> settings, List<Viewer> viewer) throws Exception {
         Path log = data.resolve("gateway-" + name + ".log");
         var timings = new ArrayList<Timing>();
         try (var gateway = ServiceJarProcess.start(jar, e, log, List.of(), settings);
@@ -159,16 +167,74 @@ final class SearchBenchmark {
                 System.out.printf("  %-28s %8.1f ms  (%d entries, displayed_count %,d%s)%n", term.label(), timing.medianMs(),
                     timing.entries(), timing.displayed(), timing.partial() ? " among the newest window" : "");
             }
+            if (viewer != null) {
+                measureViewer(http, base.toString(), job, viewer);
+            }
         }
         return timings;
     }
 
+    /** One read of the job page's viewer, its median time and what it answered. */
+    private record Viewer(String what, String query, double medianMs, String answer) {
+    }
+
+    /**
+     * The viewer's reads, which are over the whole log (no search window; the statement timeout
+     * bounds them): find's "n of N" for every term ({@code …/logs/matches?after=0&limit=1}, its
+     * first match and the total), and a page in the middle of the unfiltered, warn+, error+ and
+     * a search's view ({@code …/logs/range?from=}): the positions a filtered view counts.
+     */
+    private static void measureViewer(HttpClient http, String base, UUID job, List<Viewer> out) throws Exception {
+        for (Term term : TERMS) {
+            String query = "/matches?q=" + term.q() + "&after=0&limit=1";
+            double ms = median(http, base + query);
+            var found = SseJson.fromJson(body(http, base + query), MatchesPayload.class);
+            out.add(new Viewer("find \"n of N\": " + term.label(), query, ms, "%,d matches".formatted(found.total())));
+        }
+        for (String filter : List.of("", "level=warn&", "level=error&", "q=marker&")) {
+            var total = SseJson.fromJson(body(http, base + "/range?" + filter + "from=0&count=1"), RangePayload.class).meta().displayedCount();
+            String query = "/range?" + filter + "from=" + total / 2 + "&count=200";
+            double ms = median(http, base + query);
+            var range = SseJson.fromJson(body(http, base + query), RangePayload.class);
+            out.add(new Viewer("range in the middle of " + (filter.isEmpty() ? "the whole log" : filter.substring(0, filter.length() - 1)),
+                query, ms, "%d entries from position %,d of %,d".formatted(range.logs().size(), range.from(), total)));
+        }
+        out.forEach(v -> System.out.printf("  %-45s %8.1f ms  (%s)%n", v.what(), v.medianMs(), v.answer()));
+    }
+
+    /** The median of {@value #RUNS} requests after one warm-up. */
+    private static double median(HttpClient http, String url) throws Exception {
+        double[] ms = new double[RUNS];
+        for (int i = -1; i < RUNS; i++) {
+            long t = System.nanoTime();
+            body(http, url);
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
+    }
+
+    private static void printViewer(int lines, List<Viewer> viewer) {
+        System.out.printf("%nThe job page's viewer on the same job (%,d lines), its defaults, median of %d:%n", lines, RUNS);
+        System.out.printf("| read | request (…/api/jobs/{id}/logs…) | ms | answer |%n|---|---|---|---|%n");
+        viewer.forEach(v -> System.out.printf("| %s | `%s` | %.1f | %s |%n", v.what(), v.query(), v.medianMs(), v.answer()));
+        double worstFind = viewer.stream().filter(v -> v.query().startsWith("/matches")).mapToDouble(Viewer::medianMs).max().orElse(0);
+        double worstRange = viewer.stream().filter(v -> v.query().startsWith("/range")).mapToDouble(Viewer::medianMs).max().orElse(0);
+        System.out.printf("RESULT viewer worst find count %.0f ms, worst range %.0f ms (%,d lines)%n", worstFind, worstRange, lines);
+    }
+
     private static LogsPayload get(HttpClient http, String url) throws Exception {
+        return SseJson.fromJson(body(http, url), LogsPayload.class);
+    }
+
+    private static String body(HttpClient http, String url) throws Exception {
         var response = http.send(BenchCaller.request(java.net.URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + ": " + response.statusCode() + " " + response.body());
         }
-        return SseJson.fromJson(response.body(), LogsPayload.class);
+        return response.body();
     }
 
     private static void print(int lines, List<Timing> before, List<Timing> after) {

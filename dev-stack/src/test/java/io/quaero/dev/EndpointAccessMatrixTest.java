@@ -79,6 +79,9 @@ class EndpointAccessMatrixTest {
         GET    /api/job-types                    -                                                  401 200 200 200 200
         GET    /api/jobs/{job}/logs              -                                                  401 200 200 200 404
         GET    /api/jobs/{job}/logs/download     -                                                  401 200 200 200 404
+        GET    /api/jobs/{job}/logs/raw          -                                                  401 200 200 200 404
+        GET    /api/jobs/{job}/logs/range        -                                                  401 200 200 200 404
+        GET    /api/jobs/{job}/logs/matches      -                                                  401 200 200 200 404
         GET    /api/jobs/{job}/logs/stream       -                                                  401 200 200 200 404
         GET    /api/streams?channels={channels}  -                                                  401 200 200 200 200
         GET    /api/job-status/stream            -                                                  401 200 200 200 200

@@ -112,6 +112,25 @@ class JobEventIngestTest {
             .containsExactly("extract:Extract Data:completed", "load:Load:completed");
     }
 
+    /** Issue 15: a step's times are the timestamps of the events that started and ended it, as the job's are. */
+    @Test
+    void aStepStartsWithItsFirstRunningEventAndFinishesWithItsTerminalOne() {
+        UUID job = UUID.randomUUID();
+        Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
+        send(new StatusEvent(UUID.randomUUID(), job, t0, new JobState(JobStatus.RUNNING, 0),
+            List.of(new StepState("extract", "Extract", JobStatus.RUNNING))));
+        send(new StatusEvent(UUID.randomUUID(), job, t0.plusSeconds(3), null, List.of(new StepState("extract", null, JobStatus.RUNNING))));
+        send(new StatusEvent(UUID.randomUUID(), job, t0.plusSeconds(7), null, List.of(new StepState("extract", null, JobStatus.COMPLETED),
+            new StepState("report", "Report", JobStatus.COMPLETED))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+            "SELECT count(*) FROM job_steps WHERE job_id = ? AND status = 'completed'", Long.class, job) == 2);
+        assertThat(jdbc.query("SELECT step_id, started_at, finished_at FROM job_steps WHERE job_id = ? ORDER BY first_offset",
+                (rs, i) -> rs.getString(1) + " " + (rs.getTimestamp(2) == null ? "-" : rs.getTimestamp(2).toInstant())
+                    + " " + rs.getTimestamp(3).toInstant(), job))
+            .as("started at the first running event, not the repeat; a step first seen finished has no start")
+            .containsExactly("extract 2026-11-25T10:00:00Z 2026-11-25T10:00:07Z", "report - 2026-11-25T10:00:07Z");
+    }
+
     /** A kind of bad record: what the producer sends, and what the dead letter must say. */
     record Poison(String kind, boolean wrongKey, String value, String reasonContains) {
         @Override

@@ -28,6 +28,8 @@ import io.quaero.contracts.event.EventCodec;
 import io.quaero.contracts.event.LogEvent;
 import io.quaero.contracts.sse.LogEntry;
 import io.quaero.contracts.sse.LogsPayload;
+import io.quaero.contracts.sse.MatchesPayload;
+import io.quaero.contracts.sse.RangePayload;
 import io.quaero.contracts.sse.ResetPayload;
 import io.quaero.contracts.sse.SseClient;
 import io.quaero.contracts.sse.SseEvents;
@@ -191,6 +193,33 @@ class Issue14SearchCostTest {
     }
 
     @Test
+    void theViewersReadsByPositionCoverTheWholeLogNotTheNewestWindow() throws Exception {
+        UUID job = longLog();
+
+        RangePayload all = SseJson.fromJson(ok(get(job, "/logs/range", "?q=Z&from=0&count=10")), RangePayload.class);
+        assertThat(all.logs()).as("both matches, the older one 209 lines before the newest window")
+            .extracting(LogEntry::line).containsExactly(7L, 260L);
+        assertThat(all.meta().displayedCount()).as("counted over the whole log").isEqualTo(2);
+
+        RangePayload second = SseJson.fromJson(ok(get(job, "/logs/range", "?q=Z&line=100&count=10")), RangePayload.class);
+        assertThat(second.from()).as("line 100's place: after the one match before it").isEqualTo(1);
+        assertThat(second.logs()).extracting(LogEntry::line).containsExactly(260L);
+
+        MatchesPayload next = SseJson.fromJson(ok(get(job, "/logs/matches", "?q=Z&after=7&limit=1")), MatchesPayload.class);
+        assertThat(next.lines()).as("the next match, 253 lines on").containsExactly(260L);
+        assertThat(next.index()).isEqualTo(1);
+        assertThat(next.total()).isEqualTo(2);
+
+        MatchesPayload previous = SseJson.fromJson(ok(get(job, "/logs/matches", "?q=Z&before=260&limit=1")), MatchesPayload.class);
+        assertThat(previous.lines()).containsExactly(7L);
+        assertThat(previous.index()).isZero();
+
+        MatchesPayload upToNewest = SseJson.fromJson(ok(get(job, "/logs/matches", "?q=Z&before=301&limit=0")), MatchesPayload.class);
+        assertThat(upToNewest.index()).as("matches up to the newest line: where a stream's partial count is aligned")
+            .isEqualTo(2);
+    }
+
+    @Test
     void aQueryTheDatabaseCancelsIsA422NamingTheParameterToNarrowNeverA5xx() throws Exception {
         UUID job = longLog();
         try (Connection blocker = lockLogs()) {
@@ -203,6 +232,10 @@ class Issue14SearchCostTest {
             HttpResponse<String> level = get(job, "/logs", "?level=warn&limit=5");
             assertThat(level.statusCode()).isEqualTo(422);
             assertThat(SseJson.fromJson(level.body(), ApiError.class).field()).isEqualTo("level");
+
+            HttpResponse<String> viewer = get(job, "/logs/matches", "?q=Z&after=0");
+            assertThat(viewer.statusCode()).as("the viewer's reads, bounded by the timeout alone").isEqualTo(422);
+            assertThat(SseJson.fromJson(viewer.body(), ApiError.class).field()).isEqualTo("q");
 
             try (var sse = SseClient.open(uri(job, "/logs/stream", "?q=Z"))) {
                 assertThat(sse.status()).as("refused before the stream starts").isEqualTo(422);
@@ -289,6 +322,11 @@ class Issue14SearchCostTest {
         long lastOffset = last;
         await().atMost(WAIT).until(() ->
             jdbc.queryForObject("SELECT coalesce(max(kafka_offset), -1) FROM job_logs WHERE job_id = ?", Long.class, job) >= lastOffset);
+    }
+
+    private static String ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as("GET %s: %s", response.uri(), response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private LogsPayload fetch(UUID job, String query) throws Exception {

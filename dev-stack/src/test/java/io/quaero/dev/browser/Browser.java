@@ -72,6 +72,12 @@ public final class Browser implements AutoCloseable {
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", script));
     }
 
+    /** Pages report {@code prefers-color-scheme: scheme} ("light" or "dark"), as a system setting would. */
+    public void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+            java.util.Map.of("features", List.of(java.util.Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
     public WebDriver driver() {
         return driver;
     }

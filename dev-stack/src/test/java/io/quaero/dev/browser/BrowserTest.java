@@ -73,6 +73,12 @@ abstract class BrowserTest {
             console.stream().filter(l -> l.contains("SEVERE") && !l.contains("favicon"))
                 .forEach(l -> System.out.println("browser console: " + l));
             List<String> violations = cspViolations();
+            try {
+                // How each test left its page: the first thing to look at when one fails.
+                browser.screenshot("last-" + getClass().getSimpleName() + "-" + test.getTestMethod().map(m -> m.getName()).orElse("test"));
+            } catch (RuntimeException noPage) {
+                // the page is gone (a test that closed it); nothing to show
+            }
             browser.close();
             assertThat(console).as("Content-Security-Policy refusals on the console")
                 .noneMatch(l -> l.contains("Content Security Policy"));
@@ -96,15 +102,52 @@ abstract class BrowserTest {
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition::get);
     }
 
-    /** The log rows of a container, as the reader sees them. */
+    /** The log rows of a container that are drawn (on a job page: those on screen and a margin), placeholders aside. */
     @SuppressWarnings("unchecked")
     List<Map<String, String>> rows(String containerTestId) {
         return (List<Map<String, String>>) browser.js("""
-            return [...document.querySelectorAll("[data-testid='" + arguments[0] + "'] .log-entry")].map(r => ({
+            return [...document.querySelectorAll("[data-testid='" + arguments[0] + "'] .log-entry:not(.log-placeholder):not(.log-fold)")].map(r => ({
               line: r.querySelector('.log-line')?.textContent ?? '',
               level: r.querySelector('.log-level')?.textContent ?? '',
               step: r.querySelector('.log-step')?.textContent ?? '',
               message: r.querySelector('.log-message')?.textContent ?? ''}));""", containerTestId);
+    }
+
+    /**
+     * Every row of a job's log, as a reader scrolling from its first line to its last sees them:
+     * the list draws only the rows on screen, so the test scrolls a screen at a time and waits
+     * for each screen's rows to be loaded (no placeholder left). For small logs (a few hundred lines).
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, String>> allRows() {
+        return (List<Map<String, String>>) browser.jsAsync("""
+            const done = arguments[arguments.length - 1];
+            const c = document.querySelector("[data-testid='log-container']");
+            const seen = new Map();
+            const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            (async () => {
+              c.scrollTop = 0;
+              for (let guard = 0; guard < 2000; guard++) {
+                await frame();
+                for (let wait = 0; wait < 200 && c.querySelector('.log-placeholder'); wait++) await frame();
+                for (const r of c.querySelectorAll('.log-entry[data-line]')) {
+                  seen.set(Number(r.dataset.line), {
+                    line: r.querySelector('.log-line')?.textContent ?? '',
+                    level: r.querySelector('.log-level')?.textContent ?? '',
+                    step: r.querySelector('.log-step')?.textContent ?? '',
+                    message: r.querySelector('.log-message')?.textContent ?? ''});
+                }
+                if (c.scrollTop + c.clientHeight >= c.scrollHeight - 1) break;
+                c.scrollTop += Math.max(1, Math.floor(c.clientHeight * 0.8));
+              }
+              done([...seen.keys()].sort((a, b) => a - b).map((k) => seen.get(k)));
+            })();""");
+    }
+
+    /** How many range reads ({@code /logs/range}) the page has made: zero when the live stream brought every line. */
+    long rangeReads() {
+        return ((Number) browser.js("return performance.getEntriesByType('resource')"
+            + ".filter(e => e.name.includes('/logs/range')).length")).longValue();
     }
 
     String text(String testId) {

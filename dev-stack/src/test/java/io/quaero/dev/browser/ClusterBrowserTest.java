@@ -79,7 +79,7 @@ class ClusterBrowserTest extends BrowserTest {
         UUID job = stack.createJob("{\"type\":\"browser-cluster\",\"executor\":\"external\"}");
         stack.publishLogs(job, Level.INFO, "s", lines("first", 30));
         browser.open(lb + "/jobs/" + job);
-        eventually(() -> rows("log-container").size() == 30);
+        eventually(() -> text("log-counts").equals("30 lines"));
         assertThat(browser.js("return performance.getEntriesByType('navigation')[0].nextHopProtocol"))
             .as("the balancer speaks HTTP/2 to the browser").isEqualTo("h2");
 
@@ -88,13 +88,14 @@ class ClusterBrowserTest extends BrowserTest {
             gateways.get(round).destroyForcibly().waitFor();
             stack.publishLogs(job, Level.INFO, "s", lines("round " + round, 30));
             int expected = 60 + 30 * round;
-            eventually(() -> rows("log-container").size() == expected);
+            eventually(() -> text("log-counts").equals(expected + " lines"));
             gateways.set(round, startGateway(round));
             int port = gatewayPorts.get(round);
             eventually(() -> healthy(port));
         }
-        assertThat(rows("log-container")).extracting(r -> r.get("line"))
+        assertThat(allRows()).extracting(r -> r.get("line"))
             .containsExactlyElementsOf(IntStream.rangeClosed(1, 90).mapToObj(String::valueOf).toList());
+        assertThat(rangeReads()).as("every line came with the stream").isZero();
         assertThat(text("connection-status")).isEqualTo("Live");
         browser.screenshot("job-page-behind-nginx");
     }

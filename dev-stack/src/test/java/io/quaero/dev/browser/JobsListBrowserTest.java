@@ -41,9 +41,41 @@ class JobsListBrowserTest extends BrowserTest {
         UUID slow = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":20,\"duration_s\":300,\"steps\":2}}");
         eventually(() -> status(slow).equals("running"));
         browser.screenshot("jobs-page-live");
-        row(slow).findElement(By.tagName("button")).click();
+        row(slow).findElement(By.cssSelector("[data-testid='cancel-job']")).click();
         eventually(() -> status(slow).equals("cancelled"));
-        assertThat(row(slow).findElements(By.tagName("button")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
+        assertThat(row(slow).findElement(By.cssSelector("[data-testid='cancel-job']")).isDisplayed()).isFalse();
+        eventually(() -> row(slow).findElement(By.cssSelector("[data-testid='rerun-job']")).isDisplayed());
+    }
+
+    /** Issue 15: when each job started and finished, how long it took (counting while it runs), and running it again. */
+    @Test
+    void eachJobShowsItsStartFinishAndDurationAndAFinishedOneRunsAgainWithTheSameParameters() {
+        browser.open(stack.url("/jobs"));
+        eventually(() -> browser.byTestId("feed-status").getText().equals("live"));
+        UUID running = stack.createJob("{\"type\":\"load\",\"params\":{\"rate\":10,\"duration_s\":300,\"steps\":1}}");
+        eventually(() -> status(running).equals("running") && !cell(running, "job-started").isEmpty());
+        assertThat(cell(running, "job-finished")).isEmpty();
+        String first = cell(running, "job-duration");
+        eventually(() -> !cell(running, "job-duration").equals(first));
+        assertThat(row(running).findElement(By.cssSelector("[data-testid='rerun-job']")).isDisplayed()).isFalse();
+        row(running).findElement(By.cssSelector("[data-testid='cancel-job']")).click();
+        eventually(() -> status(running).equals("cancelled") && !cell(running, "job-finished").isEmpty());
+        assertThat(cell(running, "job-duration")).matches("[\\d.]+ (ms|s)|\\d+ m \\d\\d s");
+        browser.screenshot("jobs-page-times");
+
+        row(running).findElement(By.cssSelector("[data-testid='rerun-job']")).click();
+        eventually(() -> browser.driver().getCurrentUrl().matches(".*/jobs/[0-9a-f-]{36}$")
+            && !browser.driver().getCurrentUrl().endsWith(running.toString()));
+        UUID again = UUID.fromString(browser.driver().getCurrentUrl().replaceAll(".*/jobs/", ""));
+        assertThat(stack.jdbc().queryForObject("SELECT params::text FROM jobs WHERE id = ?", String.class, again))
+            .isEqualTo(stack.jdbc().queryForObject("SELECT params::text FROM jobs WHERE id = ?", String.class, running));
+        eventually(() -> browser.byTestId("cancel").isDisplayed());
+        browser.byTestId("cancel").click();
+        eventually(() -> text("job-status").equals("cancelled"));
+    }
+
+    private String cell(UUID job, String testId) {
+        return row(job).findElement(By.cssSelector("[data-testid='" + testId + "']")).getText();
     }
 
     @Test

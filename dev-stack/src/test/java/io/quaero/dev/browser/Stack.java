@@ -133,6 +133,22 @@ final class Stack implements AutoCloseable {
         sent.forEach(f -> f.join());
     }
 
+    /** Publishes log lines of a job stamped {@code at}, one millisecond apart, and waits for Kafka. */
+    void publishLogsAt(UUID job, Instant at, Level level, String step, List<String> messages) {
+        var sent = new ArrayList<java.util.concurrent.CompletableFuture<?>>();
+        for (int i = 0; i < messages.size(); i++) {
+            sent.add(producer.publish(new LogEvent(UUID.randomUUID(), job, at.plusMillis(i), level, messages.get(i), step,
+                step == null ? null : "Step " + step, "browser-test")));
+        }
+        sent.forEach(f -> f.join());
+    }
+
+    /** Publishes a status change stamped {@code at}: the job's state (or none) and the given steps' states. */
+    void publishStatusAt(UUID job, Instant at, JobStatus status, Integer progress, StepState... steps) {
+        producer.publish(new StatusEvent(UUID.randomUUID(), job, at, status == null ? null : new JobState(status, progress),
+            List.of(steps))).join();
+    }
+
     /** Publishes a status change of a job (and of the given steps, all in the job's status). */
     void publishStatus(UUID job, JobStatus status, Integer progress, String... steps) {
         var changed = java.util.Arrays.stream(steps).map(id -> new StepState(id, "Step " + id, status)).toList();

@@ -76,16 +76,21 @@ class StatusMerge {
         return merged > 0;
     }
 
-    /** Upserts the event's steps in one statement; returns those that took effect, in the event's order. */
+    /**
+     * Upserts the event's steps in one statement; returns those that took effect, in the event's
+     * order. A step's times follow the job's rule: started_at the earliest "running" (an older
+     * copy's too), finished_at the terminal status (cleared when a later event runs it again).
+     */
     private List<StepState> mergeSteps(StatusEvent status, long offset, boolean copy, Timestamp at) {
         List<String> merged = jdbc.execute((ConnectionCallback<List<String>>) con -> {
             try (var ps = con.prepareStatement("""
-                INSERT INTO job_steps (job_id, step_id, name, status, first_offset, status_offset, status_at)
-                SELECT ?::uuid, s.id, s.name, s.status, ?::bigint, ?::bigint, ?::timestamptz
-                  FROM unnest(?::text[], ?::text[], ?::text[]) AS s(id, name, status)
+                INSERT INTO job_steps (job_id, step_id, name, status, first_offset, status_offset, status_at, started_at, finished_at)
+                SELECT ?::uuid, s.id, s.name, s.status, ?::bigint, ?::bigint, ?::timestamptz, s.started, s.finished
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[]) AS s(id, name, status, started, finished)
                 ON CONFLICT (job_id, step_id) DO UPDATE
                    SET status = EXCLUDED.status, name = COALESCE(EXCLUDED.name, job_steps.name),
-                       status_offset = EXCLUDED.status_offset, status_at = EXCLUDED.status_at, updated_at = now()
+                       status_offset = EXCLUDED.status_offset, status_at = EXCLUDED.status_at, updated_at = now(),
+                       started_at = LEAST(job_steps.started_at, EXCLUDED.started_at), finished_at = EXCLUDED.finished_at
                  WHERE job_steps.status_offset <= EXCLUDED.status_offset
                    AND (NOT ? OR job_steps.status_at IS NULL OR job_steps.status_at <= EXCLUDED.status_at)
                 RETURNING step_id""")) {
@@ -96,7 +101,11 @@ class StatusMerge {
                 ps.setArray(5, con.createArrayOf("text", status.steps().stream().map(StepState::id).toArray()));
                 ps.setArray(6, con.createArrayOf("text", status.steps().stream().map(StepState::name).toArray()));
                 ps.setArray(7, con.createArrayOf("text", status.steps().stream().map(s -> s.status().wireName()).toArray()));
-                ps.setBoolean(8, copy);
+                ps.setArray(8, con.createArrayOf("timestamptz", status.steps().stream()
+                    .map(s -> s.status() == JobStatus.RUNNING ? at : null).toArray()));
+                ps.setArray(9, con.createArrayOf("timestamptz", status.steps().stream()
+                    .map(s -> s.status().isTerminal() ? at : null).toArray()));
+                ps.setBoolean(10, copy);
                 List<String> ids = new ArrayList<>();
                 try (var rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -106,6 +115,13 @@ class StatusMerge {
                 return ids;
             }
         });
+        List<String> olderRunning = status.steps().stream()
+            .filter(s -> copy && s.status() == JobStatus.RUNNING && !merged.contains(s.id())).map(StepState::id).toList();
+        if (!olderRunning.isEmpty()) {
+            // Older than the steps' states in force, but they did run from then on.
+            jdbc.update("UPDATE job_steps SET started_at = LEAST(started_at, ?::timestamptz) WHERE job_id = ? AND step_id = ANY(?)",
+                at, status.jobId(), olderRunning.toArray(String[]::new));
+        }
         return status.steps().stream().filter(s -> merged.contains(s.id())).toList();
     }
 }

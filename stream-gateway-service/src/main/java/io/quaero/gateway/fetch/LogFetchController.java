@@ -117,13 +117,31 @@ record LogFetchController(LogPages pages, JobHistory history, ServiceHistory ser
                   @RequestParam(required = false) String level,
                   @RequestParam(required = false) String q,
                   HttpServletResponse response) {
+        writeText(id, step, level, q, ContentDisposition.attachment().filename("job-" + id + ".log").build(), response);
+    }
+
+    /**
+     * The same text as the download, shown in the browser's own tab ({@code inline}): the job
+     * page's "raw" view. Served as {@code text/plain} with {@code nosniff} (module browser-policy),
+     * so no browser renders a line as markup.
+     */
+    @GetMapping("/api/jobs/{id}/logs/raw")
+    void raw(@PathVariable UUID id,
+             @RequestParam(required = false) String step,
+             @RequestParam(required = false) String level,
+             @RequestParam(required = false) String q,
+             HttpServletResponse response) {
+        writeText(id, step, level, q, ContentDisposition.inline().build(), response);
+    }
+
+    private void writeText(UUID id, String step, String level, String q, ContentDisposition disposition,
+                           HttpServletResponse response) {
         var filter = LogQuery.parse(step, level, q, null, null, null, props).filter();
         var job = history.visible(id);
         long upTo = pages.lastOffset(id).orElseThrow(() -> new JobNotFoundException(id));
         audit.downloading(id, job.team(), filter);
         response.setContentType("text/plain; charset=utf-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename("job-" + id + ".log").build().toString());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition.toString());
         try {
             new LogDownload(pages, id, filter, upTo, props.maxLimit(), props.searchScanRows()).writeTo(response.getOutputStream());
         } catch (IOException clientGone) {

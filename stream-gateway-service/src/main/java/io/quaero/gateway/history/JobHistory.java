@@ -1,5 +1,7 @@
 package io.quaero.gateway.history;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,18 +84,20 @@ public class JobHistory {
      */
     public Optional<JobSnapshot> snapshot(UUID jobId, LogFilter filter, @Nullable Cursor since, int limit) {
         return snapshotTx.execute(status -> {
-            List<JobRow> job = jdbc.query("SELECT status, progress, last_line, kafka_partition, status_at FROM jobs WHERE id = ?",
-                (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2)),
-                    rs.getLong(3), (Integer) rs.getObject(4), instant(rs.getTimestamp(5))), jobId);
+            List<JobRow> job = jdbc.query(
+                "SELECT status, progress, last_line, kafka_partition, started_at, finished_at, status_at FROM jobs WHERE id = ?",
+                (rs, i) -> new JobRow(new JobView(jobId.toString(), rs.getString(1), (Integer) rs.getObject(2),
+                    instant(rs, 5), instant(rs, 6)), rs.getLong(3), (Integer) rs.getObject(4), instant(rs, 7)), jobId);
             if (job.isEmpty()) {
                 return Optional.<JobSnapshot>empty();
             }
             List<StepView> steps = new ArrayList<>();
             Map<String, Instant> stepTimes = new HashMap<>();
-            jdbc.query("SELECT step_id, name, status, status_at FROM job_steps WHERE job_id = ? ORDER BY first_offset, step_id",
+            jdbc.query("SELECT step_id, name, status, started_at, finished_at, status_at FROM job_steps WHERE job_id = ?"
+                    + " ORDER BY first_offset, step_id",
                 rs -> {
-                    steps.add(new StepView(rs.getString(1), rs.getString(2), rs.getString(3)));
-                    Instant at = instant(rs.getTimestamp(4));
+                    steps.add(new StepView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5)));
+                    Instant at = instant(rs, 6);
                     if (at != null) {
                         stepTimes.put(rs.getString(1), at);
                     }
@@ -138,10 +142,11 @@ public class JobHistory {
             rs -> rs.next() && rs.getLong(1) > 1 && rs.getLong(2) > since.offset(), jobId));
     }
 
-    private record JobRow(JobView view, long lastLine, Integer partition, @Nullable Instant statusAt) {
+    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
     }
 
-    private static @Nullable Instant instant(@Nullable Timestamp t) {
-        return t == null ? null : t.toInstant();
+    private record JobRow(JobView view, long lastLine, Integer partition, @Nullable Instant statusAt) {
     }
 }

@@ -69,6 +69,22 @@ public class LogPages {
      * @return empty when the job is unknown
      */
     public Optional<Page> page(UUID jobId, LogFilter filter, Start start, int limit) {
+        return page(jobId, filter, start, limit, true);
+    }
+
+    /**
+     * One page as {@link #page} reads it, but with no window: a search reads as far as its matches
+     * take it and counts over the whole log. For the job page's viewer ({@link LogPositions}), whose
+     * positions, "3 of 57" and "next match" are over the whole stored log by definition: a window
+     * would make a match beyond it look like the end. Its cost is bounded by the statement timeout
+     * alone ({@code quaero.db.statement-timeout}; a read cancelled by it is a 422 naming {@code q}),
+     * and each read is one request the reader asked for, not a page of a stream's replay.
+     */
+    public Optional<Page> wholePage(UUID jobId, LogFilter filter, Start start, int limit) {
+        return page(jobId, filter, start, limit, false);
+    }
+
+    private Optional<Page> page(UUID jobId, LogFilter filter, Start start, int limit, boolean windowed) {
         return snapshotTx.execute(status -> {
             if (!exists(jobId)) {
                 return Optional.<Page>empty();
@@ -77,7 +93,7 @@ public class LogPages {
             long total = counted(jobId, filter.stepId(), null);
             long scope = filter.minLevel() != null ? counted(jobId, filter.stepId(), filter.minLevel()) : total;
             // A search in a scope that fits one window reads it whole: no window, an exact count.
-            int window = filter.query() != null && scope > searchScanRows ? searchScanRows : WHOLE;
+            int window = windowed && filter.query() != null && scope > searchScanRows ? searchScanRows : WHOLE;
             Window newest = window == WHOLE ? null : Window.newest(jdbc, JOB_LOGS, where, window);
             // The newest page's window is the one its count covers: found once.
             Rows rows = start instanceof Start.Newest ? within(jdbc, JOB_LOGS, where, start, limit, newest)

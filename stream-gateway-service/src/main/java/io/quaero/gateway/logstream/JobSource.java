@@ -8,6 +8,7 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import io.quaero.contracts.Cursor;
+import io.quaero.contracts.JobStatus;
 import io.quaero.contracts.event.StatusEvent;
 import io.quaero.contracts.sse.JobView;
 import io.quaero.contracts.sse.StatusPayload;
@@ -64,25 +65,49 @@ final class JobSource implements LogSource {
 
     @Override
     public void merge(StatusEvent change, boolean copy) {
+        // Ingest's rules (StatusMerge), so the stream and a later snapshot agree: the state is the
+        // latest in the partition's order unless a copy is older than it; started is the earliest
+        // time it said running (an older copy's too), finished when it said a terminal status.
         Instant at = change.timestamp();
-        if (change.job() != null && takesEffect(copy, at, jobAt)) {
-            Integer progress = change.job().progress() != null ? change.job().progress() : job.progress();
-            job = new JobView(job.id(), change.job().status().wireName(), progress);
-            jobAt = at;
+        if (change.job() != null) {
+            JobStatus status = change.job().status();
+            if (takesEffect(copy, at, jobAt)) {
+                Integer progress = change.job().progress() != null ? change.job().progress() : job.progress();
+                job = new JobView(job.id(), status.wireName(), progress, started(job.startedAt(), status, at), finished(status, at));
+                jobAt = at;
+            } else {
+                job = new JobView(job.id(), job.status(), job.progress(), started(job.startedAt(), status, at), job.finishedAt());
+            }
         }
         for (var step : change.steps()) {
             Step old = steps.get(step.id());
             if (old != null && !takesEffect(copy, at, old.at())) {
+                StepView v = old.view();
+                steps.put(step.id(), new Step(new StepView(v.id(), v.name(), v.status(), started(v.startedAt(), step.status(), at),
+                    v.finishedAt()), old.at()));
                 continue;
             }
             String name = step.name() != null ? step.name() : old != null ? old.view().name() : null;
-            steps.put(step.id(), new Step(new StepView(step.id(), name, step.status().wireName()), at));
+            steps.put(step.id(), new Step(new StepView(step.id(), name, step.status().wireName(),
+                started(old == null ? null : old.view().startedAt(), step.status(), at), finished(step.status(), at)), at));
         }
     }
 
     /** A change in the job's partition order always does; a copy, unless older than the state in force. */
     private static boolean takesEffect(boolean copy, Instant at, @Nullable Instant inForce) {
         return !copy || inForce == null || !at.isBefore(inForce);
+    }
+
+    /** The earliest time it said running. */
+    private static @Nullable Instant started(@Nullable Instant before, JobStatus status, Instant at) {
+        if (status != JobStatus.RUNNING) {
+            return before;
+        }
+        return before == null || at.isBefore(before) ? at : before;
+    }
+
+    private static @Nullable Instant finished(JobStatus status, Instant at) {
+        return status.isTerminal() ? at : null;
     }
 
     @Override
