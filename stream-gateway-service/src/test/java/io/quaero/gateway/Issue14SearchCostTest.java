@@ -217,6 +217,11 @@ class Issue14SearchCostTest {
         MatchesPayload upToNewest = SseJson.fromJson(ok(get(job, "/logs/matches", "?q=Z&before=301&limit=0")), MatchesPayload.class);
         assertThat(upToNewest.index()).as("matches up to the newest line: where a stream's partial count is aligned")
             .isEqualTo(2);
+
+        MatchesPayload none = SseJson.fromJson(ok(get(job, "/logs/matches", "?q=QQ&after=0&limit=1")), MatchesPayload.class);
+        assertThat(none.lines()).as("a term no line holds").isEmpty();
+        assertThat(none.total()).isZero();
+        assertThat(none.index()).isZero();
     }
 
     @Test

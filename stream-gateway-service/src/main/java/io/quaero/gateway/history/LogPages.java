@@ -98,7 +98,10 @@ public class LogPages {
             // The newest page's window is the one its count covers: found once.
             Rows rows = start instanceof Start.Newest ? within(jdbc, JOB_LOGS, where, start, limit, newest)
                 : read(jdbc, JOB_LOGS, where, start, limit, window);
-            long displayed = filter.query() == null ? scope : countMatches(jdbc, JOB_LOGS, where, newest);
+            long displayed = filter.query() == null ? scope
+                // Read whole from one end to the other and nothing matched: counting would read it all again.
+                : window == WHOLE && rows.entries().isEmpty() && !rows.hasMore() && readsAll(start) ? 0
+                : countMatches(jdbc, JOB_LOGS, where, newest);
             return Optional.of(new Page(rows.entries(), rows.hasMore(), total, displayed, lastStored(jobId),
                 rows.scannedTo(), newest == null ? null : newest.edge()));
         });
@@ -142,6 +145,15 @@ public class LogPages {
             rows = new Rows(rows.entries(), true, window.edge());
         }
         return start instanceof Start.After ? rows : new Rows(rows.entries().reversed(), rows.hasMore(), rows.scannedTo());
+    }
+
+    /** Whether a page from {@code start} may read every line of its scope: from either end. */
+    private static boolean readsAll(Start start) {
+        return switch (start) {
+            case Start.Newest() -> true;
+            case Start.After(long offset) -> offset < 0;
+            case Start.Before(long offset) -> offset == Long.MAX_VALUE;
+        };
     }
 
     /** The lines a page starting at {@code start} may read: the filter's, beyond its cursor. */
