@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +48,8 @@ import org.springframework.transaction.annotation.Transactional;
  * <ul>
  * <li>Effectively once. A log whose event id is already stored (a consumer redelivery after a
  *     crash, or a producer that retried with a new session) is skipped and takes no line number,
- *     so lines stay 1-based and gapless per job in Kafka order.</li>
+ *     so lines stay 1-based and gapless per job in Kafka order. The look-up reads only the days
+ *     since the batch's jobs were created ({@link #storedEventIds}), through a hash index.</li>
  * <li>Concurrency. The job rows are locked ({@code FOR UPDATE}, in id order so two writers never
  *     deadlock) before anything is read: during a rebalance two instances may briefly both hold a
  *     partition, and the lock makes the second one wait for the first and then see its rows (READ
@@ -77,6 +80,18 @@ class JobHistoryWriter {
     private static final String COPY_SQL = """
         COPY job_logs (job_id, line, event_id, kafka_partition, kafka_offset, ts, level, step_id, step_name, source, message)
         FROM STDIN""";
+
+    /**
+     * How much earlier than its job's creation a line is looked for. A job's row and its first lines
+     * take their times from the same clock (the database's {@code now()}, at the start of their
+     * transactions), so none is stored before its job was created; the margin covers that clock
+     * stepping back, and a job created by job-service in a transaction that began a moment after
+     * the one storing its first lines.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofHours(1);
+
+    /** {@link #storedEventIds}'s look-up: the batch's event ids, and the earliest time a line of its jobs can be stored. */
+    static final String STORED_EVENT_IDS = "SELECT event_id FROM job_logs WHERE event_id = ANY(?) AND stored_at >= ?";
 
     private final JdbcTemplate jdbc;
     private final Forwards forwards;
@@ -152,13 +167,16 @@ class JobHistoryWriter {
         final int partition;
         /** Whose job it is (set by job-service at creation; null for a job first seen in events). */
         final @Nullable String team;
+        /** When the job's row was made: none of its lines was stored before. */
+        final Timestamp createdAt;
         long lastLine;
         boolean changed;
 
-        JobCursor(int partition, long lastLine, @Nullable String team) {
+        JobCursor(int partition, long lastLine, @Nullable String team, Timestamp createdAt) {
             this.partition = partition;
             this.lastLine = lastLine;
             this.team = team;
+            this.createdAt = createdAt;
         }
     }
 
@@ -183,11 +201,11 @@ class JobHistoryWriter {
                 insert.executeUpdate();
             }
             try (var lock = con.prepareStatement(
-                "SELECT id, last_line, kafka_partition, team FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                "SELECT id, last_line, kafka_partition, team, created_at FROM jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
                 lock.setArray(1, idArray);
                 try (var rs = lock.executeQuery()) {
                     while (rs.next()) {
-                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getInt(3), rs.getLong(2), rs.getString(4)));
+                        jobs.put(rs.getObject(1, UUID.class), new JobCursor(rs.getInt(3), rs.getLong(2), rs.getString(4), rs.getTimestamp(5)));
                     }
                 }
             }
@@ -267,7 +285,7 @@ class JobHistoryWriter {
         if (logs.isEmpty()) {
             return;
         }
-        Set<UUID> seen = storedEventIds(logs);
+        Set<UUID> seen = storedEventIds(logs, jobs);
         var rows = new CopyRows(logs.size());
         // Sorted keys: two writers upsert counters in the same order and cannot deadlock.
         Map<CountKey, Long> counts = new TreeMap<>();
@@ -294,13 +312,27 @@ class JobHistoryWriter {
         updateJobs(jobs);
     }
 
-    /** Event ids of this batch that are already stored, under any job: an event id is global. */
-    private Set<UUID> storedEventIds(List<Positioned<LogEvent>> logs) {
+    /**
+     * Event ids of this batch already stored: a consumer's redelivery, or a producer's retry in a
+     * new session, which repeats an event at a new offset. The look-up reads only the day
+     * partitions where a line of the batch's jobs can be, those stored since the earliest of them
+     * was created (less {@link #CLOCK_MARGIN}): one or two partitions, where a look-up over the whole
+     * table would probe every day kept and made ahead (33 partitions by default) for every line. So a
+     * repeat is found among its job's lines, and among any other job's stored since then; an
+     * event id names one event of one job, and an older line of another job that bears it does not
+     * stop this one.
+     */
+    private Set<UUID> storedEventIds(List<Positioned<LogEvent>> logs, Map<UUID, JobCursor> jobs) {
         UUID[] ids = logs.stream().map(p -> p.event().eventId()).toArray(UUID[]::new);
+        Timestamp earliest = logs.stream().map(p -> jobs.get(p.event().jobId()).createdAt)
+            .min(Timestamp::compareTo).orElseThrow();
+        var since = Timestamp.from(earliest.toInstant().minus(CLOCK_MARGIN));
         Set<UUID> stored = new HashSet<>();
         jdbc.query(con -> {
-            var ps = con.prepareStatement("SELECT event_id FROM job_logs WHERE event_id = ANY(?)");
+            // stored_at bounds the partitions read: pruned when the statement starts, whatever the plan.
+            var ps = con.prepareStatement(STORED_EVENT_IDS);
             ps.setArray(1, con.createArrayOf("uuid", ids));
+            ps.setTimestamp(2, since);
             return ps;
         }, rs -> {
             stored.add(rs.getObject(1, UUID.class));

@@ -3,6 +3,8 @@ package io.quaero.ingest.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,57 @@ class JobHistoryWriterTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM job_logs WHERE job_id = ANY(?)", Long.class,
             (Object) jobs.toArray(UUID[]::new))).isEqualTo(distinctEvents);
     }
+
+    /**
+     * A producer that retries in a new session repeats an event at a new offset, maybe days later:
+     * the repeat is skipped though its original is in an older day partition, the day its job was
+     * created.
+     */
+    @Test
+    void aRepeatOfALineStoredDaysAgoIsSkipped() {
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+        jdbc.query("SELECT create_log_partition('job_logs', ?)", rs -> {
+        }, day);
+        UUID job = UUID.randomUUID();
+        LogEvent original = log(job, "s", Level.INFO, "first");
+        jdbc.update("INSERT INTO jobs (id, kafka_partition, last_line, created_at) VALUES (?, 0, 1, ?::timestamptz)",
+            job, day + " 10:00:00+00");
+        jdbc.update("""
+            INSERT INTO job_logs (job_id, line, event_id, kafka_partition, kafka_offset, ts, level, step_id, message, stored_at)
+            VALUES (?, 1, ?, 0, ?, now(), 1, 's', 'first', ?::timestamptz)""",
+            job, original.eventId(), OFFSETS.incrementAndGet(), day + " 10:00:01+00");
+        jdbc.update("INSERT INTO job_log_counts (job_id, step_id, level, lines) VALUES (?, 's', 1, 1)", job);
+
+        writer.write(List.of(positioned(original), positioned(log(job, "s", Level.INFO, "second"))));
+
+        assertThat(jdbc.queryForList("SELECT line || ' ' || message FROM job_logs WHERE job_id = ? ORDER BY line", String.class, job))
+            .containsExactly("1 first", "2 second");
+        assertCountersMatchRows(job);
+    }
+
+    /**
+     * The look-up of a batch's event ids reads the day partitions since its jobs were created, not
+     * every day kept: a partition of an earlier day is pruned from the plan.
+     */
+    @Test
+    void theLookUpOfEventIdsReadsOnlyTheDaysSinceTheJobsWereCreated() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        jdbc.query("SELECT create_log_partition('job_logs', ?)", rs -> {
+        }, today.minusDays(3));
+        var since = java.sql.Timestamp.from(today.atStartOfDay(ZoneOffset.UTC).toInstant().minus(JobHistoryWriter.CLOCK_MARGIN));
+        List<String> plan = jdbc.query(con -> {
+            var ps = con.prepareStatement("EXPLAIN " + JobHistoryWriter.STORED_EVENT_IDS);
+            ps.setArray(1, con.createArrayOf("uuid", new UUID[] {UUID.randomUUID(), UUID.randomUUID()}));
+            ps.setTimestamp(2, since);
+            return ps;
+        }, (rs, i) -> rs.getString(1));
+
+        assertThat(String.join("\n", plan))
+            .contains("job_logs_p" + today.format(DAY))
+            .doesNotContain("job_logs_p" + today.minusDays(3).format(DAY));
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
 
     private void assertCountersMatchRows(UUID job) {
         String stored = """
