@@ -138,7 +138,7 @@ public class LogPages {
             ? jdbc.query("SELECT " + columns + " FROM " + table.name() + " WHERE " + from.sql() + order(start) + " LIMIT ?",
                 upTo(table.entry(), limit), from.argsWith(limit + 1))
             : jdbc.query("SELECT " + columns + " FROM (" + window.subquery(table, from, order(start), columns) + ") w WHERE "
-                    + LogRows.Predicate.SEARCH + order(start) + " LIMIT ?",
+                    + where.search() + order(start) + " LIMIT ?",
                 upTo(table.entry(), limit), window.argsWith(from, limit + 1));
         if (window != null && !rows.hasMore()) {
             // Every match of the window is in the page, and the log goes on beyond it: continue from its edge.
@@ -222,7 +222,7 @@ public class LogPages {
         Long n = window == null
             ? jdbc.queryForObject("SELECT count(*) FROM " + table.name() + " WHERE " + where.sql(), Long.class, where.args())
             : jdbc.queryForObject("SELECT count(*) FROM (" + window.subquery(table, where, order(Start.NEWEST), "message") + ") w WHERE "
-                + LogRows.Predicate.SEARCH, Long.class, window.argsWith(where));
+                + where.search(), Long.class, window.argsWith(where));
         return n == null ? 0 : n;
     }
 

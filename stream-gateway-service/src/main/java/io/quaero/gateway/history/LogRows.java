@@ -57,22 +57,34 @@ public final class LogRows {
      * therefore bounds by the lines it reads.
      *
      * @param pattern the {@code ILIKE} pattern of the search term, or null without one
+     * @param search  the search term's condition on {@code message}, one {@code ?} for {@code pattern}
      */
-    public record Predicate(String scopeSql, Object[] scopeArgs, @Nullable String pattern) {
+    public record Predicate(String scopeSql, Object[] scopeArgs, @Nullable String pattern, String search) {
 
-        /** The search term's condition, one {@code ?} for {@link #pattern}. */
-        static final String SEARCH = "message ILIKE ? ESCAPE '\\'";
+        /**
+         * A job's search: {@code ILIKE} as PostgreSQL computes it in a UTF-8 database, written out.
+         * Its {@code ILIKE} lowercases the line and the pattern ({@code lower}, in the column's
+         * collation) and matches them with {@code LIKE}, but lowercases the pattern again for every
+         * line: written out, the pattern is lowercased once, and a line is checked in half the time
+         * (a scan of 1M lines, docs/BENCHMARKS.md "Search cost"). {@code job_logs} has no index of
+         * its text, so this is every search of a job's lines that is not bounded by a window
+         * (the viewer's "3 of 57" over a whole log). {@code SearchSemanticsTest} holds it to ILIKE's answers.
+         */
+        static final String JOB_SEARCH = "lower(message) LIKE lower(?) ESCAPE '\\'";
+
+        /** Service logs' search: {@code ILIKE}, which their trigram index serves for terms of three characters or more. */
+        static final String SERVICE_SEARCH = "message ILIKE ? ESCAPE '\\'";
 
         static Predicate of(UUID jobId, LogFilter f) {
-            return of("job_id = ?", jobId, f);
+            return of("job_id = ?", jobId, f, JOB_SEARCH);
         }
 
         /** The level and search parts alone, for tables without jobs or steps (service logs). */
         public static Predicate of(LogFilter f) {
-            return of("true", null, f);
+            return of("true", null, f, SERVICE_SEARCH);
         }
 
-        private static Predicate of(String base, UUID jobId, LogFilter f) {
+        private static Predicate of(String base, UUID jobId, LogFilter f, String search) {
             var sql = new StringBuilder(base);
             var args = new ArrayList<>();
             if (jobId != null) {
@@ -86,7 +98,7 @@ public final class LogRows {
                 sql.append(" AND level >= ?");
                 args.add((short) f.minLevel().severity());
             }
-            return new Predicate(sql.toString(), args.toArray(), f.query() == null ? null : f.likePattern());
+            return new Predicate(sql.toString(), args.toArray(), f.query() == null ? null : f.likePattern(), search);
         }
 
         /** Whether it has a search term. */
@@ -96,8 +108,8 @@ public final class LogRows {
 
         /** The whole clause. */
         public String sql() {
-            // ILIKE checks the term on the scope's lines (service_logs' trigram index may serve it); %, _ and \ in the term are literal.
-            return pattern == null ? scopeSql : scopeSql + " AND " + SEARCH;
+            // The term is checked on the scope's lines; %, _ and \ in the term are literal.
+            return pattern == null ? scopeSql : scopeSql + " AND " + search;
         }
 
         /** The whole clause's arguments. */
@@ -112,7 +124,7 @@ public final class LogRows {
 
         /** The same filter in a narrower scope: {@code condition} (one {@code ?}, for {@code arg}) added to it. */
         public Predicate and(String condition, Object arg) {
-            return new Predicate(scopeSql + " AND " + condition, concat(scopeArgs, arg), pattern);
+            return new Predicate(scopeSql + " AND " + condition, concat(scopeArgs, arg), pattern, search);
         }
 
         static Object[] concat(Object[] first, Object... more) {
