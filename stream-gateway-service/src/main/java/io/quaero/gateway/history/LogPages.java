@@ -95,13 +95,14 @@ public class LogPages {
             // A search in a scope that fits one window reads it whole: no window, an exact count.
             int window = windowed && filter.query() != null && scope > searchScanRows ? searchScanRows : WHOLE;
             Window newest = window == WHOLE ? null : Window.newest(jdbc, JOB_LOGS, where, window);
-            // The newest page's window is the one its count covers: found once.
-            Rows rows = start instanceof Start.Newest ? within(jdbc, JOB_LOGS, where, start, limit, newest)
+            long displayed = filter.query() == null ? scope : countMatches(jdbc, JOB_LOGS, where, newest);
+            // A search read whole is counted first: a count that finds nothing leaves no line to read.
+            // A term no line holds then costs one count, which PostgreSQL may run in parallel, instead
+            // of a walk of every line in offset order (no match stops it).
+            Rows rows = filter.query() != null && window == WHOLE && displayed == 0 ? new Rows(List.of(), false, null)
+                // The newest page's window is the one its count covers: found once.
+                : start instanceof Start.Newest ? within(jdbc, JOB_LOGS, where, start, limit, newest)
                 : read(jdbc, JOB_LOGS, where, start, limit, window);
-            long displayed = filter.query() == null ? scope
-                // Read whole from one end to the other and nothing matched: counting would read it all again.
-                : window == WHOLE && rows.entries().isEmpty() && !rows.hasMore() && readsAll(start) ? 0
-                : countMatches(jdbc, JOB_LOGS, where, newest);
             return Optional.of(new Page(rows.entries(), rows.hasMore(), total, displayed, lastStored(jobId),
                 rows.scannedTo(), newest == null ? null : newest.edge()));
         });
@@ -145,15 +146,6 @@ public class LogPages {
             rows = new Rows(rows.entries(), true, window.edge());
         }
         return start instanceof Start.After ? rows : new Rows(rows.entries().reversed(), rows.hasMore(), rows.scannedTo());
-    }
-
-    /** Whether a page from {@code start} may read every line of its scope: from either end. */
-    private static boolean readsAll(Start start) {
-        return switch (start) {
-            case Start.Newest() -> true;
-            case Start.After(long offset) -> offset < 0;
-            case Start.Before(long offset) -> offset == Long.MAX_VALUE;
-        };
     }
 
     /** The lines a page starting at {@code start} may read: the filter's, beyond its cursor. */
