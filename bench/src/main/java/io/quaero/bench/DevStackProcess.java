@@ -119,10 +119,12 @@ final class DevStackProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            process.destroyForcibly().waitFor();
         }
+        // The stack's broker and database; its log (stack.log) stays.
+        new BenchStores(data.resolve("data")).close();
     }
 }

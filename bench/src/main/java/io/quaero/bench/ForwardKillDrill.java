@@ -57,7 +57,7 @@ final class ForwardKillDrill {
         System.out.printf("forward-kill drill: %,d lines of one job produced round-robin over 6 partitions, log-ingest "
             + "killed (SIGKILL) %d times while it forwards, %d cores, data in %s%n", lines, kills,
             Runtime.getRuntime().availableProcessors(), data);
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 6, (short) 1))).all().get();

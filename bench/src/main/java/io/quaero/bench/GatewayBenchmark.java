@@ -72,7 +72,7 @@ final class GatewayBenchmark {
             settings.warmupSeconds, Runtime.getRuntime().availableProcessors(), data);
         System.out.printf("machine %.0f%% busy before the start (other work here shares the cores with this run)%n",
             machineBusyPercent(Duration.ofSeconds(1)));
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 6, (short) 1))).all().get();

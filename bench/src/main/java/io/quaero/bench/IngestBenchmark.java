@@ -45,7 +45,7 @@ final class IngestBenchmark {
     /** Jobs the events are spread over; steps per job. */
     private static final int JOBS = 100;
     private static final int STEPS = 3;
-    /** Rows per transaction for the INSERT comparison: the service's max-poll-records. */
+    /** Rows per transaction for the INSERT comparison: the service's max-poll-records until issue 16 (comparable runs). */
     private static final int INSERT_BATCH = 2000;
 
     private IngestBenchmark() {
@@ -59,7 +59,7 @@ final class IngestBenchmark {
         Path data = Files.createTempDirectory("quaero-bench-ingest");
         System.out.printf("ingest benchmark: %,d events, %d jobs x %d steps, %d ingest instance(s), %d cores, data in %s%n",
             events, JOBS, STEPS, instances, Runtime.getRuntime().availableProcessors(), data);
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 6, (short) 1))).all().get();

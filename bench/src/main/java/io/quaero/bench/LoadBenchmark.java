@@ -50,7 +50,7 @@ final class LoadBenchmark {
         Path data = Files.createTempDirectory("quaero-bench-load");
         System.out.printf("load benchmark: a load job at %,d lines/s for %d s (= %,d lines), %d cores, data in %s%n",
             rate, seconds, (long) rate * seconds, Runtime.getRuntime().availableProcessors(), data);
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             var appArgs = new ArrayList<String>();
             e.springProperties().forEach((k, v) -> appArgs.add("--" + k + "=" + v));

@@ -75,7 +75,7 @@ final class SearchBenchmark {
         Path data = Files.createTempDirectory("quaero-bench-search");
         System.out.printf("search benchmark: one job of %,d lines, %d cores, data in %s%n", lines,
             Runtime.getRuntime().availableProcessors(), data);
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             Flyway.configure().dataSource(e.jdbcUrl(), e.dbUser(), e.dbPassword()).load().migrate();
             UUID job = load(e, lines);

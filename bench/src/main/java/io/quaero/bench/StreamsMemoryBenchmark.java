@@ -42,7 +42,7 @@ final class StreamsMemoryBenchmark {
         int streams = args.length > 0 ? Integer.parseInt(args[0].replace("_", "").replace(",", "")) : 10_000;
         Path jar = GatewayBenchmark.gatewayJar();
         Path data = Files.createTempDirectory("quaero-bench-streams-memory");
-        try (var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
+        try (var stores = new BenchStores(data); var infra = Infrastructure.start(InfraSettings.fromEnvironment(data, 0, 0))) {
             Endpoints e = infra.endpoints();
             try (var admin = Admin.create(Map.of("bootstrap.servers", e.kafkaBootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(Topics.JOB_EVENTS, 6, (short) 1))).all().get();

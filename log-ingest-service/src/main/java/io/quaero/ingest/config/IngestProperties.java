@@ -13,7 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * shown live either.
  *
  * @param maxPollRecords   records per poll, hence per database transaction. Larger batches
- *                         amortise the ~7 statements a batch costs. Default 2000.
+ *                         amortise what a batch costs whatever its size: ~8 statements, the commit's
+ *                         flush, and one counter upsert per (job, step, level) it touches, which
+ *                         with many busy jobs is most of a small batch's rows. 5,000 stored
+ *                         ~30 % more events/s than 2,000 with 100 jobs (docs/BENCHMARKS.md,
+ *                         "Ingest", runs F). The bytes of a poll are bounded by the consumer's
+ *                         fetch sizes (a partition's fetch, 1 MiB), not by this. Default 5000.
  * @param consumers        consumers of {@code quaero.job-events} in this instance, each its own
  *                         thread, partitions and transactions (as that many instances would be).
  *                         One consumer leaves the database idle while it decodes and the JVM idle
@@ -31,7 +36,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quaero.ingest")
 public record IngestProperties(
-    @DefaultValue("2000") int maxPollRecords,
+    @DefaultValue("5000") int maxPollRecords,
     @DefaultValue("2") int consumers,
     @DefaultValue("30") int retentionDays,
     @DefaultValue("2") int partitionsAhead,
