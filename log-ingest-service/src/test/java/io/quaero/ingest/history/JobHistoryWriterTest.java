@@ -2,9 +2,11 @@ package io.quaero.ingest.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ class JobHistoryWriterTest {
 
     /** Fake Kafka positions far above anything the real topic reaches in a test run. */
     private static final AtomicLong OFFSETS = new AtomicLong(1_000_000_000L);
+    /** How a day partition's name ends: job_logs_p20261207. */
+    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     @Autowired
     JobHistoryWriter writer;
@@ -142,7 +146,7 @@ class JobHistoryWriterTest {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         jdbc.query("SELECT create_log_partition('job_logs', ?)", rs -> {
         }, today.minusDays(3));
-        var since = java.sql.Timestamp.from(today.atStartOfDay(ZoneOffset.UTC).toInstant().minus(JobHistoryWriter.CLOCK_MARGIN));
+        var since = Timestamp.from(today.atStartOfDay(ZoneOffset.UTC).toInstant().minus(JobHistoryWriter.CLOCK_MARGIN));
         List<String> plan = jdbc.query(con -> {
             var ps = con.prepareStatement("EXPLAIN " + JobHistoryWriter.STORED_EVENT_IDS);
             ps.setArray(1, con.createArrayOf("uuid", new UUID[] {UUID.randomUUID(), UUID.randomUUID()}));
@@ -154,8 +158,6 @@ class JobHistoryWriterTest {
             .contains("job_logs_p" + today.format(DAY))
             .doesNotContain("job_logs_p" + today.minusDays(3).format(DAY));
     }
-
-    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
 
     private void assertCountersMatchRows(UUID job) {
         String stored = """
